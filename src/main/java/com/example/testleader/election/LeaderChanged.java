@@ -1,0 +1,17 @@
+package com.example.testleader.election;
+
+/**
+ * Published when this replica observes that a different replica (or none) holds the
+ * Lease.
+ *
+ * @param role the Lease name
+ * @param leader holder identity of the new leader, {@code null} when nobody holds it
+ * @param observer holder identity of the replica that observed the change
+ */
+public record LeaderChanged(String role, String leader, String observer) {
+
+	public boolean isObserver() {
+		return this.observer.equals(this.leader);
+	}
+
+}

@@ -1,0 +1,133 @@
+package com.example.testleader.election;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+
+/**
+ * The election's only access to the API server: get, create and update of one Lease,
+ * each cut off after a given time.
+ *
+ * <p>
+ * The cut-off is this class's own, not the HTTP client's: the call runs on a helper
+ * thread, and when its time is up the caller stops waiting and interrupts it, however
+ * long the client's timeouts, retries or a silently dropped connection would have kept
+ * it. An abandoned call may still reach the server later; that is safe, because every
+ * write carries the resourceVersion it was built from.
+ */
+final class LeaseApi implements AutoCloseable {
+
+	private final KubernetesClient client;
+
+	private final String namespace;
+
+	private final String name;
+
+	private final ExecutorService calls;
+
+	LeaseApi(KubernetesClient client, String namespace, String name) {
+		this.client = Objects.requireNonNull(client, "client");
+		this.namespace = namespace;
+		this.name = name;
+		AtomicInteger threads = new AtomicInteger();
+		this.calls = Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "lease-api-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	String describe() {
+		return this.namespace + "/" + this.name;
+	}
+
+	String namespace() {
+		return this.namespace;
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	KubernetesClient client() {
+		return this.client;
+	}
+
+	/** The Lease, or empty if it does not exist. */
+	Optional<LeaseRecord> get(Duration timeout) {
+		return call(timeout, () -> Optional.ofNullable(lease().get()).map(LeaseRecord::new));
+	}
+
+	/** Creates the Lease; a 409 Conflict means another replica created it first. */
+	LeaseRecord create(Lease lease, Duration timeout) {
+		return call(timeout, () -> new LeaseRecord(this.client.leases().inNamespace(this.namespace).resource(lease).create()));
+	}
+
+	/**
+	 * Replaces the Lease if it is still at {@code lease}'s resourceVersion (409 Conflict
+	 * otherwise). An update without a resourceVersion is refused here: the in-process test
+	 * API would accept it, a real API server would not, and it could overwrite another
+	 * replica's write.
+	 */
+	LeaseRecord update(Lease lease, Duration timeout) {
+		if (lease.getMetadata().getResourceVersion() == null) {
+			throw new IllegalArgumentException("An update of Lease " + describe() + " must carry a resourceVersion");
+		}
+		return call(timeout, () -> new LeaseRecord(this.client.leases().inNamespace(this.namespace).resource(lease).update()));
+	}
+
+	private Resource<Lease> lease() {
+		return this.client.leases().inNamespace(this.namespace).withName(this.name);
+	}
+
+	private <T> T call(Duration timeout, Supplier<T> operation) {
+		Future<T> result = this.calls.submit(operation::get);
+		try {
+			return result.get(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			result.cancel(true);
+			throw new LeaseApiTimeoutException(describe(), timeout);
+		}
+		catch (InterruptedException ex) {
+			result.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new KubernetesClientException("Interrupted while calling the API for Lease " + describe(), ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new KubernetesClientException("Call for Lease " + describe() + " failed", ex.getCause());
+		}
+	}
+
+	@Override
+	public void close() {
+		this.calls.shutdownNow();
+		this.client.close();
+	}
+
+	/** A call was cut off: its outcome on the server is unknown. */
+	static final class LeaseApiTimeoutException extends RuntimeException {
+
+		LeaseApiTimeoutException(String lease, Duration timeout) {
+			super("No answer from the API server for Lease " + lease + " within " + timeout.toMillis() + " ms");
+		}
+
+	}
+
+}

@@ -1,0 +1,131 @@
+package com.example.testleader.election;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.Objects;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
+
+/**
+ * One version of the Lease, as read from or written to the API server. Updates are built
+ * from the record they replace and keep its {@code resourceVersion}, so a concurrent
+ * change makes them fail with 409 Conflict instead of overwriting it.
+ *
+ * <p>
+ * A release is marked with the {@value #RELEASED_BY} annotation. Followers take a Lease
+ * without a holder at once only when it carries that mark; a holder cleared by hand (or
+ * by anything but a release) counts as an ordinary change and is waited out for a full
+ * lease duration, so a leader that has not yet noticed the edit cannot overlap with a
+ * successor.
+ */
+record LeaseRecord(Lease lease) {
+
+	static final String RELEASED_BY = "test-leader.example.com/released-by";
+
+	LeaseRecord {
+		Objects.requireNonNull(lease, "lease");
+	}
+
+	static Lease created(String namespace, String name, String identity, Duration leaseDuration, ZonedDateTime now,
+			int transitions) {
+		return new LeaseBuilder().withNewMetadata()
+			.withNamespace(namespace)
+			.withName(name)
+			.endMetadata()
+			.withSpec(heldSpec(identity, leaseDuration, now, now, transitions))
+			.build();
+	}
+
+	/** The holder's identity, or {@code null} when nobody holds the Lease. */
+	String holder() {
+		LeaseSpec spec = this.lease.getSpec();
+		String holder = (spec != null) ? spec.getHolderIdentity() : null;
+		return (holder == null || holder.isBlank()) ? null : holder;
+	}
+
+	int transitions() {
+		LeaseSpec spec = this.lease.getSpec();
+		Integer transitions = (spec != null) ? spec.getLeaseTransitions() : null;
+		return (transitions != null) ? transitions : 0;
+	}
+
+	/** The record's own lease duration; empty when it is missing or not positive. */
+	Optional<Duration> leaseDuration() {
+		LeaseSpec spec = this.lease.getSpec();
+		Integer seconds = (spec != null) ? spec.getLeaseDurationSeconds() : null;
+		return (seconds != null && seconds > 0) ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+	}
+
+	ZonedDateTime acquireTime() {
+		return (this.lease.getSpec() != null) ? this.lease.getSpec().getAcquireTime() : null;
+	}
+
+	ZonedDateTime renewTime() {
+		return (this.lease.getSpec() != null) ? this.lease.getSpec().getRenewTime() : null;
+	}
+
+	String resourceVersion() {
+		return this.lease.getMetadata().getResourceVersion();
+	}
+
+	/** Whether nobody holds the Lease because its last holder released it. */
+	boolean released() {
+		return holder() == null && this.lease.getMetadata().getAnnotations() != null
+				&& this.lease.getMetadata().getAnnotations().containsKey(RELEASED_BY);
+	}
+
+	/** Whether this record is held by {@code identity} in the term of {@code fencingToken}. */
+	boolean heldBy(String identity, long fencingToken) {
+		return identity.equals(holder()) && transitions() == fencingToken;
+	}
+
+	/** Same election state, whatever else (labels, resourceVersion) differs. */
+	boolean sameStateAs(LeaseRecord other) {
+		return other != null && Objects.equals(this.lease.getSpec(), other.lease.getSpec())
+				&& released() == other.released();
+	}
+
+	/** Whether a holder is named but its record lacks what expiry is judged by. */
+	boolean malformed() {
+		return holder() != null && leaseDuration().isEmpty();
+	}
+
+	Lease acquiredBy(String identity, Duration leaseDuration, ZonedDateTime now, int transitions) {
+		return new LeaseBuilder(this.lease).editMetadata()
+			.removeFromAnnotations(RELEASED_BY)
+			.endMetadata()
+			.withSpec(heldSpec(identity, leaseDuration, now, now, transitions))
+			.build();
+	}
+
+	/** The same term, renewed; also repairs fields someone else removed. */
+	Lease renewedAt(Duration leaseDuration, ZonedDateTime now) {
+		ZonedDateTime acquired = (acquireTime() != null) ? acquireTime() : now;
+		return new LeaseBuilder(this.lease).withSpec(heldSpec(holder(), leaseDuration, acquired, now, transitions()))
+			.build();
+	}
+
+	/** Holder cleared, transitions kept, marked as released (client-go's release shape). */
+	Lease releasedBy(String identity, ZonedDateTime now) {
+		return new LeaseBuilder(this.lease).editMetadata()
+			.addToAnnotations(RELEASED_BY, identity)
+			.endMetadata()
+			.withSpec(heldSpec("", Duration.ofSeconds(1), now, now, transitions()))
+			.build();
+	}
+
+	private static LeaseSpec heldSpec(String holder, Duration leaseDuration, ZonedDateTime acquireTime,
+			ZonedDateTime renewTime, int transitions) {
+		LeaseSpec spec = new LeaseSpec();
+		spec.setHolderIdentity(holder);
+		spec.setLeaseDurationSeconds(Math.toIntExact(leaseDuration.toSeconds()));
+		spec.setAcquireTime(acquireTime);
+		spec.setRenewTime(renewTime);
+		spec.setLeaseTransitions(transitions);
+		return spec;
+	}
+
+}

@@ -1,0 +1,62 @@
+package com.example.testleader.election;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.UUID;
+
+import io.fabric8.kubernetes.client.Config;
+
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Where this replica runs and how it names itself in the Lease.
+ *
+ * <p>
+ * The holder identity is the pod name plus a suffix drawn once per process, as large
+ * operators do: a container restarted under the same pod name never mistakes the record
+ * its previous incarnation wrote for its own, so it leads only after its own successful
+ * write, and an operator still sees which pod holds the Lease.
+ *
+ * @param namespace namespace of the Lease
+ * @param podName POD_NAME, the configured identity, or the host name
+ * @param holderIdentity what this process writes into {@code spec.holderIdentity}
+ */
+public record PodIdentity(String namespace, String podName, String holderIdentity) {
+
+	static PodIdentity resolve(LeaderElectionProperties properties, Environment environment, Config clientConfig) {
+		String namespace = firstText(properties.namespace(), environment.getProperty("POD_NAMESPACE"),
+				clientConfig.getNamespace(), "default");
+		if (namespace.length() > 63 || !LeaderElectionProperties.DNS_LABEL.matcher(namespace).matches()) {
+			throw new IllegalArgumentException("The Lease namespace '" + namespace + "' (from test-leader.election."
+					+ "namespace, POD_NAMESPACE or the Kubernetes client) is not a valid namespace name");
+		}
+		String podName = firstText(properties.identity(), environment.getProperty("POD_NAME"),
+				environment.getProperty("HOSTNAME"), localHostName());
+		if (podName == null) {
+			throw new IllegalArgumentException("No identity for this replica: set test-leader.election.identity or "
+					+ "POD_NAME (the host name could not be resolved)");
+		}
+		String suffix = UUID.randomUUID().toString().substring(0, 8);
+		return new PodIdentity(namespace, podName.strip(), podName.strip() + "_" + suffix);
+	}
+
+	private static String firstText(String... candidates) {
+		for (String candidate : candidates) {
+			if (StringUtils.hasText(candidate)) {
+				return candidate;
+			}
+		}
+		return null;
+	}
+
+	private static String localHostName() {
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (UnknownHostException ex) {
+			return null;
+		}
+	}
+
+}

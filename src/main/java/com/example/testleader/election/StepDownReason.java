@@ -1,0 +1,35 @@
+package com.example.testleader.election;
+
+/** Why a replica stopped leading. */
+public enum StepDownReason {
+
+	/** It left the election (shutdown, or the application stopped accepting traffic). */
+	RELEASED(true),
+
+	/** {@link LeaseContext#yield()} handed leadership over. */
+	YIELDED(true),
+
+	/** Renewals kept failing (or hanging) until the renew deadline. */
+	RENEW_DEADLINE(false),
+
+	/** The renew deadline passed before a renewal was even attempted (a long pause). */
+	EXPIRED(false),
+
+	/** The Lease names another holder or another term. */
+	TAKEN_OVER(false),
+
+	/** The Lease was deleted. */
+	DELETED(false);
+
+	private final boolean graceful;
+
+	StepDownReason(boolean graceful) {
+		this.graceful = graceful;
+	}
+
+	/** Graceful step-downs wait for the work to stop, then release the Lease. */
+	public boolean graceful() {
+		return this.graceful;
+	}
+
+}

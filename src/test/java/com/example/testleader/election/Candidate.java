@@ -1,0 +1,125 @@
+package com.example.testleader.election;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+
+import com.example.testleader.faults.FaultProxy;
+
+import org.springframework.integration.leader.Context;
+import org.springframework.integration.leader.event.LeaderEventPublisher;
+import org.springframework.mock.env.MockEnvironment;
+
+/**
+ * One replica's elector, talking to the API through its own {@link FaultProxy}, its
+ * events recorded on a shared {@link Timeline}.
+ */
+final class Candidate implements AutoCloseable {
+
+	static final LeaderElectionProperties TIMINGS = new LeaderElectionProperties("test-lease", "default", null,
+			Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(500));
+
+	static final LeaderEventPublisher NO_LISTENER = new LeaderEventPublisher() {
+
+		@Override
+		public void publishOnGranted(Object source, Context context, String role) {
+		}
+
+		@Override
+		public void publishOnRevoked(Object source, Context context, String role) {
+		}
+
+		@Override
+		public void publishOnFailedToAcquire(Object source, Context context, String role) {
+		}
+
+	};
+
+	private final String name;
+
+	private final FaultProxy proxy;
+
+	private final LeaseElector elector;
+
+	private final Timeline timeline;
+
+	private volatile boolean crashed;
+
+	private Candidate(String name, FaultProxy proxy, LeaseElector elector, Timeline timeline) {
+		this.name = name;
+		this.proxy = proxy;
+		this.elector = elector;
+		this.timeline = timeline;
+	}
+
+	static Candidate start(String podName, Config api, Timeline timeline) {
+		return start(podName, podName, api, timeline, Clock.systemUTC(), NO_LISTENER);
+	}
+
+	/**
+	 * Starts a candidate that joins the election at once.
+	 * @param name its name on the timeline
+	 * @param podName its POD_NAME
+	 * @param clock its wall clock (the only clock a skew could affect)
+	 * @param listener stands for the application's leader-event listeners
+	 */
+	static Candidate start(String name, String podName, Config api, Timeline timeline, Clock clock,
+			LeaderEventPublisher listener) {
+		FaultProxy proxy;
+		try {
+			proxy = new FaultProxy(api.getMasterUrl());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		Config config = new ConfigBuilder(api).withMasterUrl(proxy.url()).build();
+		MockEnvironment environment = new MockEnvironment().withProperty("POD_NAME", podName);
+		PodIdentity pod = PodIdentity.resolve(TIMINGS, environment, config);
+		LeaseApi leaseApi = new LeaseApi(ElectionConfiguration.electionClient(config, TIMINGS), pod.namespace(),
+				TIMINGS.leaseName());
+		LeaseElector elector = new LeaseElector(leaseApi, pod.holderIdentity(), TIMINGS,
+				new LeaderEvents(timeline.publisher(name, listener), (event) -> {
+				}), timeline.observer(name), clock, Ticker.SYSTEM);
+		elector.start();
+		elector.join();
+		return new Candidate(name, proxy, elector, timeline);
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	String identity() {
+		return this.elector.identity();
+	}
+
+	LeaseElector elector() {
+		return this.elector;
+	}
+
+	FaultProxy proxy() {
+		return this.proxy;
+	}
+
+	/** Cuts it off for good and ends its critical window: the process is gone. */
+	void crash() {
+		this.crashed = true;
+		this.proxy.mode(FaultProxy.Mode.BLACKHOLE);
+		this.timeline.record(this.name, Timeline.Kind.DIED, null);
+	}
+
+	@Override
+	public void close() {
+		if (!this.crashed) {
+			this.proxy.mode(FaultProxy.Mode.PASS);
+		}
+		this.elector.stop();
+		this.elector.close();
+		this.proxy.close();
+	}
+
+}

@@ -1,0 +1,312 @@
+package com.example.testleader.election;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.example.testleader.election.Timeline.Entry;
+import com.example.testleader.election.Timeline.Kind;
+import com.example.testleader.faults.FaultProxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Election timelines that must hold against any API server: the in-process one
+ * ({@link LeaseElectionTest}) and a real k3s ({@code LeaseElectionK3sIT}). Timings are
+ * shortened (lease 3 s, renew deadline 2 s, retry 0.5 s); every scenario ends by checking
+ * that no two critical windows overlapped.
+ */
+abstract class LeaseElectionScenarios {
+
+	static final Duration LEASE = Candidate.TIMINGS.leaseDuration();
+
+	protected final Timeline timeline = new Timeline();
+
+	private final List<Candidate> candidates = new ArrayList<>();
+
+	/** Client configuration of the API under test. */
+	protected abstract Config api();
+
+	/** A client standing for an operator or another program. */
+	protected abstract KubernetesClient admin();
+
+	protected Candidate start(String podName) {
+		return track(Candidate.start(podName, api(), this.timeline));
+	}
+
+	protected Candidate start(String name, String podName, Clock clock) {
+		return track(Candidate.start(name, podName, api(), this.timeline, clock, Candidate.NO_LISTENER));
+	}
+
+	protected Candidate track(Candidate candidate) {
+		this.candidates.add(candidate);
+		return candidate;
+	}
+
+	@AfterEach
+	void noTwoCriticalWindowsOverlapped() {
+		try {
+			this.timeline.assertNoOverlap();
+		}
+		finally {
+			this.candidates.forEach(Candidate::close);
+			afterScenario();
+		}
+	}
+
+	/** Runs after every candidate is closed. */
+	protected void afterScenario() {
+	}
+
+	@Test
+	void threeCandidatesElectExactlyOneLeaderAndTheOthersKnowWhoLeads() {
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"), start("replica-c"));
+		Candidate leader = awaitSoleLeader(all);
+		await().atMost(5, TimeUnit.SECONDS)
+			.untilAsserted(() -> all.forEach((c) -> assertThat(c.elector().leadership().holder())
+				.isEqualTo(leader.identity())));
+		await().during(LEASE.multipliedBy(2))
+			.atMost(LEASE.multipliedBy(3))
+			.until(() -> this.timeline.leaders().equals(Set.of(leader.name())));
+		assertThat(all).filteredOn((c) -> c.elector().leadership().leader()).containsExactly(leader);
+		assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(leader.identity());
+	}
+
+	@Test
+	void gracefulLeaveRevokesTheWorkThenReleasesAndASuccessorTakesOver() throws Exception {
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
+		Candidate leader = awaitSoleLeader(all);
+		long token = leader.elector().leadership().fencingToken();
+
+		leader.elector().leave().get(10, TimeUnit.SECONDS);
+
+		Candidate successor = awaitSoleLeader(all);
+		assertThat(successor).isNotSameAs(leader);
+		assertThat(successor.elector().leadership().fencingToken()).isEqualTo(token + 1);
+		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
+			.isEqualTo(StepDownReason.RELEASED);
+		// it left for good: it does not come back while the successor leads
+		await().during(LEASE).atMost(LEASE.plusSeconds(1)).until(() -> !leader.elector().leadership().leader());
+	}
+
+	@Test
+	void crashedLeaderIsSucceededOnlyAfterTheLeaseDuration() {
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
+		Candidate leader = awaitSoleLeader(all);
+
+		leader.crash();
+
+		Candidate successor = awaitSoleLeader(List.of(all.get(0) == leader ? all.get(1) : all.get(0)));
+		long lastRenewal = this.timeline.last(leader.name(), Kind.RENEWED).orElseThrow().nanos();
+		long takeover = this.timeline.last(successor.name(), Kind.GRANTED).orElseThrow().nanos();
+		assertThat(Duration.ofNanos(takeover - lastRenewal)).isGreaterThanOrEqualTo(LEASE);
+	}
+
+	@Test
+	void silentlyPartitionedLeaderStepsDownBeforeTheLeaseExpiresForTheOthers() {
+		leaderCutOffStepsDownFirst(FaultProxy.Mode.BLACKHOLE);
+	}
+
+	@Test
+	void leaderAnswered503StepsDownBeforeTheLeaseExpiresForTheOthers() {
+		leaderCutOffStepsDownFirst(FaultProxy.Mode.UNAVAILABLE);
+	}
+
+	private void leaderCutOffStepsDownFirst(FaultProxy.Mode fault) {
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"), start("replica-c"));
+		Candidate leader = awaitSoleLeader(all);
+
+		leader.proxy().mode(fault);
+
+		await().atMost(LEASE.multipliedBy(3))
+			.until(() -> this.timeline.leaders().size() == 1 && !this.timeline.leaders().contains(leader.name()));
+		Entry revoked = this.timeline.last(leader.name(), Kind.REVOKED).orElseThrow();
+		long lastRenewal = this.timeline.last(leader.name(), Kind.RENEWED).orElseThrow().nanos();
+		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
+			.isEqualTo(StepDownReason.RENEW_DEADLINE);
+		assertThat(Duration.ofNanos(revoked.nanos() - lastRenewal)).isLessThan(LEASE);
+
+		leader.proxy().mode(FaultProxy.Mode.PASS);
+		// healed, it follows the new leader instead of fighting it
+		await().atMost(LEASE)
+			.untilAsserted(() -> assertThat(leader.elector().leadership().holder()).isNotEqualTo(leader.identity())
+				.isNotNull());
+	}
+
+	@Test
+	void followersWithSkewedWallClocksDoNotTakeALiveLease() {
+		Candidate leader = start("replica-a");
+		awaitSoleLeader(List.of(leader));
+		Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(20));
+		Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-20));
+		start("replica-ahead", "replica-ahead", ahead);
+		start("replica-behind", "replica-behind", behind);
+
+		await().during(LEASE.multipliedBy(3))
+			.atMost(LEASE.multipliedBy(4))
+			.until(() -> this.timeline.leaders().equals(Set.of(leader.name())));
+	}
+
+	@Test
+	void restartedProcessWithTheSamePodNameLeadsOnlyAfterItsOwnWrite() {
+		Candidate first = start("replica-a");
+		awaitSoleLeader(List.of(first));
+		long firstToken = first.elector().leadership().fencingToken();
+
+		first.crash();
+		Candidate restarted = start("replica-a (restarted)", "replica-a", Clock.systemUTC());
+
+		assertThat(restarted.identity()).startsWith("replica-a_").isNotEqualTo(first.identity());
+		awaitSoleLeader(List.of(restarted));
+		long lastRenewal = this.timeline.last(first.name(), Kind.RENEWED).orElseThrow().nanos();
+		long takeover = this.timeline.first(restarted.name(), Kind.GRANTED).orElseThrow().nanos();
+		assertThat(Duration.ofNanos(takeover - lastRenewal)).isGreaterThanOrEqualTo(LEASE);
+		assertThat(restarted.elector().leadership().fencingToken()).isGreaterThan(firstToken);
+		assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(restarted.identity());
+	}
+
+	@Test
+	void yieldHandsLeadershipOverAndTheYielderKeepsCompeting() {
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
+		Candidate first = awaitSoleLeader(all);
+		LeaseContext context = (LeaseContext) this.timeline.last(first.name(), Kind.GRANTED).orElseThrow().detail();
+
+		context.yield();
+
+		Candidate second = awaitSoleLeader(all);
+		assertThat(second).isNotSameAs(first);
+		assertThat(context.isLeader()).isFalse();
+		assertThat(this.timeline.last(first.name(), Kind.LOST).orElseThrow().detail())
+			.isEqualTo(StepDownReason.YIELDED);
+
+		second.crash();
+		await().atMost(LEASE.multipliedBy(4)).until(() -> this.timeline.leaders().equals(Set.of(first.name())));
+	}
+
+	@Test
+	void leaseDeletedUnderTheLeaderIsNoticedAndTheTokenKeepsRising() {
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
+		Candidate leader = awaitSoleLeader(all);
+		long token = leader.elector().leadership().fencingToken();
+
+		admin().leases().inNamespace("default").withName("test-lease").delete();
+
+		await().atMost(LEASE.multipliedBy(3))
+			.until(() -> this.timeline.last(leader.name(), Kind.LOST).isPresent() && this.timeline.leaders().size() == 1);
+		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
+			.isEqualTo(StepDownReason.DELETED);
+		assertThat(lease().getSpec().getLeaseTransitions()).isGreaterThan((int) token);
+	}
+
+	@Test
+	void holderOverwrittenUnderTheLeaderIsNoticedAndWaitedOut() {
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
+		Candidate leader = awaitSoleLeader(all);
+
+		long edited = editLease((lease) -> lease.getSpec().setHolderIdentity("intruder"));
+
+		await().atMost(LEASE.multipliedBy(3))
+			.until(() -> this.timeline.last(leader.name(), Kind.LOST).isPresent() && this.timeline.leaders().size() == 1);
+		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
+			.isEqualTo(StepDownReason.TAKEN_OVER);
+		assertTakenOnlyAfterALeaseDuration(all, edited);
+	}
+
+	@Test
+	void holderClearedByHandIsNotMistakenForARelease() {
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
+		awaitSoleLeader(all);
+
+		long edited = editLease((lease) -> lease.getSpec().setHolderIdentity(""));
+
+		await().atMost(LEASE.multipliedBy(3)).until(() -> this.timeline.leaders().size() == 1
+				&& this.timeline.entries().stream().filter((e) -> e.kind() == Kind.GRANTED).count() == 2);
+		assertTakenOnlyAfterALeaseDuration(all, edited);
+	}
+
+	@Test
+	void malformedLeaseIsTakenOverAfterTheConfiguredDurationAndTheLoopSurvives() {
+		long created = System.nanoTime();
+		admin().leases()
+			.inNamespace("default")
+			.resource(new LeaseBuilder().withNewMetadata()
+				.withName("test-lease")
+				.withNamespace("default")
+				.endMetadata()
+				.withNewSpec()
+				.withHolderIdentity("ghost")
+				.endSpec()
+				.build())
+			.create();
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
+
+		Candidate leader = awaitSoleLeader(all);
+
+		long takeover = this.timeline.first(leader.name(), Kind.GRANTED).orElseThrow().nanos();
+		assertThat(Duration.ofNanos(takeover - created)).isGreaterThanOrEqualTo(LEASE);
+		assertThat(lease().getSpec().getLeaseDurationSeconds()).isEqualTo((int) LEASE.toSeconds());
+	}
+
+	@Test
+	void leaseMadeMalformedUnderTheLeaderIsRepairedWithoutLosingTheTerm() {
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
+		Candidate leader = awaitSoleLeader(all);
+		long token = leader.elector().leadership().fencingToken();
+
+		editLease((lease) -> {
+			lease.getSpec().setLeaseDurationSeconds(null);
+			lease.getSpec().setRenewTime(null);
+		});
+
+		await().atMost(LEASE)
+			.untilAsserted(() -> assertThat(lease().getSpec().getLeaseDurationSeconds()).isEqualTo((int) LEASE.toSeconds()));
+		assertThat(lease().getSpec().getLeaseTransitions()).isEqualTo((int) token);
+		assertThat(this.timeline.leaders()).containsExactly(leader.name());
+	}
+
+	/**
+	 * Edits the Lease as an operator would (with its resourceVersion); returns the moment
+	 * just before the edit was sent.
+	 */
+	protected long editLease(java.util.function.Consumer<Lease> edit) {
+		Lease lease = lease();
+		edit.accept(lease);
+		long sent = System.nanoTime();
+		admin().leases().inNamespace("default").resource(lease).update();
+		return sent;
+	}
+
+	private void assertTakenOnlyAfterALeaseDuration(List<Candidate> all, long edited) {
+		Candidate next = awaitSoleLeader(all);
+		long takeover = this.timeline.last(next.name(), Kind.GRANTED).orElseThrow().nanos();
+		assertThat(Duration.ofNanos(takeover - edited)).isGreaterThanOrEqualTo(LEASE);
+	}
+
+	protected Lease lease() {
+		return admin().leases().inNamespace("default").withName("test-lease").get();
+	}
+
+	/** Waits until exactly one of {@code among} leads, and returns it. */
+	protected Candidate awaitSoleLeader(List<Candidate> among) {
+		Map<String, Candidate> byName = new java.util.HashMap<>();
+		among.forEach((c) -> byName.put(c.name(), c));
+		await().atMost(LEASE.multipliedBy(4)).until(() -> {
+			Set<String> leaders = this.timeline.leaders();
+			return leaders.size() == 1 && byName.containsKey(leaders.iterator().next());
+		});
+		return byName.get(this.timeline.leaders().iterator().next());
+	}
+
+}

@@ -1,0 +1,224 @@
+package com.example.testleader.election;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.Test;
+
+import com.example.testleader.election.Timeline.Kind;
+import com.example.testleader.faults.FaultProxy;
+import com.example.testleader.local.LocalKubernetesApi;
+import com.example.testleader.local.LocalKubernetesApi.ApiCall;
+
+import org.springframework.integration.leader.Context;
+import org.springframework.integration.leader.event.LeaderEventPublisher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The election scenarios against fabric8's in-process API, plus what only it can show: the
+ * order in which requests reached the server, and listeners that misbehave.
+ */
+class LeaseElectionTest extends LeaseElectionScenarios {
+
+	private final LocalKubernetesApi server = LocalKubernetesApi.start(0);
+
+	private final KubernetesClient admin = this.server.client();
+
+	@Override
+	protected Config api() {
+		return this.server.clientConfig();
+	}
+
+	@Override
+	protected KubernetesClient admin() {
+		return this.admin;
+	}
+
+	@Override
+	protected void afterScenario() {
+		try {
+			assertThat(this.server.calls()).filteredOn((call) -> call.method().equals("PUT"))
+				.allSatisfy((call) -> assertThat(Serialization.unmarshal(call.body(), Lease.class)
+					.getMetadata()
+					.getResourceVersion()).as("resourceVersion of %s", call.body()).isNotBlank());
+		}
+		finally {
+			this.admin.close();
+			this.server.close();
+		}
+	}
+
+	@Test
+	void theWorkHasStoppedBeforeTheReleaseReachesTheApi() throws Exception {
+		Candidate leader = track(Candidate.start("replica-a", "replica-a", api(), this.timeline, Clock.systemUTC(),
+				new SlowToStop(Duration.ofMillis(300))));
+		awaitSoleLeader(List.of(leader));
+		long token = leader.elector().leadership().fencingToken();
+
+		leader.elector().leave().get(10, TimeUnit.SECONDS);
+
+		long workStopped = this.timeline.last(leader.name(), Kind.REVOKED).orElseThrow().nanos();
+		ApiCall release = this.server.calls()
+			.stream()
+			.filter((call) -> call.method().equals("PUT") && call.succeeded())
+			.filter((call) -> Serialization.unmarshal(call.body(), Lease.class).getSpec().getHolderIdentity().isEmpty())
+			.findFirst()
+			.orElseThrow();
+		assertThat(release.receivedAtNanos()).isGreaterThan(workStopped);
+		Lease released = lease();
+		assertThat(released.getSpec().getHolderIdentity()).isEmpty();
+		assertThat(released.getSpec().getLeaseTransitions()).isEqualTo((int) token);
+		assertThat(released.getMetadata().getAnnotations()).containsEntry(LeaseRecord.RELEASED_BY, leader.identity());
+	}
+
+	@Test
+	void aReleasedLeaseIsTakenAtOnceWithoutWaitingForItToExpire() throws Exception {
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
+		Candidate leader = awaitSoleLeader(all);
+
+		leader.elector().leave().get(10, TimeUnit.SECONDS);
+		long released = System.nanoTime();
+
+		Candidate successor = awaitSoleLeader(all);
+		long takeover = this.timeline.last(successor.name(), Kind.GRANTED).orElseThrow().nanos();
+		// without the release the successor would wait a whole lease duration
+		assertThat(Duration.ofNanos(takeover - released)).isLessThan(LEASE);
+	}
+
+	@Test
+	void aListenerThatBlocksDoesNotStopRenewals() {
+		CountDownLatch unblock = new CountDownLatch(1);
+		Candidate leader = track(Candidate.start("replica-a", "replica-a", api(), this.timeline, Clock.systemUTC(),
+				new Blocking(unblock)));
+		awaitSoleLeader(List.of(leader));
+		start("replica-b");
+		try {
+			await().during(LEASE.multipliedBy(3))
+				.atMost(LEASE.multipliedBy(4))
+				.until(() -> this.timeline.leaders().equals(Set.of(leader.name()))
+						&& leader.elector().leadership().leader());
+		}
+		finally {
+			unblock.countDown();
+		}
+	}
+
+	@Test
+	void aListenerThatThrowsIsLoggedAndTheElectionGoesOn() throws Exception {
+		Candidate leader = track(Candidate.start("replica-a", "replica-a", api(), this.timeline, Clock.systemUTC(),
+				new Throwing()));
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = start("replica-b");
+		await().during(LEASE.multipliedBy(2))
+			.atMost(LEASE.multipliedBy(3))
+			.until(() -> leader.elector().leadership().leader());
+
+		// a failed revocation means the work may still run: no early release
+		long leaving = System.nanoTime();
+		leader.elector().leave().get(10, TimeUnit.SECONDS);
+		assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(leader.identity());
+		awaitSoleLeader(List.of(follower));
+		long takeover = this.timeline.last(follower.name(), Kind.GRANTED).orElseThrow().nanos();
+		assertThat(Duration.ofNanos(takeover - leaving)).isGreaterThanOrEqualTo(LEASE.minus(Candidate.TIMINGS.retryPeriod()));
+	}
+
+	@Test
+	void anUnreachableApiIsRetriedWithBackoffAndTheLoopRecovers() {
+		Candidate candidate = start("replica-a");
+		awaitSoleLeader(List.of(candidate));
+
+		candidate.proxy().mode(FaultProxy.Mode.UNAVAILABLE);
+		await().atMost(LEASE).until(() -> !candidate.elector().leadership().leader());
+		// the loop keeps stepping (backoff is capped at one lease duration) while the API fails
+		await().during(LEASE.multipliedBy(2))
+			.atMost(LEASE.multipliedBy(3))
+			.until(() -> candidate.elector().sinceLastStep().orElseThrow().compareTo(LEASE.plusSeconds(1)) < 0);
+
+		candidate.proxy().mode(FaultProxy.Mode.PASS);
+		await().atMost(LEASE.multipliedBy(3)).until(() -> candidate.elector().leadership().leader());
+	}
+
+	@Test
+	void anUpdateWithoutAResourceVersionIsRefused() {
+		try (LeaseApi api = new LeaseApi(this.server.client(), "default", "test-lease")) {
+			Lease lease = LeaseRecord.created("default", "test-lease", "me", LEASE, java.time.ZonedDateTime.now(), 0);
+			assertThatIllegalArgumentException().isThrownBy(() -> api.update(lease, Duration.ofSeconds(1)))
+				.withMessageContaining("must carry a resourceVersion");
+		}
+	}
+
+	/** A revocation listener whose work takes a while to stop. */
+	private record SlowToStop(Duration stopping) implements LeaderEventPublisher {
+
+		@Override
+		public void publishOnGranted(Object source, Context context, String role) {
+		}
+
+		@Override
+		public void publishOnRevoked(Object source, Context context, String role) {
+			try {
+				Thread.sleep(this.stopping.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		@Override
+		public void publishOnFailedToAcquire(Object source, Context context, String role) {
+		}
+
+	}
+
+	private record Blocking(CountDownLatch unblock) implements LeaderEventPublisher {
+
+		@Override
+		public void publishOnGranted(Object source, Context context, String role) {
+			try {
+				this.unblock.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		@Override
+		public void publishOnRevoked(Object source, Context context, String role) {
+		}
+
+		@Override
+		public void publishOnFailedToAcquire(Object source, Context context, String role) {
+		}
+
+	}
+
+	private static final class Throwing implements LeaderEventPublisher {
+
+		@Override
+		public void publishOnGranted(Object source, Context context, String role) {
+			throw new IllegalStateException("listener failed on grant");
+		}
+
+		@Override
+		public void publishOnRevoked(Object source, Context context, String role) {
+			throw new IllegalStateException("listener failed on revoke");
+		}
+
+		@Override
+		public void publishOnFailedToAcquire(Object source, Context context, String role) {
+		}
+
+	}
+
+}

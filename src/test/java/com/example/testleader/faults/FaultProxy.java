@@ -1,0 +1,185 @@
+package com.example.testleader.faults;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP proxy on loopback between one client and the API server, to cut that client off
+ * without touching the others.
+ * <ul>
+ * <li>{@link Mode#PASS}: bytes flow both ways.</li>
+ * <li>{@link Mode#BLACKHOLE}: a silent partition. Connections stay open (new ones are
+ * accepted) but no byte is forwarded in either direction, so requests hang.</li>
+ * <li>{@link Mode#UNAVAILABLE}: every request is answered {@code 503 Service
+ * Unavailable} by the proxy itself.</li>
+ * </ul>
+ * Connections that lost bytes are closed when the proxy passes traffic again, as a real
+ * network's broken connections would be.
+ */
+public final class FaultProxy implements AutoCloseable {
+
+	private static final String STATUS_503 = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+			+ "\"code\":503,\"reason\":\"ServiceUnavailable\"}";
+
+	private static final byte[] UNAVAILABLE = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+			+ "Content-Length: " + STATUS_503.length() + "\r\nConnection: close\r\n\r\n" + STATUS_503)
+		.getBytes(StandardCharsets.US_ASCII);
+
+	public enum Mode {
+
+		PASS, BLACKHOLE, UNAVAILABLE
+
+	}
+
+	private final ServerSocket listener;
+
+	private final String scheme;
+
+	private final String upstreamHost;
+
+	private final int upstreamPort;
+
+	private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+
+	private volatile Mode mode = Mode.PASS;
+
+	private volatile boolean closed;
+
+	public FaultProxy(String upstreamUrl) throws IOException {
+		URI upstream = URI.create(upstreamUrl);
+		this.scheme = upstream.getScheme();
+		this.upstreamHost = upstream.getHost();
+		this.upstreamPort = upstream.getPort();
+		this.listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+		Thread acceptor = new Thread(this::accept, "fault-proxy-" + this.listener.getLocalPort());
+		acceptor.setDaemon(true);
+		acceptor.start();
+	}
+
+	/** The proxy's URL, with the upstream's scheme (TLS passes through untouched). */
+	public String url() {
+		return this.scheme + "://127.0.0.1:" + this.listener.getLocalPort();
+	}
+
+	public Mode mode() {
+		return this.mode;
+	}
+
+	public void mode(Mode mode) {
+		this.mode = mode;
+		if (mode == Mode.PASS) {
+			this.connections.stream().filter(Connection::tainted).forEach(Connection::close);
+		}
+	}
+
+	private void accept() {
+		while (!this.closed) {
+			try {
+				Socket client = this.listener.accept();
+				Socket server = new Socket(this.upstreamHost, this.upstreamPort);
+				Connection connection = new Connection(client, server);
+				this.connections.add(connection);
+				connection.start();
+			}
+			catch (IOException ex) {
+				if (!this.closed) {
+					continue;
+				}
+				return;
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		try {
+			this.listener.close();
+		}
+		catch (IOException ex) {
+			// closing anyway
+		}
+		this.connections.forEach(Connection::close);
+	}
+
+	private final class Connection {
+
+		private final Socket client;
+
+		private final Socket server;
+
+		private volatile boolean tainted;
+
+		Connection(Socket client, Socket server) {
+			this.client = client;
+			this.server = server;
+		}
+
+		boolean tainted() {
+			return this.tainted;
+		}
+
+		void start() {
+			pump("up", this.client, this.server, true);
+			pump("down", this.server, this.client, false);
+		}
+
+		private void pump(String direction, Socket from, Socket to, boolean request) {
+			Thread thread = new Thread(() -> {
+				byte[] buffer = new byte[16 * 1024];
+				try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+					int read;
+					while ((read = in.read(buffer)) != -1) {
+						Mode current = FaultProxy.this.mode;
+						if (current == Mode.BLACKHOLE) {
+							this.tainted = true;
+						}
+						else if (current == Mode.UNAVAILABLE && request) {
+							this.client.getOutputStream().write(UNAVAILABLE);
+							this.client.getOutputStream().flush();
+							close();
+							return;
+						}
+						else {
+							out.write(buffer, 0, read);
+							out.flush();
+						}
+					}
+				}
+				catch (IOException ex) {
+					// the other side went away
+				}
+				finally {
+					close();
+				}
+			}, "fault-proxy-" + direction);
+			thread.setDaemon(true);
+			thread.start();
+		}
+
+		void close() {
+			closeQuietly(this.client);
+			closeQuietly(this.server);
+			FaultProxy.this.connections.remove(this);
+		}
+
+		private static void closeQuietly(Socket socket) {
+			try {
+				socket.close();
+			}
+			catch (IOException ex) {
+				// nothing left to do
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,172 @@
+package com.example.testleader.local;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+/**
+ * fabric8's in-process Kubernetes API in CRUD mode, over plain HTTP on loopback: real
+ * HTTP, 409 on stale resourceVersions, watches. Expectations set through
+ * {@link #server()} take precedence over CRUD. In tests every answered request is
+ * recorded with the moment its answer was ready.
+ *
+ * <p>
+ * Run {@link #main} to serve it on its own (port 6443 by default, or the first argument):
+ * several replicas can then share it.
+ */
+public final class LocalKubernetesApi implements AutoCloseable {
+
+	public static final int DEFAULT_PORT = 6443;
+
+	private final KubernetesMockServer server;
+
+	private final List<ApiCall> calls = new CopyOnWriteArrayList<>();
+
+	private LocalKubernetesApi(int port, boolean record) {
+		Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+		Dispatcher crud = new KubernetesMixedDispatcher(responses);
+		this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
+				record ? new Recording(crud, this.calls) : crud, false);
+		try {
+			this.server.init(InetAddress.getByName("127.0.0.1"), port);
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Starts on {@code port} (0 picks a free one), recording every request. */
+	public static LocalKubernetesApi start(int port) {
+		return new LocalKubernetesApi(port, true);
+	}
+
+	/** Starts on {@code port} without recording requests, to serve for a long time. */
+	public static LocalKubernetesApi serve(int port) {
+		return new LocalKubernetesApi(port, false);
+	}
+
+	public String url() {
+		return "http://127.0.0.1:" + this.server.getPort();
+	}
+
+	public int port() {
+		return this.server.getPort();
+	}
+
+	public KubernetesMockServer server() {
+		return this.server;
+	}
+
+	/** Requests answered so far, in the order their answers were ready. */
+	public List<ApiCall> calls() {
+		return List.copyOf(this.calls);
+	}
+
+	/** A client configuration for this API, ignoring any kubeconfig on the machine. */
+	public Config clientConfig() {
+		return clientConfig(url());
+	}
+
+	public static Config clientConfig(String url) {
+		return new ConfigBuilder(Config.empty()).withMasterUrl(url).withNamespace("default").build();
+	}
+
+	public KubernetesClient client() {
+		return new KubernetesClientBuilder().withConfig(clientConfig()).build();
+	}
+
+	@Override
+	public void close() {
+		this.server.destroy();
+	}
+
+	public static void main(String[] args) throws InterruptedException {
+		int port = (args.length > 0) ? Integer.parseInt(args[0]) : DEFAULT_PORT;
+		LocalKubernetesApi api = serve(port);
+		CountDownLatch stopped = new CountDownLatch(1);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			api.close();
+			stopped.countDown();
+		}));
+		System.out.println("In-process Kubernetes API listening on " + api.url());
+		stopped.await();
+	}
+
+	/**
+	 * One request as the API answered it.
+	 *
+	 * @param method HTTP method
+	 * @param path request path and query
+	 * @param body request body
+	 * @param status response status
+	 * @param receivedAtNanos {@link System#nanoTime()} when the request arrived
+	 * @param answeredAtNanos {@link System#nanoTime()} once the answer was ready (for a
+	 * write: after it took effect)
+	 */
+	public record ApiCall(String method, String path, String body, int status, long receivedAtNanos,
+			long answeredAtNanos) {
+
+		public boolean isWrite() {
+			return this.method.equals("PUT") || this.method.equals("POST") || this.method.equals("PATCH")
+					|| this.method.equals("DELETE");
+		}
+
+		public boolean succeeded() {
+			return this.status >= 200 && this.status < 300;
+		}
+
+	}
+
+	private static final class Recording extends Dispatcher {
+
+		private final Dispatcher delegate;
+
+		private final List<ApiCall> calls;
+
+		Recording(Dispatcher delegate, List<ApiCall> calls) {
+			this.delegate = delegate;
+			this.calls = calls;
+		}
+
+		@Override
+		public MockResponse dispatch(RecordedRequest request) {
+			long received = System.nanoTime();
+			// reading the body consumes it: hand the dispatcher a copy
+			String body = request.getUtf8Body();
+			RecordedRequest copy = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
+					request.getHeaders(), (body != null) ? new Buffer().writeUtf8(body) : null);
+			MockResponse response = this.delegate.dispatch(copy);
+			this.calls.add(new ApiCall(request.getMethod(), request.getPath(), body, response.code(), received,
+					System.nanoTime()));
+			return response;
+		}
+
+		@Override
+		public void shutdown() {
+			this.delegate.shutdown();
+		}
+
+	}
+
+}
