@@ -243,11 +243,14 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 							leaseDuration(), now(), token), followerCallTimeout());
 		}
 		catch (KubernetesClientException ex) {
-			if (ex.getCode() == 409 || ex.getCode() == 404) {
-				log.debug("Lease {} changed before this replica could take it", this.api.describe());
-				return jitteredRetry();
+			if (ex.getCode() != 409 && ex.getCode() != 404) {
+				throw ex;
 			}
-			throw ex;
+			// Another replica wrote first: see what it wrote, so that its term is waited out
+			// from now, not from an older observation.
+			log.debug("Lease {} changed before this replica could take it", this.api.describe());
+			see(this.api.get(followerCallTimeout()).orElse(null), this.ticker.nanoTime());
+			return jitteredRetry();
 		}
 		becomeLeader(written, sentAt);
 		return this.timings.retryPeriod().toNanos();

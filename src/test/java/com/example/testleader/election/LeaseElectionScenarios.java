@@ -203,8 +203,7 @@ abstract class LeaseElectionScenarios {
 
 		admin().leases().inNamespace("default").withName("test-lease").delete();
 
-		await().atMost(LEASE.multipliedBy(3))
-			.until(() -> this.timeline.last(leader.name(), Kind.LOST).isPresent() && this.timeline.leaders().size() == 1);
+		awaitSecondTerm();
 		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
 			.isEqualTo(StepDownReason.DELETED);
 		assertThat(lease().getSpec().getLeaseTransitions()).isGreaterThan((int) token);
@@ -217,8 +216,7 @@ abstract class LeaseElectionScenarios {
 
 		long edited = editLease((lease) -> lease.getSpec().setHolderIdentity("intruder"));
 
-		await().atMost(LEASE.multipliedBy(3))
-			.until(() -> this.timeline.last(leader.name(), Kind.LOST).isPresent() && this.timeline.leaders().size() == 1);
+		awaitSecondTerm();
 		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
 			.isEqualTo(StepDownReason.TAKEN_OVER);
 		assertTakenOnlyAfterALeaseDuration(all, edited);
@@ -231,8 +229,7 @@ abstract class LeaseElectionScenarios {
 
 		long edited = editLease((lease) -> lease.getSpec().setHolderIdentity(""));
 
-		await().atMost(LEASE.multipliedBy(3)).until(() -> this.timeline.leaders().size() == 1
-				&& this.timeline.entries().stream().filter((e) -> e.kind() == Kind.GRANTED).count() == 2);
+		awaitSecondTerm();
 		assertTakenOnlyAfterALeaseDuration(all, edited);
 	}
 
@@ -286,6 +283,12 @@ abstract class LeaseElectionScenarios {
 		long sent = System.nanoTime();
 		admin().leases().inNamespace("default").resource(lease).update();
 		return sent;
+	}
+
+	/** Waits until a second term has begun (by any candidate) and it alone leads. */
+	private void awaitSecondTerm() {
+		await().atMost(LEASE.multipliedBy(4)).until(() -> this.timeline.leaders().size() == 1
+				&& this.timeline.entries().stream().filter((e) -> e.kind() == Kind.GRANTED).count() == 2);
 	}
 
 	private void assertTakenOnlyAfterALeaseDuration(List<Candidate> all, long edited) {

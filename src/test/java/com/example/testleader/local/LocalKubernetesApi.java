@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -32,8 +31,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  * recorded with the moment its answer was ready.
  *
  * <p>
- * Run {@link #main} to serve it on its own (port 6443 by default, or the first argument):
- * several replicas can then share it.
+ * {@link LocalTestLeaderApplication} serves it for the local mode.
  */
 public final class LocalKubernetesApi implements AutoCloseable {
 
@@ -99,18 +97,6 @@ public final class LocalKubernetesApi implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.destroy();
-	}
-
-	public static void main(String[] args) throws InterruptedException {
-		int port = (args.length > 0) ? Integer.parseInt(args[0]) : DEFAULT_PORT;
-		LocalKubernetesApi api = serve(port);
-		CountDownLatch stopped = new CountDownLatch(1);
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-			api.close();
-			stopped.countDown();
-		}));
-		System.out.println("In-process Kubernetes API listening on " + api.url());
-		stopped.await();
 	}
 
 	/**

@@ -1,0 +1,185 @@
+package com.example.testleader.task;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.example.testleader.election.LeaderElectionProperties;
+import com.example.testleader.election.LeaderTerm;
+import com.example.testleader.election.LeaseContext;
+import com.example.testleader.election.TestLeaseContexts;
+
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.integration.leader.event.OnGrantedEvent;
+import org.springframework.integration.leader.event.OnRevokedEvent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+/** The scheduler with a fake leadership source: no API server involved. */
+class CriticalTaskSchedulerTest {
+
+	private static final LeaderElectionProperties ELECTION = new LeaderElectionProperties("test-lease", "default",
+			null, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(500));
+
+	private static final CriticalTaskProperties TASK = new CriticalTaskProperties(Duration.ofMillis(50),
+			Duration.ofMillis(300));
+
+	private final AtomicBoolean leading = new AtomicBoolean(true);
+
+	private final LeaseContext context = TestLeaseContexts.context("replica-a_1", 7, this.leading::get);
+
+	private CriticalTaskScheduler scheduler;
+
+	@AfterEach
+	void shutDown() {
+		if (this.scheduler != null) {
+			this.scheduler.shutDown();
+		}
+	}
+
+	@Test
+	void runsTheWorkFromTheGrantUntilTheRevocation() {
+		List<LeaderTerm> runs = new CopyOnWriteArrayList<>();
+		this.scheduler = scheduler(runs::add);
+
+		this.scheduler.onGranted(granted());
+		await().atMost(Duration.ofSeconds(5)).until(() -> runs.size() >= 3);
+		this.scheduler.onRevoked(revoked());
+		int afterRevocation = runs.size();
+
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> runs.size() == afterRevocation);
+		assertThat(runs).allSatisfy((term) -> assertThat(term.fencingToken()).isEqualTo(7));
+	}
+
+	@Test
+	void theRevocationReturnsOnlyOnceTheRunInFlightHasFinished() throws Exception {
+		CountDownLatch started = new CountDownLatch(1);
+		AtomicBoolean finished = new AtomicBoolean();
+		this.scheduler = scheduler((term) -> {
+			started.countDown();
+			busyFor(Duration.ofMillis(150));
+			finished.set(true);
+		});
+		this.scheduler.onGranted(granted());
+		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+		this.scheduler.onRevoked(revoked());
+
+		assertThat(finished).isTrue();
+	}
+
+	@Test
+	void aRunThatOverstaysTheStopTimeoutIsInterrupted() throws Exception {
+		CountDownLatch started = new CountDownLatch(1);
+		AtomicBoolean interrupted = new AtomicBoolean();
+		this.scheduler = scheduler((term) -> {
+			started.countDown();
+			try {
+				new CountDownLatch(1).await();
+			}
+			catch (InterruptedException ex) {
+				interrupted.set(true);
+				throw ex;
+			}
+		});
+		this.scheduler.onGranted(granted());
+		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+		this.scheduler.onRevoked(revoked());
+
+		assertThat(interrupted).isTrue();
+	}
+
+	@Test
+	void aRunThatIgnoresItsInterruptionFailsTheRevocation() throws Exception {
+		CountDownLatch started = new CountDownLatch(1);
+		AtomicBoolean stop = new AtomicBoolean();
+		this.scheduler = scheduler((term) -> {
+			started.countDown();
+			while (!stop.get()) {
+				Thread.onSpinWait();
+			}
+		});
+		this.scheduler.onGranted(granted());
+		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+		try {
+			assertThatIllegalStateException().isThrownBy(() -> this.scheduler.onRevoked(revoked()))
+				.withMessageContaining("ignored its interruption");
+		}
+		finally {
+			stop.set(true);
+		}
+	}
+
+	@Test
+	void runsStopOnceLeadershipLapsesEvenWithoutARevocation() {
+		AtomicInteger runs = new AtomicInteger();
+		this.scheduler = scheduler((term) -> runs.incrementAndGet());
+		this.scheduler.onGranted(granted());
+		await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= 2);
+
+		this.leading.set(false);
+
+		// at most the run that had already passed its check may still count
+		int lapsed = runs.get() + 1;
+		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> runs.get() <= lapsed);
+	}
+
+	@Test
+	void aFailingRunDoesNotEndTheSchedule() {
+		AtomicInteger runs = new AtomicInteger();
+		this.scheduler = scheduler((term) -> {
+			runs.incrementAndGet();
+			throw new IllegalStateException("downstream unavailable");
+		});
+		this.scheduler.onGranted(granted());
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= 3);
+	}
+
+	@Test
+	void theStopTimeoutMustLeaveTimeBeforeAnotherReplicaMayTakeTheLease() {
+		CriticalTaskProperties tooLong = new CriticalTaskProperties(Duration.ofSeconds(5), Duration.ofSeconds(1));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new CriticalTaskScheduler(provider((term) -> {
+			}), tooLong, ELECTION))
+			.withMessageStartingWith("test-leader.task.stop-timeout (PT1S) must be shorter than "
+					+ "test-leader.election.lease-duration minus renew-deadline (PT1S)");
+	}
+
+	private CriticalTaskScheduler scheduler(CriticalWork work) {
+		return new CriticalTaskScheduler(provider(work), TASK, ELECTION);
+	}
+
+	private static org.springframework.beans.factory.ObjectProvider<CriticalWork> provider(CriticalWork work) {
+		return new StaticListableBeanFactory(Map.of("work", work)).getBeanProvider(CriticalWork.class);
+	}
+
+	private OnGrantedEvent granted() {
+		return new OnGrantedEvent(this, this.context, "test-lease");
+	}
+
+	private OnRevokedEvent revoked() {
+		return new OnRevokedEvent(this, this.context, "test-lease");
+	}
+
+	/** Work that takes a while and does not react to interruption. */
+	private static void busyFor(Duration duration) {
+		long end = System.nanoTime() + duration.toNanos();
+		while (System.nanoTime() - end < 0) {
+			Thread.onSpinWait();
+		}
+	}
+
+}
