@@ -1,10 +1,11 @@
 package com.example.testleader;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.example.testleader.election.LeaseElector;
-import com.example.testleader.task.CriticalWork;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -14,7 +15,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  * way, with shortened timings (lease 3 s, renew deadline 2 s, retry 0.5 s, a run every
  * 150 ms) and the critical work recorded in a {@link WorkLog}.
  */
-final class Replica implements AutoCloseable {
+public final class Replica implements AutoCloseable {
+
+	/** Extra properties for a replica that serves HTTP, on random ports. */
+	public static final String[] WEB = { "spring.main.web-application-type=servlet", "server.port=0",
+			"management.server.port=0" };
 
 	private final String name;
 
@@ -25,7 +30,14 @@ final class Replica implements AutoCloseable {
 		this.context = context;
 	}
 
-	static Replica start(String podName, String apiUrl, WorkLog work, String... extraProperties) {
+	public static Replica start(String podName, String apiUrl, WorkLog work, String... extraProperties) {
+		return start(podName, apiUrl, work, (context) -> {
+		}, extraProperties);
+	}
+
+	/** Starts a replica; {@code beans} may register more beans before the context refreshes. */
+	public static Replica start(String podName, String apiUrl, WorkLog work,
+			java.util.function.Consumer<ConfigurableApplicationContext> beans, String... extraProperties) {
 		List<String> properties = new ArrayList<>(List.of("spring.main.cloud-platform=kubernetes",
 				"spring.cloud.kubernetes.client.master-url=" + apiUrl, "spring.cloud.kubernetes.client.namespace=default",
 				"POD_NAME=" + podName, "POD_NAMESPACE=default", "test-leader.election.lease-duration=3s",
@@ -33,38 +45,47 @@ final class Replica implements AutoCloseable {
 				"test-leader.task.period=150ms", "test-leader.task.stop-timeout=500ms",
 				"spring.main.web-application-type=none", "spring.main.banner-mode=off"));
 		properties.addAll(List.of(extraProperties));
+		Map<String, String> byKey = new LinkedHashMap<>();
+		properties.forEach((property) -> byKey.put(property.substring(0, property.indexOf('=')), property));
+		// as command-line arguments: they must win over application.yaml, as a user's would
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestLeaderApplication.class)
-			.properties(properties.toArray(String[]::new))
-			.initializers((ConfigurableApplicationContext ctx) -> ctx.getBeanFactory()
-				.registerSingleton("recordedWork", work.workOf(podName)))
-			.run();
+			.initializers((ConfigurableApplicationContext ctx) -> {
+				ctx.getBeanFactory().registerSingleton("recordedWork", work.workOf(podName));
+				beans.accept(ctx);
+			})
+			.run(byKey.values().stream().map((property) -> "--" + property).toArray(String[]::new));
 		return new Replica(podName, context);
 	}
 
-	String name() {
+	public String name() {
 		return this.name;
 	}
 
-	ConfigurableApplicationContext context() {
+	public ConfigurableApplicationContext context() {
 		return this.context;
 	}
 
-	LeaseElector elector() {
+	public LeaseElector elector() {
 		return this.context.getBean(LeaseElector.class);
 	}
 
-	boolean isRunning() {
+	public boolean isRunning() {
 		return this.context.isActive();
+	}
+
+	/** Base URL of the management server (started on a random port). */
+	public String management() {
+		return "http://127.0.0.1:" + this.context.getEnvironment().getProperty("local.management.port");
+	}
+
+	/** Base URL of the application server (started on a random port). */
+	public String application() {
+		return "http://127.0.0.1:" + this.context.getEnvironment().getProperty("local.server.port");
 	}
 
 	@Override
 	public void close() {
 		this.context.close();
-	}
-
-	static CriticalWork none() {
-		return (term) -> {
-		};
 	}
 
 }

@@ -4,9 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,14 +64,8 @@ class TestLeaderApplicationTests {
 
 		leader.close();
 
-		WorkLog.Run lastRun = this.work.runsOf(leader.name()).get(this.work.runsOf(leader.name()).size() - 1);
-		ApiCall release = this.api.calls()
-			.stream()
-			.filter((call) -> call.method().equals("PUT") && call.succeeded()
-					&& Serialization.unmarshal(call.body(), Lease.class).getSpec().getHolderIdentity().isEmpty())
-			.findFirst()
-			.orElseThrow();
-		assertThat(release.receivedAtNanos()).isGreaterThan(lastRun.endNanos());
+		ApiCall release = this.api.firstRelease().orElseThrow();
+		assertThat(release.receivedAtNanos()).isGreaterThan(this.work.lastRunOf(leader.name()).endNanos());
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.work.runs().stream().anyMatch((run) -> !run.replica().equals(leader.name())));
 		assertThat(this.work.runs()).filteredOn((run) -> !run.replica().equals(leader.name()))

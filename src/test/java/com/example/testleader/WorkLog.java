@@ -15,20 +15,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Each run is busy for a while and ignores interruption, so a run cut short or left
  * running would show.
  */
-final class WorkLog {
+public final class WorkLog {
 
-	record Run(String replica, long fencingToken, long startNanos, long endNanos) {
+	public record Run(String replica, long fencingToken, long startNanos, long endNanos) {
 	}
 
 	private final List<Run> runs = new CopyOnWriteArrayList<>();
 
 	private final Duration busy;
 
-	WorkLog(Duration busy) {
+	public WorkLog(Duration busy) {
 		this.busy = busy;
 	}
 
-	CriticalWork workOf(String replica) {
+	public CriticalWork workOf(String replica) {
 		return (term) -> {
 			long start = System.nanoTime();
 			while (System.nanoTime() - start < this.busy.toNanos()) {
@@ -38,11 +38,16 @@ final class WorkLog {
 		};
 	}
 
-	List<Run> runs() {
+	public List<Run> runs() {
 		return List.copyOf(this.runs);
 	}
 
-	List<Run> runsOf(String replica) {
+	public Run lastRunOf(String replica) {
+		List<Run> runs = runsOf(replica);
+		return runs.get(runs.size() - 1);
+	}
+
+	public List<Run> runsOf(String replica) {
 		return this.runs.stream().filter((run) -> run.replica().equals(replica)).toList();
 	}
 
@@ -50,7 +55,7 @@ final class WorkLog {
 	 * From the first run to the end of the last run of each term, no two terms of
 	 * different replicas overlap.
 	 */
-	void assertNoOverlap() {
+	public void assertNoOverlap() {
 		Map<String, List<Run>> byTerm = this.runs.stream()
 			.collect(Collectors.groupingBy((run) -> run.replica() + "/" + run.fencingToken()));
 		List<long[]> windows = byTerm.values()

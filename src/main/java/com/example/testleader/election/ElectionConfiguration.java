@@ -32,7 +32,7 @@ class ElectionConfiguration {
 	@Bean
 	LeaseElector leaseElector(LeaderElectionProperties properties, ObjectProvider<Config> kubernetesConfig,
 			Environment environment, LeaderEventPublisher leaderEvents, ApplicationEventPublisher applicationEvents,
-			ObjectProvider<ElectionObserver> observer) {
+			ObjectProvider<ElectionObserver> observers) {
 		Config config = kubernetesConfig.getIfAvailable();
 		if (config == null) {
 			throw new NoKubernetesApiException();
@@ -40,7 +40,7 @@ class ElectionConfiguration {
 		PodIdentity pod = PodIdentity.resolve(properties, environment, config);
 		LeaseApi api = new LeaseApi(electionClient(config, properties), pod.namespace(), properties.leaseName());
 		return new LeaseElector(api, pod.holderIdentity(), properties,
-				new LeaderEvents(leaderEvents, applicationEvents), observer.getIfAvailable(() -> ElectionObserver.NONE),
+				new LeaderEvents(leaderEvents, applicationEvents), ElectionObserver.all(observers.orderedStream().toList()),
 				Clock.systemUTC(), Ticker.SYSTEM);
 	}
 

@@ -1,13 +1,52 @@
 package com.example.testleader.election;
 
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.slf4j.LoggerFactory;
+
 /**
  * Told, on the election's own thread, what the elector does: for metrics. Implementations
- * must return at once (a counter increment, not I/O); they run between renewals.
+ * must return at once (a counter increment, not I/O): they run between renewals, and one
+ * that blocks stalls the election (which the liveness probe then reports).
  */
 public interface ElectionObserver {
 
 	ElectionObserver NONE = new ElectionObserver() {
 	};
+
+	/** All of {@code observers}, in order; one that throws does not stop the others. */
+	static ElectionObserver all(List<ElectionObserver> observers) {
+		return new ElectionObserver() {
+
+			@Override
+			public void acquired(LeaderTerm term) {
+				each((observer) -> observer.acquired(term));
+			}
+
+			@Override
+			public void lost(LeaderTerm term, StepDownReason reason) {
+				each((observer) -> observer.lost(term, reason));
+			}
+
+			@Override
+			public void renewal(RenewalOutcome outcome) {
+				each((observer) -> observer.renewal(outcome));
+			}
+
+			private void each(Consumer<ElectionObserver> call) {
+				for (ElectionObserver observer : observers) {
+					try {
+						call.accept(observer);
+					}
+					catch (RuntimeException ex) {
+						LoggerFactory.getLogger(ElectionObserver.class).warn("Election observer {} failed", observer, ex);
+					}
+				}
+			}
+
+		};
+	}
 
 	/** This replica began a term. */
 	default void acquired(LeaderTerm term) {

@@ -6,9 +6,11 @@ package com.example.testleader.election;
  *
  * @param role the Lease name
  * @param leader holder identity of the new leader, {@code null} when nobody holds it
+ * @param fencingToken the Lease's {@code leaseTransitions} as observed: the new leader's
+ * fencing token
  * @param observer holder identity of the replica that observed the change
  */
-public record LeaderChanged(String role, String leader, String observer) {
+public record LeaderChanged(String role, String leader, long fencingToken, String observer) {
 
 	public boolean isObserver() {
 		return this.observer.equals(this.leader);

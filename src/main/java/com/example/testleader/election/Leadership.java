@@ -1,5 +1,6 @@
 package com.example.testleader.election;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 
@@ -21,10 +22,13 @@ import java.time.ZonedDateTime;
  * @param acquireTime {@code spec.acquireTime} as last observed
  * @param renewTime {@code spec.renewTime} as last observed
  * @param leaseDurationSeconds {@code spec.leaseDurationSeconds} as last observed
+ * @param renewalAge on the leader, time since its last successful renewal; on a follower,
+ * since it last saw the Lease change; {@code null} before anything was seen. Measured on
+ * the monotonic clock.
  */
 public record Leadership(String identity, String namespace, String leaseName, boolean leader, String holder,
 		Long fencingToken, Instant lastRenewal, Instant lastObservation, Integer leaseTransitions,
-		ZonedDateTime acquireTime, ZonedDateTime renewTime, Integer leaseDurationSeconds) {
+		ZonedDateTime acquireTime, ZonedDateTime renewTime, Integer leaseDurationSeconds, Duration renewalAge) {
 
 	public String role() {
 		return this.leader ? "leader" : "follower";

@@ -77,12 +77,11 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private volatile Observation observation = Observation.initial();
 
-	private volatile long lastStepNanos;
+	private volatile long lastProgressNanos;
 
-	private volatile boolean stepped;
+	private volatile boolean competing;
 
 	// Confined to the loop thread.
-	private boolean competing;
 
 	private long competeAfterNanos;
 
@@ -107,6 +106,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			if (!this.competing) {
 				this.competing = true;
 				this.competeAfterNanos = this.ticker.nanoTime();
+				this.lastProgressNanos = this.competeAfterNanos;
 				log.info("Joining the election for Lease {} as {}", this.api.describe(), this.identity);
 				schedule(0);
 			}
@@ -143,17 +143,50 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		Observation seen = this.observation;
 		boolean leading = current != null && isValid(current);
 		LeaseRecord record = seen.record();
+		long now = this.ticker.nanoTime();
+		Duration renewalAge = leading ? Duration.ofNanos(now - current.renewedAtNanos())
+				: seen.seenAnything() ? Duration.ofNanos(now - seen.observedAtNanos()) : null;
 		return new Leadership(this.identity, this.api.namespace(), this.api.name(), leading, seen.holder(),
 				leading ? current.context().fencingToken() : null, leading ? current.renewedAt() : null,
 				seen.observedAt(), (record != null) ? record.transitions() : null,
 				(record != null) ? record.acquireTime() : null, (record != null) ? record.renewTime() : null,
-				(record != null) ? record.leaseDuration().map((d) -> (int) d.toSeconds()).orElse(null) : null);
+				(record != null) ? record.leaseDuration().map((d) -> (int) d.toSeconds()).orElse(null) : null,
+				renewalAge);
 	}
 
-	/** Time since the loop last completed a step, or empty before its first step. */
+	/**
+	 * How long the loop has gone without finishing a step while competing; empty while it
+	 * is not competing (not ready yet, or stopped).
+	 */
 	public Optional<Duration> sinceLastStep() {
-		long last = this.lastStepNanos;
-		return this.stepped ? Optional.of(Duration.ofNanos(this.ticker.nanoTime() - last)) : Optional.empty();
+		if (!this.running || !this.competing) {
+			return Optional.empty();
+		}
+		return Optional.of(Duration.ofNanos(this.ticker.nanoTime() - this.lastProgressNanos));
+	}
+
+	/**
+	 * Whether the loop is dead or stuck. Steps follow each other at most one lease
+	 * duration apart (the longest backoff, or sitting out after a yield) and one takes at
+	 * most two renew deadlines (its bounded calls), so a longer silence means no step is
+	 * coming.
+	 */
+	public boolean isStalled() {
+		Duration threshold = this.timings.leaseDuration().plus(this.timings.renewDeadline().multipliedBy(2));
+		return sinceLastStep().map((since) -> since.compareTo(threshold) > 0).orElse(false);
+	}
+
+	/**
+	 * Hands leadership over if this replica leads: as {@link LeaseContext#yield()}.
+	 * @return whether it was leading
+	 */
+	public boolean yieldLeadership() {
+		Term current = this.term;
+		if (current == null || !isValid(current)) {
+			return false;
+		}
+		this.yield(current.context());
+		return true;
 	}
 
 	public String identity() {
@@ -178,7 +211,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 				stepDown(StepDownReason.YIELDED);
 				// Sit out one lease duration, so that polling followers get their turn.
 				this.competeAfterNanos = this.ticker.nanoTime() + this.timings.leaseDuration().toNanos();
-				schedule(this.timings.leaseDuration().toNanos());
+				schedule(jitteredRetry());
 			}
 		});
 	}
@@ -197,8 +230,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			log.error("Election step for Lease {} failed unexpectedly; retrying", this.api.describe(), ex);
 		}
 		finally {
-			this.lastStepNanos = this.ticker.nanoTime();
-			this.stepped = true;
+			this.lastProgressNanos = this.ticker.nanoTime();
 			if (this.competing || this.term != null) {
 				schedule(delay);
 			}
@@ -219,14 +251,12 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		if (!this.competing) {
 			return 0;
 		}
-		if (this.competeAfterNanos - now > 0) {
-			return this.competeAfterNanos - now;
-		}
 		Optional<LeaseRecord> current = this.api.get(followerCallTimeout());
 		now = this.ticker.nanoTime();
 		see(current.orElse(null), now);
 		recovered();
-		long wait = this.observation.nanosUntilAcquirable(now, this.identity);
+		// after a yield it keeps watching the Lease, but leaves it to the others for a while
+		long wait = Math.max(this.observation.nanosUntilAcquirable(now, this.identity), this.competeAfterNanos - now);
 		if (wait > 0) {
 			log.debug("Lease {} is held by {}; may take it in {} ms", this.api.describe(), this.observation.holder(),
 					TimeUnit.NANOSECONDS.toMillis(wait));
@@ -417,7 +447,8 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 					this.api.describe(), seen.holder(), leaseDuration());
 		}
 		if (!Objects.equals(before.holder(), after.holder())) {
-			this.events.leaderChanged(new LeaderChanged(this.api.name(), after.holder(), this.identity));
+			long token = (after.record() != null) ? after.record().transitions() : after.lastTransitions();
+			this.events.leaderChanged(new LeaderChanged(this.api.name(), after.holder(), token, this.identity));
 		}
 	}
 
@@ -476,6 +507,9 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 				}
 				catch (Throwable ex) {
 					log.error("Election step for Lease {} failed", this.api.describe(), ex);
+				}
+				finally {
+					this.lastProgressNanos = this.ticker.nanoTime();
 				}
 			});
 			return true;

@@ -6,6 +6,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +48,14 @@ class CriticalTaskScheduler {
 
 	private final Duration interruptGrace;
 
+	private final MeterRegistry meters;
+
 	private final Object lock = new Object();
 
 	private Run current;
 
 	CriticalTaskScheduler(ObjectProvider<CriticalWork> work, CriticalTaskProperties properties,
-			LeaderElectionProperties election) {
+			LeaderElectionProperties election, MeterRegistry meters) {
 		Duration margin = election.stopMargin();
 		if (properties.stopTimeout().compareTo(margin) >= 0) {
 			throw new IllegalArgumentException("test-leader.task.stop-timeout (" + properties.stopTimeout()
@@ -60,6 +65,10 @@ class CriticalTaskScheduler {
 		this.work = work.orderedStream().toList();
 		this.properties = properties;
 		this.interruptGrace = margin.minus(properties.stopTimeout()).dividedBy(2);
+		this.meters = meters;
+		for (String outcome : new String[] { "success", "failure", "skipped" }) {
+			runs(outcome);
+		}
 	}
 
 	@EventListener
@@ -78,8 +87,8 @@ class CriticalTaskScheduler {
 
 	@EventListener
 	void onLeaderChanged(LeaderChanged event) {
-		log.info("new leader: {} (seen by identity={})", (event.leader() != null) ? event.leader() : "none",
-				event.observer());
+		log.info("new leader: {} fencingToken={} (seen by identity={})",
+				(event.leader() != null) ? event.leader() : "none", event.fencingToken(), event.observer());
 	}
 
 	private void start(LeaseContext context) {
@@ -120,22 +129,39 @@ class CriticalTaskScheduler {
 	private void runOnce(Run run) {
 		for (CriticalWork each : this.work) {
 			if (!run.context().isLeader()) {
-				log.warn("Not running the critical work: leadership (fencingToken={}) is no longer valid",
+				log.info("Skipping the critical work: leadership (fencingToken={}) has ended",
 						run.context().fencingToken());
+				runs("skipped").increment();
 				run.executor().shutdown();
 				return;
 			}
+			Timer.Sample sample = Timer.start(this.meters);
+			String outcome = "success";
 			try {
 				each.run(run.context().term());
 			}
 			catch (InterruptedException ex) {
+				outcome = "failure";
 				Thread.currentThread().interrupt();
 				return;
 			}
 			catch (Exception ex) {
+				outcome = "failure";
 				log.error("Critical work {} failed", each, ex);
 			}
+			finally {
+				sample.stop(this.meters.timer("critical.task.duration"));
+				runs(outcome).increment();
+			}
 		}
+	}
+
+	/** {@code critical_task_runs_total{outcome}}: success, failure, or skipped (no longer leading). */
+	private Counter runs(String outcome) {
+		return Counter.builder("critical.task.runs")
+			.description("Runs of the critical work, by outcome")
+			.tag("outcome", outcome)
+			.register(this.meters);
 	}
 
 	private void awaitStopped(Run run) {

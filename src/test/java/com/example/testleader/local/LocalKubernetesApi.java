@@ -5,9 +5,11 @@ import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -79,6 +81,17 @@ public final class LocalKubernetesApi implements AutoCloseable {
 	/** Requests answered so far, in the order their answers were ready. */
 	public List<ApiCall> calls() {
 		return List.copyOf(this.calls);
+	}
+
+	/** The first successful update that cleared the holder: a release. */
+	public Optional<ApiCall> firstRelease() {
+		return this.calls.stream()
+			.filter((call) -> call.method().equals("PUT") && call.succeeded())
+			.filter((call) -> {
+				String holder = Serialization.unmarshal(call.body(), Lease.class).getSpec().getHolderIdentity();
+				return holder == null || holder.isEmpty();
+			})
+			.findFirst();
 	}
 
 	/** A client configuration for this API, ignoring any kubeconfig on the machine. */

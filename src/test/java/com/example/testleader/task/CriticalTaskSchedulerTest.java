@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -153,13 +154,13 @@ class CriticalTaskSchedulerTest {
 		CriticalTaskProperties tooLong = new CriticalTaskProperties(Duration.ofSeconds(5), Duration.ofSeconds(1));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new CriticalTaskScheduler(provider((term) -> {
-			}), tooLong, ELECTION))
+			}), tooLong, ELECTION, new SimpleMeterRegistry()))
 			.withMessageStartingWith("test-leader.task.stop-timeout (PT1S) must be shorter than "
 					+ "test-leader.election.lease-duration minus renew-deadline (PT1S)");
 	}
 
 	private CriticalTaskScheduler scheduler(CriticalWork work) {
-		return new CriticalTaskScheduler(provider(work), TASK, ELECTION);
+		return new CriticalTaskScheduler(provider(work), TASK, ELECTION, new SimpleMeterRegistry());
 	}
 
 	private static org.springframework.beans.factory.ObjectProvider<CriticalWork> provider(CriticalWork work) {

@@ -1,0 +1,112 @@
+package com.example.testleader.observability;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import com.example.testleader.Replica;
+import com.example.testleader.WorkLog;
+import com.example.testleader.local.LocalKubernetesApi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Grafana dashboard and the alert rules in {@code k8s/monitoring} reference only
+ * metrics a running replica really exports.
+ */
+class MonitoringAssetsTest {
+
+	private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+
+	private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without",
+			"on", "ignoring", "group_left", "group_right");
+
+	@Test
+	void theDashboardAndTheAlertsReferenceOnlyExportedMetrics() throws IOException {
+		Set<String> referenced = new TreeSet<>();
+		expressionsOfDashboard().forEach((expression) -> referenced.addAll(metricsIn(expression)));
+		expressionsOfAlerts().forEach((expression) -> referenced.addAll(metricsIn(expression)));
+		assertThat(referenced).contains("leader_election_master_status", "leader_election_renewals_total",
+				"critical_task_runs_total");
+
+		assertThat(exported()).containsAll(referenced);
+	}
+
+	@Test
+	void promqlMetricNamesAreFoundAndLabelsFunctionsAndRangesAreNot() {
+		assertThat(metricsIn("sum by (name, pod) (increase(a_total{outcome!=\"success\", x=~\"y|z\"}[5m])) > 0 "
+				+ "or absent(b_status{application=\"t\"}) / on (pod) c_seconds_max"))
+			.containsExactlyInAnyOrder("a_total", "b_status", "c_seconds_max");
+		assertThat(metricsIn("label_values(leader_election_master_status{application=\"t\"}, name)"))
+			.containsExactly("leader_election_master_status");
+	}
+
+	private static List<String> expressionsOfDashboard() throws IOException {
+		JsonNode dashboard = new ObjectMapper().readTree(Files.readString(Path.of("k8s/monitoring/grafana-dashboard.json")));
+		List<String> expressions = new ArrayList<>();
+		dashboard.path("panels").forEach((panel) -> panel.path("targets").forEach((target) -> expressions.add(target.path("expr").asText())));
+		dashboard.path("templating").path("list").forEach((variable) -> {
+			if (variable.path("type").asText().equals("query")) {
+				expressions.add(variable.path("definition").asText());
+			}
+		});
+		return expressions;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> expressionsOfAlerts() throws IOException {
+		Map<String, Object> rules = new Yaml().load(Files.readString(Path.of("k8s/monitoring/alert-rules.yaml")));
+		return ((List<Map<String, Object>>) rules.get("groups")).stream()
+			.flatMap((group) -> ((List<Map<String, Object>>) group.get("rules")).stream())
+			.map((rule) -> (String) rule.get("expr"))
+			.toList();
+	}
+
+	/** Metric names in a PromQL expression (or a Grafana label_values query). */
+	static Set<String> metricsIn(String expression) {
+		String stripped = expression.replaceAll("\"[^\"]*\"", "")
+			.replaceAll("\\{[^}]*}", "")
+			.replaceAll("\\[[^]]*]", "")
+			.replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", "")
+			.replaceAll("label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*,[^)]*\\)", "$1");
+		Set<String> metrics = new TreeSet<>();
+		Matcher matcher = IDENTIFIER.matcher(stripped);
+		while (matcher.find()) {
+			String rest = stripped.substring(matcher.end()).stripLeading();
+			boolean function = rest.startsWith("(");
+			boolean variable = matcher.start() > 0 && stripped.charAt(matcher.start() - 1) == '$';
+			if (!function && !variable && !KEYWORDS.contains(matcher.group())) {
+				metrics.add(matcher.group());
+			}
+		}
+		return metrics;
+	}
+
+	private static Set<String> exported() {
+		try (LocalKubernetesApi api = LocalKubernetesApi.start(0);
+				Replica replica = Replica.start("replica-a", api.url(), new WorkLog(Duration.ofMillis(1)), Replica.WEB)) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> replica.elector().leadership().leader());
+			String scrape = Http.get(replica.management() + "/actuator/prometheus").body();
+			return scrape.lines()
+				.filter((line) -> !line.startsWith("#") && !line.isBlank())
+				.map((line) -> line.split("[{ ]", 2)[0])
+				.collect(Collectors.toCollection(TreeSet::new));
+		}
+	}
+
+}
