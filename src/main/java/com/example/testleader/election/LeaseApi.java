@@ -10,16 +10,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
  * The election's only access to the API server: get, create and update of one Lease,
- * each cut off after a given time.
+ * each cut off after a given time, and a watch of it.
  *
  * <p>
  * The cut-off is this class's own, not the HTTP client's: the call runs on a helper
@@ -87,6 +90,38 @@ final class LeaseApi implements AutoCloseable {
 			throw new IllegalArgumentException("An update of Lease " + describe() + " must carry a resourceVersion");
 		}
 		return call(timeout, () -> new LeaseRecord(this.client.leases().inNamespace(this.namespace).resource(lease).update()));
+	}
+
+	/**
+	 * Watches the Lease with a fabric8 informer (list, then watch, re-established after any
+	 * failure, for ever) and reports every version it sees, deletions as {@code null}.
+	 * Starts without blocking; the informer's events are delivered one at a time.
+	 * @param changed receives each new version of the Lease
+	 * @param deleted receives the last version of a deleted Lease
+	 */
+	SharedIndexInformer<Lease> watch(Consumer<LeaseRecord> changed, Consumer<LeaseRecord> deleted) {
+		SharedIndexInformer<Lease> informer = lease().runnableInformer(0);
+		informer.addEventHandler(new ResourceEventHandler<Lease>() {
+
+			@Override
+			public void onAdd(Lease lease) {
+				changed.accept(new LeaseRecord(lease));
+			}
+
+			@Override
+			public void onUpdate(Lease before, Lease after) {
+				changed.accept(new LeaseRecord(after));
+			}
+
+			@Override
+			public void onDelete(Lease lease, boolean finalStateUnknown) {
+				deleted.accept(new LeaseRecord(lease));
+			}
+
+		});
+		informer.exceptionHandler((started, failure) -> true);
+		informer.start();
+		return informer;
 	}
 
 	private Resource<Lease> lease() {

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,8 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	private final Ticker ticker;
 
 	private volatile ScheduledExecutorService loop;
+
+	private volatile SharedIndexInformer<Lease> watch;
 
 	private volatile boolean running;
 
@@ -214,6 +217,50 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 				schedule(jitteredRetry());
 			}
 		});
+	}
+
+	/**
+	 * A version of the Lease seen by the watch ({@code deleted}: its last version before a
+	 * deletion). Followers take it as an observation, so a release is acted on at once and
+	 * a renewal postpones the next poll: polling only fills in while the watch is quiet.
+	 * The leader ignores its own writes and checks any other change at once.
+	 */
+	private void watched(LeaseRecord seen, boolean deleted) {
+		execute(() -> {
+			if ((!this.competing && this.term == null) || isOlderThanObserved(seen)) {
+				return;
+			}
+			Term current = this.term;
+			if (current != null) {
+				if (deleted || !seen.resourceVersion().equals(current.written().resourceVersion())) {
+					schedule(0);
+				}
+				return;
+			}
+			long now = this.ticker.nanoTime();
+			see(deleted ? null : seen, now);
+			long wait = Math.max(this.observation.nanosUntilAcquirable(now, this.identity),
+					this.competeAfterNanos - now);
+			schedule(Math.min(jitteredRetry(), wait));
+		});
+	}
+
+	/**
+	 * Whether a watched version is older than the one last observed (a poll can overtake
+	 * the watch). resourceVersions are opaque in general; where both are numbers (as etcd's
+	 * revisions are) they are compared, otherwise the version is taken as new.
+	 */
+	private boolean isOlderThanObserved(LeaseRecord seen) {
+		LeaseRecord observed = this.observation.record();
+		if (observed == null) {
+			return false;
+		}
+		try {
+			return Long.parseLong(seen.resourceVersion()) < Long.parseLong(observed.resourceVersion());
+		}
+		catch (NumberFormatException ex) {
+			return false;
+		}
 	}
 
 	private boolean isValid(Term current) {
@@ -529,6 +576,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		executor.setRemoveOnCancelPolicy(true);
 		this.events.start();
 		this.loop = executor;
+		this.watch = this.api.watch((seen) -> watched(seen, false), (last) -> watched(last, true));
 		this.running = true;
 	}
 
@@ -560,6 +608,10 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private void shutDown() {
 		this.running = false;
+		SharedIndexInformer<Lease> currentWatch = this.watch;
+		if (currentWatch != null) {
+			currentWatch.stop();
+		}
 		ScheduledExecutorService current = this.loop;
 		if (current != null) {
 			current.shutdownNow();

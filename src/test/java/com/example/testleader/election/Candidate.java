@@ -69,6 +69,11 @@ final class Candidate implements AutoCloseable {
 	 */
 	static Candidate start(String name, String podName, Config api, Timeline timeline, Clock clock,
 			LeaderEventPublisher listener) {
+		return start(name, podName, api, timeline, clock, listener, TIMINGS);
+	}
+
+	static Candidate start(String name, String podName, Config api, Timeline timeline, Clock clock,
+			LeaderEventPublisher listener, LeaderElectionProperties timings) {
 		FaultProxy proxy;
 		try {
 			proxy = new FaultProxy(api.getMasterUrl());
@@ -78,10 +83,10 @@ final class Candidate implements AutoCloseable {
 		}
 		Config config = new ConfigBuilder(api).withMasterUrl(proxy.url()).build();
 		MockEnvironment environment = new MockEnvironment().withProperty("POD_NAME", podName);
-		PodIdentity pod = PodIdentity.resolve(TIMINGS, environment, config);
-		LeaseApi leaseApi = new LeaseApi(ElectionConfiguration.electionClient(config, TIMINGS), pod.namespace(),
-				TIMINGS.leaseName());
-		LeaseElector elector = new LeaseElector(leaseApi, pod.holderIdentity(), TIMINGS,
+		PodIdentity pod = PodIdentity.resolve(timings, environment, config);
+		LeaseApi leaseApi = new LeaseApi(ElectionConfiguration.electionClient(config, timings), pod.namespace(),
+				timings.leaseName());
+		LeaseElector elector = new LeaseElector(leaseApi, pod.holderIdentity(), timings,
 				new LeaderEvents(timeline.publisher(name, listener), (event) -> {
 				}), timeline.observer(name), clock, Ticker.SYSTEM);
 		elector.start();

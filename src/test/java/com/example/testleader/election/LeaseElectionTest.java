@@ -149,6 +149,67 @@ class LeaseElectionTest extends LeaseElectionScenarios {
 		await().atMost(LEASE.multipliedBy(3)).until(() -> candidate.elector().leadership().leader());
 	}
 
+	/** Slow polling (every 10-22 s): a takeover within seconds can only come from the watch. */
+	private static final LeaderElectionProperties SLOW_POLLING = new LeaderElectionProperties("test-lease", "default",
+			null, Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(10));
+
+	@Test
+	void aReleaseSeenThroughTheWatchIsTakenWithoutWaitingForAPoll() throws Exception {
+		Candidate leader = slowPolling("replica-a");
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = slowPolling("replica-b");
+		await().atMost(LEASE).until(() -> leader.identity().equals(follower.elector().leadership().holder()));
+
+		leader.elector().leave().get(10, TimeUnit.SECONDS);
+		long released = System.nanoTime();
+
+		awaitSoleLeader(List.of(follower));
+		long takeover = this.timeline.last(follower.name(), Kind.GRANTED).orElseThrow().nanos();
+		assertThat(Duration.ofNanos(takeover - released)).isLessThan(SLOW_POLLING.retryPeriod());
+	}
+
+	@Test
+	void aDroppedWatchIsReestablished() throws Exception {
+		Candidate leader = slowPolling("replica-a");
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = slowPolling("replica-b");
+		await().atMost(LEASE).until(() -> leader.identity().equals(follower.elector().leadership().holder()));
+
+		long watches = watchRequests();
+		follower.proxy().dropConnections();
+		await().atMost(LEASE).until(() -> watchRequests() > watches);
+		leader.elector().leave().get(10, TimeUnit.SECONDS);
+		long released = System.nanoTime();
+
+		awaitSoleLeader(List.of(follower));
+		long takeover = this.timeline.last(follower.name(), Kind.GRANTED).orElseThrow().nanos();
+		assertThat(Duration.ofNanos(takeover - released)).isLessThan(SLOW_POLLING.retryPeriod());
+	}
+
+	@Test
+	void withoutAWatchPollingStillElectsAndHandsOver() throws Exception {
+		this.server.refuse((path) -> path.contains("fieldSelector="));
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
+		Candidate leader = awaitSoleLeader(all);
+
+		leader.elector().leave().get(10, TimeUnit.SECONDS);
+
+		Candidate successor = awaitSoleLeader(all);
+		assertThat(successor).isNotSameAs(leader);
+		assertThat(this.server.calls()).filteredOn((call) -> call.path().contains("fieldSelector="))
+			.isNotEmpty()
+			.allSatisfy((call) -> assertThat(call.status()).isEqualTo(500));
+	}
+
+	private long watchRequests() {
+		return this.server.calls().stream().filter((call) -> call.path().contains("watch=true")).count();
+	}
+
+	private Candidate slowPolling(String name) {
+		return track(Candidate.start(name, name, api(), this.timeline, Clock.systemUTC(), Candidate.NO_LISTENER,
+				SLOW_POLLING));
+	}
+
 	@Test
 	void anUpdateWithoutAResourceVersionIsRefused() {
 		try (LeaseApi api = new LeaseApi(this.server.client(), "default", "test-lease")) {

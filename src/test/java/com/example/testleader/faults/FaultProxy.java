@@ -80,6 +80,11 @@ public final class FaultProxy implements AutoCloseable {
 		}
 	}
 
+	/** Closes every open connection, as a broken network would; new ones are accepted. */
+	public void dropConnections() {
+		this.connections.forEach(Connection::close);
+	}
+
 	private void accept() {
 		while (!this.closed) {
 			try {

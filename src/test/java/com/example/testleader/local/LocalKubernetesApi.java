@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Config;
@@ -43,11 +44,13 @@ public final class LocalKubernetesApi implements AutoCloseable {
 
 	private final List<ApiCall> calls = new CopyOnWriteArrayList<>();
 
+	private volatile Predicate<String> refused = (path) -> false;
+
 	private LocalKubernetesApi(int port, boolean record) {
 		Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
 		Dispatcher crud = new KubernetesMixedDispatcher(responses);
 		this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
-				record ? new Recording(crud, this.calls) : crud, false);
+				record ? new Recording(crud, this.calls, (path) -> this.refused.test(path)) : crud, false);
 		try {
 			this.server.init(InetAddress.getByName("127.0.0.1"), port);
 		}
@@ -81,6 +84,11 @@ public final class LocalKubernetesApi implements AutoCloseable {
 	/** Requests answered so far, in the order their answers were ready. */
 	public List<ApiCall> calls() {
 		return List.copyOf(this.calls);
+	}
+
+	/** From now on, answers requests whose path and query match with 500 (recorded). */
+	public void refuse(Predicate<String> pathAndQuery) {
+		this.refused = pathAndQuery;
 	}
 
 	/** The first successful update that cleared the holder: a release. */
@@ -143,9 +151,12 @@ public final class LocalKubernetesApi implements AutoCloseable {
 
 		private final List<ApiCall> calls;
 
-		Recording(Dispatcher delegate, List<ApiCall> calls) {
+		private final Predicate<String> refused;
+
+		Recording(Dispatcher delegate, List<ApiCall> calls, Predicate<String> refused) {
 			this.delegate = delegate;
 			this.calls = calls;
+			this.refused = refused;
 		}
 
 		@Override
@@ -155,7 +166,9 @@ public final class LocalKubernetesApi implements AutoCloseable {
 			String body = request.getUtf8Body();
 			RecordedRequest copy = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
 					request.getHeaders(), (body != null) ? new Buffer().writeUtf8(body) : null);
-			MockResponse response = this.delegate.dispatch(copy);
+			MockResponse response = this.refused.test(request.getPath())
+					? new MockResponse().setResponseCode(500).setBody("{\"kind\":\"Status\",\"code\":500}")
+					: this.delegate.dispatch(copy);
 			this.calls.add(new ApiCall(request.getMethod(), request.getPath(), body, response.code(), received,
 					System.nanoTime()));
 			return response;
