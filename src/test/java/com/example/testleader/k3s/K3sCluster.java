@@ -1,6 +1,13 @@
 package com.example.testleader.k3s;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.testcontainers.DockerClientFactory;
@@ -40,6 +47,24 @@ public final class K3sCluster {
 
 	public static KubernetesClient adminClient() {
 		return new KubernetesClientBuilder().withConfig(config()).build();
+	}
+
+	/** Creates every object of a manifest file in {@code namespace}, as an administrator. */
+	public static void apply(Path manifest, String namespace) throws IOException {
+		try (KubernetesClient admin = adminClient(); InputStream in = Files.newInputStream(manifest)) {
+			for (HasMetadata object : admin.load(in).items()) {
+				admin.resource(object).inNamespace(namespace).create();
+			}
+		}
+	}
+
+	/** A client configuration that acts as {@code serviceAccount} of {@code namespace}. */
+	public static Config as(String namespace, String serviceAccount) {
+		return new ConfigBuilder(config())
+			.withImpersonateUsername("system:serviceaccount:" + namespace + ":" + serviceAccount)
+			.withImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:" + namespace,
+					"system:authenticated")
+			.build();
 	}
 
 }

@@ -1,0 +1,99 @@
+package com.example.testleader.deploy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+/** The manifests in {@code k8s/}, read with fabric8's model classes. */
+final class Manifests {
+
+	private Manifests() {
+	}
+
+	/** Every object of every {@code k8s/*.yaml} (what {@code kubectl apply -f k8s/} applies). */
+	static List<HasMetadata> all() throws IOException {
+		List<HasMetadata> objects = new ArrayList<>();
+		try (Stream<Path> files = Files.list(Path.of("k8s"))) {
+			for (Path file : files.filter((f) -> f.toString().endsWith(".yaml")).sorted().toList()) {
+				objects.addAll(read(file));
+			}
+		}
+		return objects;
+	}
+
+	static List<HasMetadata> read(Path file) throws IOException {
+		try (InputStream in = Files.newInputStream(file)) {
+			Object parsed = new KubernetesSerialization().unmarshal(in);
+			if (parsed instanceof List<?> list) {
+				return list.stream().map(HasMetadata.class::cast).toList();
+			}
+			return List.of((HasMetadata) parsed);
+		}
+	}
+
+	static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> type) {
+		List<T> found = objects.stream().filter(type::isInstance).map(type::cast).toList();
+		if (found.size() != 1) {
+			throw new IllegalStateException("Expected one " + type.getSimpleName() + " in k8s/, found " + found.size());
+		}
+		return found.get(0);
+	}
+
+	/**
+	 * Fields that the model did not know: fabric8 keeps them in {@code additionalProperties}
+	 * instead of failing, so a misspelled key would otherwise pass unnoticed.
+	 */
+	static List<String> unknownFields(Object model) {
+		List<String> unknown = new ArrayList<>();
+		walk(model, model.getClass().getSimpleName(), unknown);
+		return unknown;
+	}
+
+	private static void walk(Object node, String path, List<String> unknown) {
+		if (node instanceof Collection<?> collection) {
+			int i = 0;
+			for (Object each : collection) {
+				walk(each, path + "[" + i++ + "]", unknown);
+			}
+			return;
+		}
+		if (node instanceof Map<?, ?> map) {
+			map.forEach((key, value) -> walk(value, path + "." + key, unknown));
+			return;
+		}
+		if (!(node instanceof KubernetesResource)) {
+			return;
+		}
+		for (Method getter : node.getClass().getMethods()) {
+			if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get") || getter.getName().equals("getClass")) {
+				continue;
+			}
+			Object value;
+			try {
+				value = getter.invoke(node);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new IllegalStateException(ex);
+			}
+			String name = getter.getName().substring(3);
+			if (name.equals("AdditionalProperties")) {
+				((Map<?, ?>) value).keySet().forEach((key) -> unknown.add(path + "." + key));
+			}
+			else if (value != null) {
+				walk(value, path + "." + Character.toLowerCase(name.charAt(0)) + name.substring(1), unknown);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,207 @@
+package com.example.testleader.deploy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.example.testleader.election.LeaderElectionProperties;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The manifests against the application itself: every field known to the model, wiring
+ * that matches the configuration, hardening in place.
+ */
+class ManifestsTest {
+
+	private static List<HasMetadata> objects;
+
+	private static Binder configuration;
+
+	@BeforeAll
+	static void read() throws IOException {
+		objects = Manifests.all();
+		List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("application.yaml",
+				new ClassPathResource("application.yaml"));
+		configuration = new Binder(ConfigurationPropertySources.from(sources));
+	}
+
+	@Test
+	void everyFieldOfEveryManifestIsKnownToTheModel() {
+		assertThat(objects).extracting(HasMetadata::getKind)
+			.containsExactlyInAnyOrder("Deployment", "NetworkPolicy", "PodDisruptionBudget", "ServiceAccount", "Role",
+					"RoleBinding", "Service");
+		assertThat(objects).allSatisfy((object) -> assertThat(Manifests.unknownFields(object)).isEmpty());
+	}
+
+	@Test
+	void aMisspelledKeyIsCaught() throws IOException {
+		Path misspelled = Path.of("target", "misspelled.yaml");
+		java.nio.file.Files.writeString(misspelled,
+				"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  replcias: 3\n");
+		assertThat(Manifests.unknownFields(Manifests.read(misspelled).get(0))).containsExactly("Deployment.spec.replcias");
+	}
+
+	@Test
+	void threeReplicasNamedAfterTheirPodInTheirOwnNamespace() {
+		Deployment deployment = Manifests.one(objects, Deployment.class);
+		assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+		Container container = container(deployment);
+		assertThat(fieldRef(container, "POD_NAME")).isEqualTo("metadata.name");
+		assertThat(fieldRef(container, "POD_NAMESPACE")).isEqualTo("metadata.namespace");
+		assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
+			.isEqualTo(Manifests.one(objects, ServiceAccount.class).getMetadata().getName());
+	}
+
+	@Test
+	void probesUseTheActuatorGroupsOnTheManagementPort() {
+		Container container = container(Manifests.one(objects, Deployment.class));
+		int managementPort = configuration.bind("management.server.port", Integer.class).get();
+		assertThat(containerPort(container, "management")).isEqualTo(managementPort);
+		assertThat(containerPort(container, "http")).isEqualTo(configuration.bind("server.port", Integer.class).get());
+		assertProbe(container.getLivenessProbe().getHttpGet(), "/actuator/health/liveness");
+		assertProbe(container.getStartupProbe().getHttpGet(), "/actuator/health/liveness");
+		assertProbe(container.getReadinessProbe().getHttpGet(), "/actuator/health/readiness");
+		assertThat(configuration.bind("management.endpoint.health.probes.enabled", Boolean.class).get()).isTrue();
+		assertThat(configuration.bind("management.endpoint.health.group.liveness.include", String[].class).get())
+			.contains("leader");
+	}
+
+	@Test
+	void theGracePeriodOutlastsTheServicesOwnDrain() {
+		LeaderElectionProperties defaults = configuration.bindOrCreate("test-leader.election",
+				LeaderElectionProperties.class);
+		Duration stepDown = defaults.renewDeadline()
+			.plus(defaults.stopMargin())
+			.plus(defaults.retryPeriod().multipliedBy(2));
+		Duration webPhase = configuration.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class).get();
+		long grace = Manifests.one(objects, Deployment.class)
+			.getSpec()
+			.getTemplate()
+			.getSpec()
+			.getTerminationGracePeriodSeconds();
+		assertThat(Duration.ofSeconds(grace)).isGreaterThan(stepDown.plus(webPhase));
+	}
+
+	@Test
+	void podsAreHardenedSizedAndSpread() {
+		PodSpec pod = Manifests.one(objects, Deployment.class).getSpec().getTemplate().getSpec();
+		assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+		assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+		assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+		Container container = pod.getContainers().get(0);
+		assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+		assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+		assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+		assertThat(container.getVolumeMounts()).anySatisfy((mount) -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
+		assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+		assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
+		assertThat(pod.getTopologySpreadConstraints()).singleElement()
+			.satisfies((spread) -> assertThat(spread.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+	}
+
+	@Test
+	void disruptionBudgetServiceAndScrapeHintsSelectTheseReplicas() {
+		Deployment deployment = Manifests.one(objects, Deployment.class);
+		Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+		PodDisruptionBudget budget = Manifests.one(objects, PodDisruptionBudget.class);
+		assertThat(budget.getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(1));
+		assertThat(labels).containsAllEntriesOf(budget.getSpec().getSelector().getMatchLabels());
+		Service service = Manifests.one(objects, Service.class);
+		assertThat(labels).containsAllEntriesOf(service.getSpec().getSelector());
+		assertThat(service.getSpec().getPorts()).singleElement()
+			.satisfies((port) -> assertThat(port.getTargetPort()).isEqualTo(new IntOrString("management")));
+		assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+			.containsEntry("prometheus.io/port", String.valueOf(containerPort(container(deployment), "management")))
+			.containsEntry("prometheus.io/path", "/actuator/prometheus");
+	}
+
+	@Test
+	void theManagementPortIsAdmittedOnlyFromInsideTheNamespaceAndFromMonitoring() {
+		NetworkPolicy policy = Manifests.one(objects, NetworkPolicy.class);
+		assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+		List<NetworkPolicyIngressRule> management = policy.getSpec()
+			.getIngress()
+			.stream()
+			.filter((rule) -> rule.getPorts().stream().anyMatch((p) -> p.getPort().equals(new IntOrString("management"))))
+			.toList();
+		assertThat(management).singleElement().satisfies((rule) -> {
+			assertThat(rule.getFrom()).isNotEmpty();
+			assertThat(rule.getFrom()).allSatisfy((peer) -> assertThat(peer.getIpBlock()).isNull());
+			assertThat(rule.getFrom()).filteredOn((peer) -> peer.getNamespaceSelector() != null)
+				.singleElement()
+				.satisfies((peer) -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+					.containsExactly(Map.entry("kubernetes.io/metadata.name", "monitoring")));
+			assertThat(rule.getFrom()).filteredOn((peer) -> peer.getNamespaceSelector() == null)
+				.allSatisfy((peer) -> assertThat(peer.getPodSelector()).isNotNull());
+		});
+	}
+
+	@Test
+	void theRoleIsLimitedToTheConfiguredLeaseAndBoundToTheServiceAccount() {
+		String lease = configuration.bindOrCreate("test-leader.election", LeaderElectionProperties.class).leaseName();
+		Role role = Manifests.one(objects, Role.class);
+		assertThat(role.getRules()).allSatisfy((rule) -> {
+			assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
+			assertThat(rule.getResources()).containsExactly("leases");
+			if (!rule.getVerbs().equals(List.of("create"))) {
+				assertThat(rule.getResourceNames()).containsExactly(lease);
+			}
+		});
+		RoleBinding binding = Manifests.one(objects, RoleBinding.class);
+		assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+		assertThat(binding.getSubjects()).singleElement().satisfies((subject) -> {
+			assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+			assertThat(subject.getName()).isEqualTo(Manifests.one(objects, ServiceAccount.class).getMetadata().getName());
+		});
+	}
+
+	private static void assertProbe(HTTPGetAction probe, String path) {
+		assertThat(probe.getPath()).isEqualTo(path);
+		assertThat(probe.getPort()).isEqualTo(new IntOrString("management"));
+	}
+
+	static Container container(Deployment deployment) {
+		return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+	}
+
+	private static String fieldRef(Container container, String name) {
+		EnvVar variable = container.getEnv().stream().filter((env) -> env.getName().equals(name)).findFirst().orElseThrow();
+		return variable.getValueFrom().getFieldRef().getFieldPath();
+	}
+
+	private static int containerPort(Container container, String name) {
+		return container.getPorts()
+			.stream()
+			.filter((port) -> port.getName().equals(name))
+			.findFirst()
+			.orElseThrow()
+			.getContainerPort();
+	}
+
+}
