@@ -3,16 +3,10 @@ package com.example.testleader.election;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -32,8 +26,8 @@ import org.springframework.context.SmartLifecycle;
  * <ul>
  * <li>It leads only after a write of its own succeeded, and only until the renew deadline
  * after the last successful renewal, measured on its monotonic {@link Ticker} from when
- * that request was sent. Every API call is cut off by then ({@link LeaseApi}), so a hung
- * or retried request cannot delay the step-down.</li>
+ * that request was sent. Every API call is cut off by then ({@link LeaseApi},
+ * {@link Cadence}), so a hung or retried request cannot delay the step-down.</li>
  * <li>Another replica takes the Lease only a full lease duration after it last saw the
  * record change ({@link Observation}), which is later than this replica's renew deadline;
  * the difference ({@link LeaderElectionProperties#stopMargin()}) is the time the work has
@@ -41,9 +35,12 @@ import org.springframework.context.SmartLifecycle;
  * <li>On a graceful step-down (leaving the election, shutdown, {@code yield()}) the work
  * is revoked and has stopped before the Lease is released.</li>
  * <li>Listeners run on their own thread ({@link LeaderEvents}) and cannot delay renewals.
- * Failures of the loop are logged and retried with backoff; the loop never stops on its
- * own.</li>
+ * Failures are logged and retried with backoff; the loop ({@link ElectionLoop}) never
+ * stops on its own.</li>
  * </ul>
+ * <p>
+ * It watches the Lease, so a release is acted on at once and any change by someone else
+ * is checked at once; polling fills in whenever the watch is quiet.
  * <p>
  * <b>What it cannot guarantee</b>: a process paused (GC, SIGSTOP) between checking
  * {@link LeaseContext#isLeader()} and acting may act after its lease is gone. Downstream
@@ -53,13 +50,15 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private static final Logger log = LoggerFactory.getLogger(LeaseElector.class);
 
-	private static final double JITTER = 1.2;
-
 	private final LeaseApi api;
 
 	private final String identity;
 
 	private final LeaderElectionProperties timings;
+
+	private final Cadence cadence;
+
+	private final TermWrites writes;
 
 	private final LeaderEvents events;
 
@@ -69,49 +68,46 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private final Ticker ticker;
 
-	private volatile ScheduledExecutorService loop;
+	private final ElectionLoop loop;
 
 	private volatile SharedIndexInformer<Lease> watch;
 
 	private volatile boolean running;
 
-	// Written on the loop thread only; volatile for readers on other threads.
+	// Written on the loop only; volatile for readers on other threads.
 	private volatile Term term;
 
 	private volatile Observation observation = Observation.initial();
 
-	private volatile long lastProgressNanos;
-
 	private volatile boolean competing;
 
-	// Confined to the loop thread.
-
+	// Confined to the loop.
 	private long competeAfterNanos;
 
 	private int failures;
-
-	private ScheduledFuture<?> nextTick;
 
 	LeaseElector(LeaseApi api, String identity, LeaderElectionProperties timings, LeaderEvents events,
 			ElectionObserver observer, Clock clock, Ticker ticker) {
 		this.api = api;
 		this.identity = identity;
 		this.timings = timings;
+		this.cadence = new Cadence(timings);
+		this.writes = new TermWrites(api, identity, timings.leaseDuration(), clock);
 		this.events = events;
 		this.observer = observer;
 		this.clock = clock;
 		this.ticker = ticker;
+		this.loop = new ElectionLoop(api.describe(), ticker);
 	}
 
 	/** Starts competing for the Lease (again), if not already. */
 	public void join() {
-		execute(() -> {
+		this.loop.execute(() -> {
 			if (!this.competing) {
 				this.competing = true;
 				this.competeAfterNanos = this.ticker.nanoTime();
-				this.lastProgressNanos = this.competeAfterNanos;
 				log.info("Joining the election for Lease {} as {}", this.api.describe(), this.identity);
-				schedule(0);
+				this.loop.schedule(this::step, 0);
 			}
 		});
 	}
@@ -122,10 +118,10 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 */
 	public CompletableFuture<Void> leave() {
 		CompletableFuture<Void> done = new CompletableFuture<>();
-		boolean queued = execute(() -> {
+		boolean queued = this.loop.execute(() -> {
 			try {
 				this.competing = false;
-				cancelTick();
+				this.loop.cancel();
 				if (this.term != null) {
 					stepDown(StepDownReason.RELEASED);
 				}
@@ -138,6 +134,38 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			done.complete(null);
 		}
 		return done;
+	}
+
+	/**
+	 * Hands leadership over if this replica leads: as {@link LeaseContext#yield()}.
+	 * @return whether it was leading
+	 */
+	public boolean yieldLeadership() {
+		Term current = this.term;
+		if (current == null || !isValid(current)) {
+			return false;
+		}
+		this.yield(current.context());
+		return true;
+	}
+
+	@Override
+	public void yield(LeaseContext context) {
+		this.loop.execute(() -> {
+			Term current = this.term;
+			if (current != null && current.context() == context) {
+				stepDown(StepDownReason.YIELDED);
+				// keep watching, but leave the Lease to the others for a while
+				this.competeAfterNanos = this.ticker.nanoTime() + this.cadence.yieldPauseNanos();
+				this.loop.schedule(this::step, this.cadence.jitteredRetryNanos());
+			}
+		});
+	}
+
+	@Override
+	public boolean isLeading(LeaseContext context) {
+		Term current = this.term;
+		return current != null && current.context() == context && isValid(current);
 	}
 
 	/** What this replica believes right now; never calls the API server. */
@@ -162,34 +190,12 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 * is not competing (not ready yet, or stopped).
 	 */
 	public Optional<Duration> sinceLastStep() {
-		if (!this.running || !this.competing) {
-			return Optional.empty();
-		}
-		return Optional.of(Duration.ofNanos(this.ticker.nanoTime() - this.lastProgressNanos));
+		return (this.running && this.competing) ? Optional.of(this.loop.sinceProgress()) : Optional.empty();
 	}
 
-	/**
-	 * Whether the loop is dead or stuck. Steps follow each other at most one lease
-	 * duration apart (the longest backoff, or sitting out after a yield) and one takes at
-	 * most two renew deadlines (its bounded calls), so a longer silence means no step is
-	 * coming.
-	 */
+	/** Whether the loop is dead or stuck: no step for {@link Cadence#stallThreshold()}. */
 	public boolean isStalled() {
-		Duration threshold = this.timings.leaseDuration().plus(this.timings.renewDeadline().multipliedBy(2));
-		return sinceLastStep().map((since) -> since.compareTo(threshold) > 0).orElse(false);
-	}
-
-	/**
-	 * Hands leadership over if this replica leads: as {@link LeaseContext#yield()}.
-	 * @return whether it was leading
-	 */
-	public boolean yieldLeadership() {
-		Term current = this.term;
-		if (current == null || !isValid(current)) {
-			return false;
-		}
-		this.yield(current.context());
-		return true;
+		return sinceLastStep().map((since) -> since.compareTo(this.cadence.stallThreshold()) > 0).orElse(false);
 	}
 
 	public String identity() {
@@ -200,48 +206,59 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		return this.timings;
 	}
 
-	@Override
-	public boolean isLeading(LeaseContext context) {
-		Term current = this.term;
-		return current != null && current.context() == context && isValid(current);
+	/** The longest a graceful leave takes; the lifecycle waits no longer. */
+	public Duration leaveTimeout() {
+		return this.cadence.leaveTimeout();
 	}
 
-	@Override
-	public void yield(LeaseContext context) {
-		execute(() -> {
-			Term current = this.term;
-			if (current != null && current.context() == context) {
-				stepDown(StepDownReason.YIELDED);
-				// Sit out one lease duration, so that polling followers get their turn.
-				this.competeAfterNanos = this.ticker.nanoTime() + this.timings.leaseDuration().toNanos();
-				schedule(jitteredRetry());
+	private boolean isValid(Term current) {
+		return this.ticker.nanoTime() - current.renewedAtNanos() < this.cadence.renewDeadlineNanos();
+	}
+
+	private void step() {
+		long next = this.cadence.retryNanos();
+		try {
+			next = (this.term != null) ? renew() : acquire();
+		}
+		catch (RuntimeException ex) {
+			next = (this.term != null) ? renewalFailed(ex) : acquisitionFailed(ex);
+		}
+		finally {
+			if (this.competing || this.term != null) {
+				this.loop.schedule(this::step, next);
 			}
-		});
+		}
 	}
 
 	/**
 	 * A version of the Lease seen by the watch ({@code deleted}: its last version before a
 	 * deletion). Followers take it as an observation, so a release is acted on at once and
-	 * a renewal postpones the next poll: polling only fills in while the watch is quiet.
-	 * The leader ignores its own writes and checks any other change at once.
+	 * a renewal postpones the next poll. The leader ignores its own writes and checks any
+	 * other change at once.
 	 */
 	private void watched(LeaseRecord seen, boolean deleted) {
-		execute(() -> {
+		this.loop.execute(() -> {
 			if ((!this.competing && this.term == null) || isOlderThanObserved(seen)) {
 				return;
 			}
 			Term current = this.term;
 			if (current != null) {
 				if (deleted || !seen.resourceVersion().equals(current.written().resourceVersion())) {
-					schedule(0);
+					this.loop.schedule(this::step, 0);
 				}
 				return;
 			}
+			LeaseRecord latest = deleted ? null : seen;
 			long now = this.ticker.nanoTime();
-			see(deleted ? null : seen, now);
-			long wait = Math.max(this.observation.nanosUntilAcquirable(now, this.identity),
-					this.competeAfterNanos - now);
-			schedule(Math.min(jitteredRetry(), wait));
+			see(latest, now);
+			long next;
+			try {
+				next = tryTake(Optional.ofNullable(latest), now);
+			}
+			catch (RuntimeException ex) {
+				next = acquisitionFailed(ex);
+			}
+			this.loop.schedule(this::step, next);
 		});
 	}
 
@@ -263,61 +280,32 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		}
 	}
 
-	private boolean isValid(Term current) {
-		return this.ticker.nanoTime() - current.renewedAtNanos() < this.timings.renewDeadline().toNanos();
-	}
-
-	private void tick() {
-		this.nextTick = null;
-		long delay = this.timings.retryPeriod().toNanos();
-		try {
-			delay = step();
-		}
-		catch (Throwable ex) {
-			log.error("Election step for Lease {} failed unexpectedly; retrying", this.api.describe(), ex);
-		}
-		finally {
-			this.lastProgressNanos = this.ticker.nanoTime();
-			if (this.competing || this.term != null) {
-				schedule(delay);
-			}
-		}
-	}
-
-	private long step() {
-		try {
-			return (this.term != null) ? renew() : acquire();
-		}
-		catch (RuntimeException ex) {
-			return (this.term != null) ? renewalFailed(ex) : acquisitionFailed(ex);
-		}
-	}
-
 	private long acquire() {
-		long now = this.ticker.nanoTime();
 		if (!this.competing) {
 			return 0;
 		}
-		Optional<LeaseRecord> current = this.api.get(followerCallTimeout());
-		now = this.ticker.nanoTime();
+		Optional<LeaseRecord> current = this.api.get(this.cadence.callTimeout());
+		long now = this.ticker.nanoTime();
 		see(current.orElse(null), now);
 		recovered();
-		// after a yield it keeps watching the Lease, but leaves it to the others for a while
+		return tryTake(current, now);
+	}
+
+	/**
+	 * Takes the Lease if this replica may, over {@code current} (as just read or watched);
+	 * otherwise returns when to look again.
+	 */
+	private long tryTake(Optional<LeaseRecord> current, long now) {
 		long wait = Math.max(this.observation.nanosUntilAcquirable(now, this.identity), this.competeAfterNanos - now);
 		if (wait > 0) {
 			log.debug("Lease {} is held by {}; may take it in {} ms", this.api.describe(), this.observation.holder(),
 					TimeUnit.NANOSECONDS.toMillis(wait));
-			return Math.min(jitteredRetry(), wait);
+			return Math.min(this.cadence.jitteredRetryNanos(), wait);
 		}
-		int token = this.observation.nextTransitions();
 		long sentAt = this.ticker.nanoTime();
 		LeaseRecord written;
 		try {
-			written = current.isPresent()
-					? this.api.update(current.get().acquiredBy(this.identity, leaseDuration(), now(), token),
-							followerCallTimeout())
-					: this.api.create(LeaseRecord.created(this.api.namespace(), this.api.name(), this.identity,
-							leaseDuration(), now(), token), followerCallTimeout());
+			written = this.writes.take(current, this.observation.nextTransitions(), this.cadence.callTimeout());
 		}
 		catch (KubernetesClientException ex) {
 			if (ex.getCode() != 409 && ex.getCode() != 404) {
@@ -326,11 +314,11 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			// Another replica wrote first: see what it wrote, so that its term is waited out
 			// from now, not from an older observation.
 			log.debug("Lease {} changed before this replica could take it", this.api.describe());
-			see(this.api.get(followerCallTimeout()).orElse(null), this.ticker.nanoTime());
-			return jitteredRetry();
+			see(this.api.get(this.cadence.callTimeout()).orElse(null), this.ticker.nanoTime());
+			return this.cadence.jitteredRetryNanos();
 		}
 		becomeLeader(written, sentAt);
-		return this.timings.retryPeriod().toNanos();
+		return this.cadence.retryNanos();
 	}
 
 	private void becomeLeader(LeaseRecord written, long sentAt) {
@@ -348,25 +336,26 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	private long renew() {
 		Term current = this.term;
 		long now = this.ticker.nanoTime();
-		if (deadline(current) - now <= 0) {
+		long left = deadline(current) - now;
+		if (left <= 0) {
 			stepDown(current.renewalFailed() ? StepDownReason.RENEW_DEADLINE : StepDownReason.EXPIRED);
 			return 0;
 		}
-		LeaseRecord written = updateOwnTerm(current, (record) -> record.renewedAt(leaseDuration(), now()),
-				leaderCallTimeout(current));
+		LeaseRecord written = this.writes.renew(current.written(), current.context().fencingToken(),
+				this.cadence.callTimeout(left), (seen) -> see(seen, this.ticker.nanoTime()));
 		this.term = new Term(current.context(), written, now, this.clock.instant(), false);
 		this.observer.renewal(ElectionObserver.RenewalOutcome.SUCCESS);
 		see(written, now);
 		recovered();
 		log.debug("Renewed Lease {} (fencing token {})", this.api.describe(), current.context().fencingToken());
-		return this.timings.retryPeriod().toNanos();
+		return this.cadence.retryNanos();
 	}
 
 	private long renewalFailed(RuntimeException failure) {
 		Term current = this.term;
 		if (failure instanceof LeaseLostException lost) {
 			this.observer.renewal(ElectionObserver.RenewalOutcome.CONFLICT);
-			stepDown(lost.reason);
+			stepDown(lost.reason());
 			return 0;
 		}
 		this.observer.renewal((failure instanceof LeaseApi.LeaseApiTimeoutException)
@@ -382,13 +371,12 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		}
 		log.warn("Could not renew Lease {} ({} ms before the renew deadline): {}", this.api.describe(),
 				TimeUnit.NANOSECONDS.toMillis(left), describe(failure));
-		return Math.min(this.timings.retryPeriod().toNanos(), left);
+		return Math.min(this.cadence.retryNanos(), left);
 	}
 
 	private long acquisitionFailed(RuntimeException failure) {
 		this.failures++;
-		long backoff = Math.min(this.timings.retryPeriod().toNanos() << Math.min(this.failures - 1, 10),
-				this.timings.leaseDuration().toNanos());
+		long backoff = this.cadence.backoffNanos(this.failures);
 		if (Integer.bitCount(this.failures) == 1) {
 			log.warn("Could not reach Lease {} ({} failures in a row), retrying in {} ms: {}", this.api.describe(),
 					this.failures, TimeUnit.NANOSECONDS.toMillis(backoff), describe(failure));
@@ -404,36 +392,6 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		}
 	}
 
-	/**
-	 * Writes {@code change} over this replica's own record. If someone else changed the
-	 * Lease meanwhile, writes over their change only if it is still this term.
-	 */
-	private LeaseRecord updateOwnTerm(Term current, java.util.function.Function<LeaseRecord, Lease> change,
-			Duration timeout) {
-		try {
-			return this.api.update(change.apply(current.written()), timeout);
-		}
-		catch (KubernetesClientException ex) {
-			if (ex.getCode() == 404) {
-				throw new LeaseLostException(StepDownReason.DELETED);
-			}
-			if (ex.getCode() != 409) {
-				throw ex;
-			}
-		}
-		Optional<LeaseRecord> latest = this.api.get(timeout);
-		see(latest.orElse(null), this.ticker.nanoTime());
-		if (latest.isEmpty()) {
-			throw new LeaseLostException(StepDownReason.DELETED);
-		}
-		if (!latest.get().heldBy(this.identity, current.context().fencingToken())) {
-			throw new LeaseLostException(StepDownReason.TAKEN_OVER);
-		}
-		log.warn("Lease {} was changed by someone else but is still this replica's term; writing over the change",
-				this.api.describe());
-		return this.api.update(change.apply(latest.get()), timeout);
-	}
-
 	private void stepDown(StepDownReason reason) {
 		Term ended = this.term;
 		this.term = null;
@@ -443,6 +401,9 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		CompletableFuture<Void> revoked = this.events.revoked(this, ended.context());
 		if (reason.graceful() && awaitRevocation(revoked)) {
 			release(ended);
+		}
+		else if (reason == StepDownReason.DELETED && awaitRevocation(revoked)) {
+			recreateReleased(ended);
 		}
 	}
 
@@ -468,13 +429,13 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private void release(Term ended) {
 		try {
-			LeaseRecord released = updateOwnTerm(ended, (record) -> record.releasedBy(this.identity, now()),
-					this.timings.retryPeriod());
+			LeaseRecord released = this.writes.release(ended.written(), ended.context().fencingToken(),
+					this.timings.retryPeriod(), (seen) -> see(seen, this.ticker.nanoTime()));
 			see(released, this.ticker.nanoTime());
 			log.info("Released Lease {}", this.api.describe());
 		}
 		catch (LeaseLostException ex) {
-			log.info("Lease {} was no longer this replica's to release ({})", this.api.describe(), ex.reason);
+			log.info("Lease {} was no longer this replica's to release ({})", this.api.describe(), ex.reason());
 		}
 		catch (RuntimeException ex) {
 			log.warn("Could not release Lease {}; other replicas take it over once it expires: {}",
@@ -482,16 +443,35 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		}
 	}
 
+	/**
+	 * After the Lease was deleted under this leader, and its work has stopped: creates the
+	 * Lease again, released, so that the others take it at once rather than waiting out
+	 * the deletion for a lease duration. If anyone created it first, there is nothing to do.
+	 */
+	private void recreateReleased(Term ended) {
+		try {
+			LeaseRecord released = this.writes.recreateReleased(ended.context().fencingToken(),
+					this.timings.retryPeriod());
+			see(released, this.ticker.nanoTime());
+			log.info("Created Lease {} again, released, after it was deleted", this.api.describe());
+		}
+		catch (RuntimeException ex) {
+			log.info("Did not create Lease {} again ({}); the others take over once the deletion is waited out",
+					this.api.describe(), describe(ex));
+		}
+	}
+
+	/** Takes {@code seen} (null: no Lease) as what this replica now knows of the Lease. */
 	private void see(LeaseRecord seen, long nowNanos) {
 		Observation before = this.observation;
-		Observation after = before.next(seen, nowNanos, this.clock.instant(), leaseDuration());
+		Observation after = before.next(seen, nowNanos, this.clock.instant(), this.timings.leaseDuration());
 		if (after == before) {
 			return;
 		}
 		this.observation = after;
 		if (seen != null && seen.malformed()) {
 			log.warn("Lease {} names holder {} without a valid leaseDurationSeconds; judging its expiry by {}",
-					this.api.describe(), seen.holder(), leaseDuration());
+					this.api.describe(), seen.holder(), this.timings.leaseDuration());
 		}
 		if (!Objects.equals(before.holder(), after.holder())) {
 			long token = (after.record() != null) ? after.record().transitions() : after.lastTransitions();
@@ -500,84 +480,20 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	private long deadline(Term current) {
-		return current.renewedAtNanos() + this.timings.renewDeadline().toNanos();
-	}
-
-	/** A leader's call may take half the renew deadline, and never past the deadline. */
-	private Duration leaderCallTimeout(Term current) {
-		long left = deadline(current) - this.ticker.nanoTime();
-		return Duration.ofNanos(Math.max(1, Math.min(left, followerCallTimeout().toNanos())));
-	}
-
-	private Duration followerCallTimeout() {
-		return this.timings.renewDeadline().dividedBy(2);
-	}
-
-	private long jitteredRetry() {
-		double factor = 1 + ThreadLocalRandom.current().nextDouble() * JITTER;
-		return (long) (this.timings.retryPeriod().toNanos() * factor);
-	}
-
-	private Duration leaseDuration() {
-		return this.timings.leaseDuration();
-	}
-
-	private ZonedDateTime now() {
-		return ZonedDateTime.now(this.clock);
+		return current.renewedAtNanos() + this.cadence.renewDeadlineNanos();
 	}
 
 	private static String describe(Throwable failure) {
 		return failure.getClass().getSimpleName() + ": " + failure.getMessage();
 	}
 
-	private void schedule(long delayNanos) {
-		cancelTick();
-		this.nextTick = this.loop.schedule(this::tick, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
-	}
-
-	private void cancelTick() {
-		if (this.nextTick != null) {
-			this.nextTick.cancel(false);
-			this.nextTick = null;
-		}
-	}
-
-	private boolean execute(Runnable action) {
-		ScheduledExecutorService current = this.loop;
-		if (current == null) {
-			return false;
-		}
-		try {
-			current.execute(() -> {
-				try {
-					action.run();
-				}
-				catch (Throwable ex) {
-					log.error("Election step for Lease {} failed", this.api.describe(), ex);
-				}
-				finally {
-					this.lastProgressNanos = this.ticker.nanoTime();
-				}
-			});
-			return true;
-		}
-		catch (RejectedExecutionException ex) {
-			return false;
-		}
-	}
-
 	@Override
 	public void start() {
-		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
-			Thread thread = new Thread(task, "lease-elector");
-			thread.setDaemon(true);
-			return thread;
-		});
-		executor.setRemoveOnCancelPolicy(true);
 		this.events.start();
-		this.loop = executor;
+		this.loop.start();
 		this.watch = this.api.watch((seen) -> watched(seen, false), (last) -> watched(last, true));
 		this.running = true;
+		this.loop.execute(this.api::prepareWrites);
 	}
 
 	@Override
@@ -595,27 +511,13 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			});
 	}
 
-	/**
-	 * The longest a graceful leave can take: a step in flight (two calls of half the
-	 * renew deadline each), the work stopping (the stop margin), the release (two calls
-	 * within one retry period each).
-	 */
-	public Duration leaveTimeout() {
-		return this.timings.renewDeadline()
-			.plus(this.timings.stopMargin())
-			.plus(this.timings.retryPeriod().multipliedBy(2));
-	}
-
 	private void shutDown() {
 		this.running = false;
 		SharedIndexInformer<Lease> currentWatch = this.watch;
 		if (currentWatch != null) {
 			currentWatch.stop();
 		}
-		ScheduledExecutorService current = this.loop;
-		if (current != null) {
-			current.shutdownNow();
-		}
+		this.loop.stop();
 		this.events.stop();
 	}
 
@@ -638,17 +540,6 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	/** One term as this process holds it: what it last wrote, and when it sent that. */
 	private record Term(LeaseContext context, LeaseRecord written, long renewedAtNanos, Instant renewedAt,
 			boolean renewalFailed) {
-	}
-
-	private static final class LeaseLostException extends RuntimeException {
-
-		private final StepDownReason reason;
-
-		LeaseLostException(StepDownReason reason) {
-			super(reason.name(), null, false, false);
-			this.reason = reason;
-		}
-
 	}
 
 }

@@ -140,7 +140,7 @@ class LeaseElectionTest extends LeaseElectionScenarios {
 
 		candidate.proxy().mode(FaultProxy.Mode.UNAVAILABLE);
 		await().atMost(LEASE).until(() -> !candidate.elector().leadership().leader());
-		// the loop keeps stepping (backoff is capped at one lease duration) while the API fails
+		// the loop keeps stepping (backoff is capped at two retry periods) while the API fails
 		await().during(LEASE.multipliedBy(2))
 			.atMost(LEASE.multipliedBy(3))
 			.until(() -> candidate.elector().sinceLastStep().orElseThrow().compareTo(LEASE.plusSeconds(1)) < 0);

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on loopback between one client and the API server, to cut that client off
@@ -20,7 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * accepted) but no byte is forwarded in either direction, so requests hang.</li>
  * <li>{@link Mode#UNAVAILABLE}: every request is answered {@code 503 Service
  * Unavailable} by the proxy itself.</li>
+ * <li>{@link Mode#DOWN}: as if the server were down: open connections are closed and new
+ * ones closed at once.</li>
  * </ul>
+ * It also counts the HTTP/1.1 requests that pass through it.
  * Connections that lost bytes are closed when the proxy passes traffic again, as a real
  * network's broken connections would be.
  */
@@ -35,7 +39,7 @@ public final class FaultProxy implements AutoCloseable {
 
 	public enum Mode {
 
-		PASS, BLACKHOLE, UNAVAILABLE
+		PASS, BLACKHOLE, UNAVAILABLE, DOWN
 
 	}
 
@@ -50,6 +54,8 @@ public final class FaultProxy implements AutoCloseable {
 	private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
 	private volatile Mode mode = Mode.PASS;
+
+	private final AtomicLong requests = new AtomicLong();
 
 	private volatile boolean closed;
 
@@ -78,6 +84,14 @@ public final class FaultProxy implements AutoCloseable {
 		if (mode == Mode.PASS) {
 			this.connections.stream().filter(Connection::tainted).forEach(Connection::close);
 		}
+		if (mode == Mode.DOWN) {
+			dropConnections();
+		}
+	}
+
+	/** HTTP/1.1 requests seen so far (websocket frames after an upgrade are not counted). */
+	public long requests() {
+		return this.requests.get();
 	}
 
 	/** Closes every open connection, as a broken network would; new ones are accepted. */
@@ -89,7 +103,22 @@ public final class FaultProxy implements AutoCloseable {
 		while (!this.closed) {
 			try {
 				Socket client = this.listener.accept();
-				Socket server = new Socket(this.upstreamHost, this.upstreamPort);
+				if (this.mode == Mode.DOWN) {
+					client.close();
+					continue;
+				}
+				Socket server;
+				try {
+					server = new Socket(this.upstreamHost, this.upstreamPort);
+				}
+				catch (IOException ex) {
+					client.close();
+					continue;
+				}
+				// forward small writes at once, as the endpoints themselves do (Nagle's algorithm
+				// with delayed acknowledgements would add up to 40 ms per request)
+				client.setTcpNoDelay(true);
+				server.setTcpNoDelay(true);
 				Connection connection = new Connection(client, server);
 				this.connections.add(connection);
 				connection.start();
@@ -113,6 +142,27 @@ public final class FaultProxy implements AutoCloseable {
 			// closing anyway
 		}
 		this.connections.forEach(Connection::close);
+	}
+
+	/** Finds request lines ("... HTTP/1.1\r\n") in a byte stream, across reads. */
+	private static final class RequestCounter {
+
+		private static final byte[] MARK = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+
+		private int matched;
+
+		int count(byte[] bytes, int length) {
+			int found = 0;
+			for (int i = 0; i < length; i++) {
+				this.matched = (bytes[i] == MARK[this.matched]) ? this.matched + 1 : ((bytes[i] == MARK[0]) ? 1 : 0);
+				if (this.matched == MARK.length) {
+					found++;
+					this.matched = 0;
+				}
+			}
+			return found;
+		}
+
 	}
 
 	private final class Connection {
@@ -140,9 +190,13 @@ public final class FaultProxy implements AutoCloseable {
 		private void pump(String direction, Socket from, Socket to, boolean request) {
 			Thread thread = new Thread(() -> {
 				byte[] buffer = new byte[16 * 1024];
+				RequestCounter counter = new RequestCounter();
 				try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
 					int read;
 					while ((read = in.read(buffer)) != -1) {
+						if (request) {
+							FaultProxy.this.requests.addAndGet(counter.count(buffer, read));
+						}
 						Mode current = FaultProxy.this.mode;
 						if (current == Mode.BLACKHOLE) {
 							this.tainted = true;

@@ -1,0 +1,234 @@
+package com.example.testleader.benchmark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+
+import com.example.testleader.faults.FaultProxy;
+import com.example.testleader.local.LocalKubernetesApi;
+import com.example.testleader.local.LocalTestLeaderApplication;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One run's world: the in-process API as its own process on loopback, one fault proxy and
+ * one process per replica, and a watch of the Lease by the benchmark itself.
+ */
+final class Cluster implements AutoCloseable {
+
+	/** Which program competes. */
+	enum Candidate {
+
+		/** This service, the packaged jar. */
+		SERVICE,
+
+		/** fabric8's plain LeaderElector ({@link Fabric8Candidate}). */
+		BASELINE
+
+	}
+
+	final Events events = new Events();
+
+	private final Candidate candidate;
+
+	private final Options options;
+
+	private final Path logs;
+
+	private final Process api;
+
+	private final String apiUrl;
+
+	private final KubernetesClient admin;
+
+	private final List<ReplicaProcess> replicas = new ArrayList<>();
+
+	Cluster(Candidate candidate, Options options, Path logs) throws IOException {
+		this.candidate = candidate;
+		this.options = options;
+		this.logs = Files.createDirectories(logs);
+		int port = freePort();
+		this.api = new ProcessBuilder(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+				LocalTestLeaderApplication.class.getName(), "--local.api-only", "--local.api.port=" + port)
+			.redirectErrorStream(true)
+			.redirectOutput(this.logs.resolve("api.log").toFile())
+			.start();
+		this.apiUrl = "http://127.0.0.1:" + port;
+		await().atMost(Duration.ofSeconds(30)).until(() -> accepts(port));
+		this.admin = new KubernetesClientBuilder().withConfig(LocalKubernetesApi.clientConfig(this.apiUrl)).build();
+		warmUpApi();
+		this.admin.leases().inNamespace("default").withName("test-lease").watch(new Watcher<Lease>() {
+
+			@Override
+			public void eventReceived(Action action, Lease lease) {
+				String holder = (lease.getSpec() != null) ? lease.getSpec().getHolderIdentity() : null;
+				Cluster.this.events.add("api", (action == Action.DELETED) ? Events.Kind.DELETED : Events.Kind.RENEWED,
+						holder);
+			}
+
+			@Override
+			public void onClose(WatcherException cause) {
+			}
+
+		});
+	}
+
+	/**
+	 * Exercises the in-process API's read, write and watch paths on another Lease until its
+	 * JIT has compiled them. It stands in for a real API server, which is always warm; cold,
+	 * it takes tens of milliseconds per write and would dominate every handover measured.
+	 */
+	private void warmUpApi() {
+		Lease lease = this.admin.leases()
+			.inNamespace("default")
+			.resource(new LeaseBuilder().withNewMetadata()
+				.withName("warm-up")
+				.endMetadata()
+				.withNewSpec()
+				.withHolderIdentity("benchmark")
+				.withLeaseDurationSeconds(15)
+				.endSpec()
+				.build())
+			.create();
+		Watch watch = this.admin.leases().inNamespace("default").withName("warm-up").watch(new Watcher<Lease>() {
+
+			@Override
+			public void eventReceived(Action action, Lease resource) {
+			}
+
+			@Override
+			public void onClose(WatcherException cause) {
+			}
+
+		});
+		for (int i = 0; i < 3000; i++) {
+			Lease stale = lease;
+			lease.getSpec().setLeaseTransitions(i);
+			lease = this.admin.leases().inNamespace("default").resource(lease).update();
+			this.admin.leases().inNamespace("default").withName("warm-up").get();
+			if (i % 3 == 0) {
+				try {
+					this.admin.leases().inNamespace("default").resource(stale).update();
+				}
+				catch (KubernetesClientException conflict) {
+					// the 409 path of a lost race, warmed too
+				}
+			}
+		}
+		watch.close();
+	}
+
+	/** Starts a replica named {@code name}; {@code environment} adds to the standard one. */
+	ReplicaProcess start(String name, Map<String, String> environment) {
+		FaultProxy proxy;
+		try {
+			proxy = new FaultProxy(this.apiUrl);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		Map<String, String> env = new HashMap<>(Map.of("KUBERNETES_MASTER", proxy.url(), "POD_NAME", name,
+				"POD_NAMESPACE", "default", "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
+				"KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"));
+		env.putAll(environment);
+		List<String> command = (this.candidate == Candidate.SERVICE)
+				? List.of(java(), "-Xmx256m", "-jar", this.options.jar().toString(),
+						"--spring.main.cloud-platform=kubernetes", "--server.port=0", "--management.server.port=0",
+						"--spring.main.banner-mode=off")
+				: List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+						Fabric8Candidate.class.getName());
+		ReplicaProcess replica = ReplicaProcess.start(name, command, env, proxy, this.events,
+				this.logs.resolve(name + ".log"));
+		this.replicas.add(replica);
+		return replica;
+	}
+
+	/**
+	 * Starts replica-1..n at once, waits until one leads and the others know it, then lets
+	 * the JVMs warm up: right after start-up their JIT compilers saturate the CPU, which
+	 * delays everything else on a small machine (the API's watch events by up to a second).
+	 */
+	ReplicaProcess startAll(int count) throws InterruptedException {
+		for (int i = 1; i <= count; i++) {
+			start("replica-" + i, Map.of());
+		}
+		awaitSettled();
+		Thread.sleep(this.options.warmUp().toMillis());
+		return awaitSettled();
+	}
+
+	/** Waits until exactly one replica leads and every other live one has seen it lead. */
+	ReplicaProcess awaitSettled() {
+		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			List<String> leaders = this.events.leaders();
+			if (leaders.size() != 1) {
+				return false;
+			}
+			return this.replicas.stream()
+				.filter((r) -> r.alive() && !r.name.equals(leaders.get(0)))
+				.allMatch((r) -> this.events.last(r.name, Events.Kind.NEW_LEADER)
+					.filter((e) -> Events.holds(e.detail(), leaders.get(0)))
+					.isPresent());
+		});
+		return leader().orElseThrow();
+	}
+
+	Optional<ReplicaProcess> leader() {
+		List<String> leaders = this.events.leaders();
+		return this.replicas.stream().filter((r) -> leaders.size() == 1 && r.name.equals(leaders.get(0))).findFirst();
+	}
+
+	List<ReplicaProcess> replicas() {
+		return List.copyOf(this.replicas);
+	}
+
+	KubernetesClient admin() {
+		return this.admin;
+	}
+
+	@Override
+	public void close() {
+		this.replicas.forEach(ReplicaProcess::destroy);
+		this.replicas.forEach((r) -> r.proxy.close());
+		this.admin.close();
+		this.api.destroyForcibly();
+	}
+
+	private static String java() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private static boolean accepts(int port) {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,90 @@
+package com.example.testleader.benchmark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The failover benchmark: every scenario, for this service and for fabric8's plain
+ * LeaderElector, each run from a fresh in-process API and fresh replica processes. Prints
+ * numbers and writes {@code results.md} and {@code timeline.png}; asserts nothing. Run it
+ * with {@code ./mvnw -Pbenchmark verify} (see {@link Options} for the knobs).
+ */
+public final class FailoverBenchmark {
+
+	private FailoverBenchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Options options = Options.fromSystemProperties();
+		Optional<Path> faketime = options.scenarios().contains(Scenario.SKEW) ? libfaketime() : Optional.empty();
+		List<Run> runs = new ArrayList<>();
+		for (Scenario scenario : options.scenarios()) {
+			for (Cluster.Candidate candidate : options.candidates()) {
+				for (int i = 1; i <= options.repeats(); i++) {
+					runs.add(run(scenario, candidate, i, options, faketime));
+				}
+			}
+		}
+		String command = System.getProperty("benchmark.command", "./mvnw -Pbenchmark verify");
+		Report.write(runs, options, command);
+		System.out.println(Report.markdown(runs, options, command));
+		System.out.println("Wrote " + options.output().resolve("results.md") + " and "
+				+ options.output().resolve("timeline.png"));
+	}
+
+	private static Run run(Scenario scenario, Cluster.Candidate candidate, int index, Options options,
+			Optional<Path> faketime) throws IOException {
+		Run run = new Run(scenario, candidate);
+		Path logs = options.output().resolve("logs")
+			.resolve((scenario + "-" + candidate + "-" + index).toLowerCase(Locale.ROOT));
+		System.out.printf("== %s, %s, run %d of %d%n", scenario.title, candidate, index, options.repeats());
+		try (Cluster cluster = new Cluster(candidate, options, logs)) {
+			run.from = System.nanoTime();
+			try {
+				scenario.run(cluster, options, run, faketime);
+				// a little more, so that a late second leader would still be caught
+				Thread.sleep(3_000);
+			}
+			catch (Exception ex) {
+				run.notes.add("run failed: " + ex);
+			}
+			run.finish(cluster.events);
+			Files.write(logs.resolve("events.tsv"), cluster.events.all()
+				.stream()
+				.map((e) -> String.format(Locale.ROOT, "%.3f\t%s\t%s\t%s", (e.nanos() - run.from) / 1e9, e.replica(),
+						e.kind(), e.detail()))
+				.toList());
+		}
+		System.out.printf("   key latency %s ms, overlap %.0f ms, leaderless %.0f ms %s %s%n", run.latencies,
+				run.overlapMillis, run.leaderlessMillis, run.extras, run.notes);
+		return run;
+	}
+
+	/** Debian's libfaketime, installed if missing (the skew scenario needs it). */
+	private static Optional<Path> libfaketime() throws IOException, InterruptedException {
+		Optional<Path> found = findLibfaketime();
+		if (found.isEmpty()) {
+			System.out.println("Installing Debian's faketime package for the clock-skew scenario");
+			new ProcessBuilder("apt-get", "install", "-y", "-q", "faketime").inheritIO().start().waitFor();
+			found = findLibfaketime();
+		}
+		return found;
+	}
+
+	private static Optional<Path> findLibfaketime() throws IOException {
+		Path lib = Path.of("/usr/lib");
+		if (!Files.isDirectory(lib)) {
+			return Optional.empty();
+		}
+		try (Stream<Path> files = Files.walk(lib, 3)) {
+			return files.filter((f) -> f.getFileName().toString().equals("libfaketime.so.1")).findFirst();
+		}
+	}
+
+}

@@ -1,0 +1,48 @@
+package com.example.testleader.benchmark;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What to run, from system properties: {@code benchmark.jar} (the packaged service),
+ * {@code benchmark.repeats} (3), {@code benchmark.replicas} (3), {@code benchmark.scenarios}
+ * (all, or a comma-separated list), {@code benchmark.candidates} (service,baseline),
+ * {@code benchmark.steady} (60s: the window for API load), {@code benchmark.warm-up} (20s:
+ * after start-up, before a fault) and {@code benchmark.output} (benchmark-results).
+ */
+record Options(Path jar, int repeats, int replicas, List<Scenario> scenarios, List<Cluster.Candidate> candidates,
+		Duration steady, Duration warmUp, Path output) {
+
+	static Options fromSystemProperties() {
+		String scenarios = System.getProperty("benchmark.scenarios", "all");
+		return new Options(Path.of(required("benchmark.jar")), Integer.getInteger("benchmark.repeats", 3),
+				Integer.getInteger("benchmark.replicas", 3),
+				scenarios.equals("all") ? List.of(Scenario.values()) : parse(scenarios, Scenario.class),
+				parse(System.getProperty("benchmark.candidates", "service,baseline"), Cluster.Candidate.class),
+				duration("benchmark.steady", "60s"), duration("benchmark.warm-up", "20s"),
+				Path.of(System.getProperty("benchmark.output", "benchmark-results")));
+	}
+
+	private static Duration duration(String name, String fallback) {
+		return Duration.parse("PT" + System.getProperty(name, fallback).toUpperCase(Locale.ROOT));
+	}
+
+	private static String required(String name) {
+		String value = System.getProperty(name);
+		if (value == null) {
+			throw new IllegalArgumentException("Set -D" + name);
+		}
+		return value;
+	}
+
+	private static <E extends Enum<E>> List<E> parse(String list, Class<E> type) {
+		return Arrays.stream(list.split(","))
+			.map(String::trim)
+			.map((name) -> Enum.valueOf(type, name.toUpperCase(Locale.ROOT).replace('-', '_')))
+			.toList();
+	}
+
+}

@@ -1,0 +1,141 @@
+package com.example.testleader.benchmark;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.example.testleader.faults.FaultProxy;
+
+/**
+ * One replica as its own process, talking to the API through its own {@link FaultProxy}.
+ * Its output is read line by line and turned into {@link Events}, timed on arrival.
+ */
+final class ReplicaProcess {
+
+	private static final Pattern LEADING = Pattern.compile("\\b(still |stopped )?leading: identity=");
+
+	private static final Pattern NEW_LEADER = Pattern.compile("new leader: (\\S+)");
+
+	final String name;
+
+	final FaultProxy proxy;
+
+	private final Process process;
+
+	private final Events events;
+
+	private ReplicaProcess(String name, Process process, FaultProxy proxy, Events events) {
+		this.name = name;
+		this.process = process;
+		this.proxy = proxy;
+		this.events = events;
+	}
+
+	static ReplicaProcess start(String name, List<String> command, Map<String, String> environment, FaultProxy proxy,
+			Events events, Path log) {
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		builder.environment().putAll(environment);
+		try {
+			events.add(name, Events.Kind.STARTED, null);
+			ReplicaProcess replica = new ReplicaProcess(name, builder.start(), proxy, events);
+			Thread reader = new Thread(() -> replica.read(log), "output-" + name);
+			reader.setDaemon(true);
+			reader.start();
+			return replica;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void read(Path log) {
+		try (BufferedReader in = new BufferedReader(
+				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8));
+				Writer out = Files.newBufferedWriter(log)) {
+			String line;
+			while ((line = in.readLine()) != null) {
+				classify(line);
+				out.write(line);
+				out.write('\n');
+				out.flush();
+			}
+		}
+		catch (IOException ex) {
+			// the process is gone
+		}
+		this.events.add(this.name, Events.Kind.DIED, "exited");
+	}
+
+	private void classify(String line) {
+		Matcher leading = LEADING.matcher(line);
+		if (leading.find()) {
+			if (leading.group(1) == null) {
+				this.events.add(this.name, Events.Kind.LEADING, null);
+			}
+			else if (leading.group(1).equals("stopped ")) {
+				this.events.add(this.name, Events.Kind.STOPPED, null);
+			}
+			return;
+		}
+		Matcher newLeader = NEW_LEADER.matcher(line);
+		if (newLeader.find()) {
+			this.events.add(this.name, Events.Kind.NEW_LEADER, newLeader.group(1));
+		}
+		else if (line.contains("Started TestLeaderApplication") || line.endsWith(" ready")) {
+			this.events.add(this.name, Events.Kind.READY, null);
+		}
+	}
+
+	/** SIGTERM: the graceful path. */
+	void terminate() {
+		this.events.add(this.name, Events.Kind.FAULT, "SIGTERM");
+		// through the handle: Process#destroy would also close our end of its output,
+		// so the replica could not log its own shutdown
+		this.process.toHandle().destroy();
+	}
+
+	/** SIGKILL: its critical window ends now. */
+	void kill() {
+		this.events.add(this.name, Events.Kind.DIED, "SIGKILL");
+		this.process.toHandle().destroyForcibly();
+	}
+
+	boolean awaitExit(Duration timeout) throws InterruptedException {
+		return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	boolean alive() {
+		return this.process.isAlive();
+	}
+
+	/** Resident memory in MiB, from /proc. */
+	double residentMegabytes() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(this.process.pid()), "status"))) {
+				if (line.startsWith("VmRSS:")) {
+					return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+				}
+			}
+		}
+		catch (IOException ex) {
+			// gone
+		}
+		return Double.NaN;
+	}
+
+	void destroy() {
+		this.process.destroyForcibly();
+	}
+
+}

@@ -1,0 +1,292 @@
+package com.example.testleader.benchmark;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import org.awaitility.core.ConditionTimeoutException;
+
+import com.example.testleader.benchmark.Events.Event;
+import com.example.testleader.benchmark.Events.Kind;
+import com.example.testleader.faults.FaultProxy;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The fault scenarios. Each starts from a fresh API and fresh replicas, does one thing to
+ * them, and records its key latency; overlap and leaderless time are computed afterwards
+ * from the critical windows. The pauses below are the faults' own durations and the
+ * measurement windows, not waits for something to happen (those use Awaitility).
+ */
+enum Scenario {
+
+	STARTUP("Start-up", "application ready → leading", "≤ 1 s") {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			ReplicaProcess leader = cluster.startAll(options.replicas());
+			Events events = cluster.events;
+			// leaderless and overlap from the moment the first replica was ready
+			run.from = events.all()
+				.stream()
+				.filter((e) -> e.kind() == Kind.READY)
+				.mapToLong(Event::nanos)
+				.min()
+				.orElseThrow();
+			run.latencies.add(since(events, leader.name, Kind.READY, Kind.LEADING));
+			run.extras.put("process start → ready, ms (median)", median(cluster.replicas()
+				.stream()
+				.map((r) -> since(events, r.name, Kind.STARTED, Kind.READY))
+				.toList()));
+			run.extras.put("process start → leading, ms", since(events, leader.name, Kind.STARTED, Kind.LEADING));
+			Map<ReplicaProcess, Long> before = new HashMap<>();
+			cluster.replicas().forEach((r) -> before.put(r, r.proxy.requests()));
+			long start = System.nanoTime();
+			Thread.sleep(options.steady().toMillis());
+			double minutes = (System.nanoTime() - start) / 60e9;
+			List<Double> followers = new ArrayList<>();
+			for (ReplicaProcess replica : cluster.replicas()) {
+				double perMinute = (replica.proxy.requests() - before.get(replica)) / minutes;
+				if (replica == leader) {
+					run.extras.put("API requests/min, leader", perMinute);
+				}
+				else {
+					followers.add(perMinute);
+				}
+			}
+			run.extras.put("API requests/min, follower", median(followers));
+			run.extras.put("resident memory, MiB (median)",
+					median(cluster.replicas().stream().map(ReplicaProcess::residentMegabytes).toList()));
+		}
+	},
+
+	GRACEFUL("Graceful stop of the leader (SIGTERM)", "SIGTERM → successor runs the task",
+			"median ≤ 100 ms, max ≤ 250 ms") {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			ReplicaProcess leader = cluster.startAll(options.replicas());
+			run.from = System.nanoTime();
+			long signal = System.nanoTime();
+			leader.terminate();
+			Event next = awaitLeading(cluster, signal, (r) -> !r.equals(leader.name), Duration.ofSeconds(60));
+			run.latencies.add(Run.millis(next.nanos() - signal));
+			leader.awaitExit(Duration.ofSeconds(60));
+		}
+	},
+
+	CRASH("Crash of the leader (SIGKILL)", "last renewal → successor runs the task", "≤ lease + 1 s (16 s)") {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			ReplicaProcess leader = cluster.startAll(options.replicas());
+			run.from = System.nanoTime();
+			long kill = System.nanoTime();
+			leader.kill();
+			Event next = awaitLeading(cluster, kill, (r) -> !r.equals(leader.name), Duration.ofSeconds(60));
+			run.latencies.add(Run.millis(next.nanos() - lastRenewal(cluster, leader, kill)));
+		}
+	},
+
+	PARTITION("Silent partition of the leader", "last renewal → leader stops the task",
+			"≤ renew deadline + 0.5 s (10.5 s)") {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			cutOff(cluster, options, run, FaultProxy.Mode.BLACKHOLE);
+		}
+	},
+
+	UNAVAILABLE("Leader's API answering 503", "last renewal → leader stops the task",
+			"≤ renew deadline + 0.5 s (10.5 s)") {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			cutOff(cluster, options, run, FaultProxy.Mode.UNAVAILABLE);
+		}
+	},
+
+	API_DOWN("API server down for 25 s", "last renewal → leader stops the task", "≤ renew deadline + 0.5 s (10.5 s)") {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			ReplicaProcess leader = cluster.startAll(options.replicas());
+			run.from = System.nanoTime();
+			long fault = System.nanoTime();
+			cluster.replicas().forEach((r) -> r.proxy.mode(FaultProxy.Mode.DOWN));
+			cluster.events.add("api", Kind.FAULT, "API down");
+			Thread.sleep(25_000);
+			long heal = System.nanoTime();
+			cluster.replicas().forEach((r) -> r.proxy.mode(FaultProxy.Mode.PASS));
+			cluster.events.add("api", Kind.HEALED, "API back");
+			Optional<Event> stopped = cluster.events.firstAfter(fault, Kind.STOPPED, "")
+				.filter((e) -> e.replica().equals(leader.name) && e.nanos() < heal);
+			run.latencies.add(stopped.map((e) -> Run.millis(e.nanos() - lastRenewal(cluster, leader, fault)))
+				.orElse(Double.NaN));
+			settle(cluster, run);
+			cluster.events.firstAfter(heal, Kind.LEADING, "")
+				.ifPresent((e) -> run.extras.put("API back → a leader runs the task, ms", Run.millis(e.nanos() - heal)));
+		}
+	},
+
+	SKEW("Follower's wall clock 20 s ahead", "takeovers of the live Lease by the skewed follower", "0") {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			if (faketime.isEmpty()) {
+				run.notes.add("skipped: libfaketime is not available (apt-get install faketime failed)");
+				return;
+			}
+			for (int i = 1; i < options.replicas(); i++) {
+				cluster.start("replica-" + i, Map.of());
+			}
+			cluster.awaitSettled();
+			run.from = System.nanoTime();
+			String skewed = "replica-" + options.replicas();
+			cluster.start(skewed, Map.of("LD_PRELOAD", faketime.get().toString(), "FAKETIME", "+20s",
+					"FAKETIME_DONT_FAKE_MONOTONIC", "1", "FAKETIME_NO_CACHE", "1"));
+			cluster.events.add(skewed, Kind.FAULT, "clock +20 s");
+			await().atMost(Duration.ofSeconds(120)).until(() -> cluster.events.last(skewed, Kind.READY).isPresent());
+			Thread.sleep(60_000);
+			run.latencies.add((double) cluster.events.all()
+				.stream()
+				.filter((e) -> e.kind() == Kind.LEADING && e.replica().equals(skewed))
+				.count());
+		}
+	},
+
+	ROLLING("Rolling restart, 3 rounds", "SIGTERM of the leader → successor runs the task", "≤ 250 ms") {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			cluster.startAll(options.replicas());
+			run.from = System.nanoTime();
+			List<ReplicaProcess> current = new ArrayList<>(cluster.replicas());
+			for (int round = 1; round <= 3; round++) {
+				for (int i = 0; i < current.size(); i++) {
+					ReplicaProcess old = current.get(i);
+					// like a Deployment with maxSurge 1, maxUnavailable 0: the new pod first
+					ReplicaProcess fresh = cluster.start("replica-" + (i + 1) + "-r" + round, Map.of());
+					await().atMost(Duration.ofSeconds(120))
+						.until(() -> cluster.events.last(fresh.name, Kind.READY).isPresent());
+					boolean wasLeader = cluster.leader().filter((l) -> l == old).isPresent();
+					long signal = System.nanoTime();
+					old.terminate();
+					old.awaitExit(Duration.ofSeconds(60));
+					if (wasLeader) {
+						Event next = awaitLeading(cluster, signal, (r) -> !r.equals(old.name), Duration.ofSeconds(60));
+						run.latencies.add(Run.millis(next.nanos() - signal));
+					}
+					current.set(i, fresh);
+				}
+			}
+			settle(cluster, run);
+		}
+	},
+
+	DELETE("Lease deleted under the leader", "deletion → a leader runs the task again",
+			"old leader stops before anyone else starts") {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			ReplicaProcess leader = cluster.startAll(options.replicas());
+			run.from = System.nanoTime();
+			long deletion = System.nanoTime();
+			cluster.admin().leases().inNamespace("default").withName("test-lease").delete();
+			cluster.events.add("api", Kind.FAULT, "Lease deleted");
+			Event next = awaitLeading(cluster, deletion, (r) -> true, Duration.ofSeconds(60));
+			run.latencies.add(Run.millis(next.nanos() - deletion));
+			cluster.events.firstAfter(deletion, Kind.STOPPED, "")
+				.filter((e) -> e.replica().equals(leader.name))
+				.ifPresent((e) -> run.extras.put("deletion → old leader stops, ms", Run.millis(e.nanos() - deletion)));
+		}
+	};
+
+	final String title;
+
+	final String keyLatency;
+
+	final String target;
+
+	Scenario(String title, String keyLatency, String target) {
+		this.title = title;
+		this.keyLatency = keyLatency;
+		this.target = target;
+	}
+
+	abstract void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws Exception;
+
+	/**
+	 * Cuts the leader off with {@code mode} until it has stepped down and another replica
+	 * leads, or 45 s (a leader that never steps down is reported so), then heals it.
+	 */
+	static void cutOff(Cluster cluster, Options options, Run run, FaultProxy.Mode mode) throws InterruptedException {
+		ReplicaProcess leader = cluster.startAll(options.replicas());
+		run.from = System.nanoTime();
+		long fault = System.nanoTime();
+		leader.proxy.mode(mode);
+		cluster.events.add(leader.name, Kind.FAULT, mode.name());
+		try {
+			await().atMost(Duration.ofSeconds(45))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> cluster.events.firstAfter(fault, Kind.STOPPED, "")
+					.filter((e) -> e.replica().equals(leader.name))
+					.isPresent() && cluster.events.firstAfter(fault, Kind.LEADING, leader.name).isPresent());
+		}
+		catch (ConditionTimeoutException ex) {
+			run.notes.add("after 45 s the cut-off leader still ran the task or nobody else did");
+		}
+		long heal = System.nanoTime();
+		long lastRenewal = lastRenewal(cluster, leader, heal);
+		Optional<Event> stopped = cluster.events.firstAfter(fault, Kind.STOPPED, "")
+			.filter((e) -> e.replica().equals(leader.name));
+		run.latencies.add(stopped.map((e) -> Run.millis(e.nanos() - lastRenewal)).orElse(Double.NaN));
+		cluster.events.firstAfter(fault, Kind.LEADING, leader.name)
+			.ifPresent((e) -> run.extras.put("last renewal → successor runs the task, ms",
+					Run.millis(e.nanos() - lastRenewal)));
+		leader.proxy.mode(FaultProxy.Mode.PASS);
+		cluster.events.add(leader.name, Kind.HEALED, "PASS");
+		settle(cluster, run);
+	}
+
+	/** Waits for a single leader again, up to two minutes; notes it if none comes. */
+	static void settle(Cluster cluster, Run run) {
+		try {
+			cluster.awaitSettled();
+		}
+		catch (ConditionTimeoutException ex) {
+			run.notes.add("no single leader within 2 minutes after the fault");
+		}
+	}
+
+	static Event awaitLeading(Cluster cluster, long since, Predicate<String> replica, Duration timeout) {
+		await().atMost(timeout)
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> leadingSince(cluster, since, replica).isPresent());
+		return leadingSince(cluster, since, replica).orElseThrow();
+	}
+
+	private static Optional<Event> leadingSince(Cluster cluster, long since, Predicate<String> replica) {
+		return cluster.events.all()
+			.stream()
+			.filter((e) -> e.kind() == Kind.LEADING && e.nanos() >= since && replica.test(e.replica()))
+			.findFirst();
+	}
+
+	/** When the benchmark last saw the Lease renewed by {@code leader} before {@code nanos}. */
+	static long lastRenewal(Cluster cluster, ReplicaProcess leader, long nanos) {
+		return cluster.events.lastRenewalBy(leader.name, nanos).map(Event::nanos).orElse(nanos);
+	}
+
+	static double since(Events events, String replica, Kind from, Kind to) {
+		return events.last(replica, to)
+			.flatMap((end) -> events.last(replica, from).map((start) -> Run.millis(end.nanos() - start.nanos())))
+			.orElse(Double.NaN);
+	}
+
+	static double median(List<Double> values) {
+		List<Double> sorted = values.stream().filter((v) -> !v.isNaN()).sorted().toList();
+		if (sorted.isEmpty()) {
+			return Double.NaN;
+		}
+		int middle = sorted.size() / 2;
+		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+	}
+
+}

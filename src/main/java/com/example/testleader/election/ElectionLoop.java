@@ -1,0 +1,109 @@
+package com.example.testleader.election;
+
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The election's own thread. Every step and every change of the election's state runs on
+ * it, one at a time, so that state needs no locks. A step that throws is logged and the
+ * loop goes on; each finished step counts as progress, which the liveness check reads.
+ */
+final class ElectionLoop {
+
+	private static final Logger log = LoggerFactory.getLogger(ElectionLoop.class);
+
+	private final String lease;
+
+	private final Ticker ticker;
+
+	private volatile ScheduledThreadPoolExecutor executor;
+
+	private volatile long lastProgressNanos;
+
+	private ScheduledFuture<?> next;
+
+	ElectionLoop(String lease, Ticker ticker) {
+		this.lease = lease;
+		this.ticker = ticker;
+	}
+
+	void start() {
+		ScheduledThreadPoolExecutor started = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "lease-elector");
+			thread.setDaemon(true);
+			return thread;
+		});
+		started.setRemoveOnCancelPolicy(true);
+		this.lastProgressNanos = this.ticker.nanoTime();
+		this.executor = started;
+	}
+
+	void stop() {
+		ScheduledThreadPoolExecutor current = this.executor;
+		if (current != null) {
+			current.shutdownNow();
+		}
+	}
+
+	/** Runs {@code action} on the loop; {@code false} if the loop is not running. */
+	boolean execute(Runnable action) {
+		ScheduledThreadPoolExecutor current = this.executor;
+		if (current == null) {
+			return false;
+		}
+		try {
+			current.execute(() -> run(action));
+			return true;
+		}
+		catch (RejectedExecutionException ex) {
+			return false;
+		}
+	}
+
+	/** Runs {@code step} after {@code delayNanos}, instead of the step scheduled before. On the loop only. */
+	void schedule(Runnable step, long delayNanos) {
+		cancel();
+		try {
+			this.next = this.executor.schedule(() -> run(step), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// stopping
+		}
+	}
+
+	/** Cancels the scheduled step. On the loop only. */
+	void cancel() {
+		if (this.next != null) {
+			this.next.cancel(false);
+			this.next = null;
+		}
+	}
+
+	/** Counts as progress from now: a step is due. */
+	void progressed() {
+		this.lastProgressNanos = this.ticker.nanoTime();
+	}
+
+	Duration sinceProgress() {
+		return Duration.ofNanos(this.ticker.nanoTime() - this.lastProgressNanos);
+	}
+
+	private void run(Runnable action) {
+		try {
+			action.run();
+		}
+		catch (Throwable ex) {
+			log.error("Election step for Lease {} failed unexpectedly", this.lease, ex);
+		}
+		finally {
+			progressed();
+		}
+	}
+
+}

@@ -1,0 +1,105 @@
+package com.example.testleader.election;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writes of this replica's terms: take the Lease, renew it, release it. Each is built
+ * from the record it replaces and carries its resourceVersion.
+ */
+final class TermWrites {
+
+	private static final Logger log = LoggerFactory.getLogger(TermWrites.class);
+
+	private final LeaseApi api;
+
+	private final String identity;
+
+	private final Duration leaseDuration;
+
+	private final Clock clock;
+
+	TermWrites(LeaseApi api, String identity, Duration leaseDuration, Clock clock) {
+		this.api = api;
+		this.identity = identity;
+		this.leaseDuration = leaseDuration;
+		this.clock = clock;
+	}
+
+	/**
+	 * Takes the Lease over {@code current}, or creates it if there is none, as the term of
+	 * {@code token}. A 409 or 404 means another replica wrote first.
+	 */
+	LeaseRecord take(Optional<LeaseRecord> current, int token, Duration timeout) {
+		ZonedDateTime now = ZonedDateTime.now(this.clock);
+		return current.isPresent()
+				? this.api.update(current.get().acquiredBy(this.identity, this.leaseDuration, now, token), timeout)
+				: this.api.create(LeaseRecord.created(this.api.namespace(), this.api.name(), this.identity,
+						this.leaseDuration, now, token), timeout);
+	}
+
+	/** Renews the term of {@code token}, last written as {@code mine}. */
+	LeaseRecord renew(LeaseRecord mine, long token, Duration timeout, Consumer<LeaseRecord> seen) {
+		return overOwnTerm(mine, token, (record) -> record.renewedAt(this.leaseDuration, now()), timeout, seen);
+	}
+
+	/** Releases the term of {@code token}: holder cleared, transitions kept, marked as released. */
+	LeaseRecord release(LeaseRecord mine, long token, Duration timeout, Consumer<LeaseRecord> seen) {
+		return overOwnTerm(mine, token, (record) -> record.releasedBy(this.identity, now()), timeout, seen);
+	}
+
+	/**
+	 * Creates the Lease released, keeping the transitions of the term of {@code token}
+	 * (409 if someone else created it first).
+	 */
+	LeaseRecord recreateReleased(long token, Duration timeout) {
+		LeaseRecord created = new LeaseRecord(LeaseRecord.created(this.api.namespace(), this.api.name(), this.identity,
+				this.leaseDuration, now(), Math.toIntExact(token)));
+		return this.api.create(created.releasedBy(this.identity, now()), timeout);
+	}
+
+	/**
+	 * Writes {@code change} over this replica's last record. If someone else changed the
+	 * Lease meanwhile ({@code seen} is told what), writes over their change only if it is
+	 * still the same term; otherwise throws {@link LeaseLostException}.
+	 */
+	private LeaseRecord overOwnTerm(LeaseRecord mine, long token, Function<LeaseRecord, Lease> change, Duration timeout,
+			Consumer<LeaseRecord> seen) {
+		try {
+			return this.api.update(change.apply(mine), timeout);
+		}
+		catch (KubernetesClientException ex) {
+			if (ex.getCode() == 404) {
+				throw new LeaseLostException(StepDownReason.DELETED);
+			}
+			if (ex.getCode() != 409) {
+				throw ex;
+			}
+		}
+		Optional<LeaseRecord> latest = this.api.get(timeout);
+		seen.accept(latest.orElse(null));
+		if (latest.isEmpty()) {
+			throw new LeaseLostException(StepDownReason.DELETED);
+		}
+		if (!latest.get().heldBy(this.identity, token)) {
+			throw new LeaseLostException(StepDownReason.TAKEN_OVER);
+		}
+		log.warn("Lease {} was changed by someone else but is still this replica's term; writing over the change",
+				this.api.describe());
+		return this.api.update(change.apply(latest.get()), timeout);
+	}
+
+	private ZonedDateTime now() {
+		return ZonedDateTime.now(this.clock);
+	}
+
+}
