@@ -92,7 +92,9 @@ final class ReplicaProcess {
 		if (newLeader.find()) {
 			this.events.add(this.name, Events.Kind.NEW_LEADER, newLeader.group(1));
 		}
-		else if (line.contains("Started TestLeaderApplication") || line.endsWith(" ready")) {
+		// ready: the service joins the election when Spring's readiness turns ACCEPTING_TRAFFIC
+		// (a moment after its "Started ..." line); the baseline says so before it starts electing
+		else if (line.contains("Joining the election") || line.endsWith(" ready")) {
 			this.events.add(this.name, Events.Kind.READY, null);
 		}
 	}

@@ -52,7 +52,7 @@ class ElectionConfiguration {
 	 * the elector waits for, so abandoned calls free their connection soon.
 	 */
 	static KubernetesClient electionClient(Config shared, LeaderElectionProperties properties) {
-		int callMillis = Math.toIntExact(properties.renewDeadline().dividedBy(2).toMillis());
+		int callMillis = Math.toIntExact(new Cadence(properties).callTimeout().toMillis());
 		Config config = new ConfigBuilder(shared).withRequestRetryBackoffLimit(0)
 			.withRequestTimeout(callMillis)
 			.withConnectionTimeout(callMillis)

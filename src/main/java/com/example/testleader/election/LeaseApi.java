@@ -1,9 +1,9 @@
 package com.example.testleader.election;
 
 import java.time.Duration;
-import java.util.Objects;
 import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -16,8 +16,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -68,10 +70,6 @@ final class LeaseApi implements AutoCloseable {
 		return this.name;
 	}
 
-	KubernetesClient client() {
-		return this.client;
-	}
-
 	/** The Lease, or empty if it does not exist. */
 	Optional<LeaseRecord> get(Duration timeout) {
 		return call(timeout, () -> Optional.ofNullable(lease().get()).map(LeaseRecord::new));
@@ -79,7 +77,7 @@ final class LeaseApi implements AutoCloseable {
 
 	/** Creates the Lease; a 409 Conflict means another replica created it first. */
 	LeaseRecord create(Lease lease, Duration timeout) {
-		return call(timeout, () -> new LeaseRecord(this.client.leases().inNamespace(this.namespace).resource(lease).create()));
+		return call(timeout, () -> new LeaseRecord(leases().resource(lease).create()));
 	}
 
 	/**
@@ -92,7 +90,7 @@ final class LeaseApi implements AutoCloseable {
 		if (lease.getMetadata().getResourceVersion() == null) {
 			throw new IllegalArgumentException("An update of Lease " + describe() + " must carry a resourceVersion");
 		}
-		return call(timeout, () -> new LeaseRecord(this.client.leases().inNamespace(this.namespace).resource(lease).update()));
+		return call(timeout, () -> new LeaseRecord(leases().resource(lease).update()));
 	}
 
 	/**
@@ -134,16 +132,21 @@ final class LeaseApi implements AutoCloseable {
 	 */
 	void prepareWrites() {
 		ZonedDateTime now = ZonedDateTime.now();
-		LeaseRecord sample = new LeaseRecord(LeaseRecord.created(this.namespace, this.name, "-", Duration.ofSeconds(1), now, 0));
-		for (Lease write : List.of(sample.acquiredBy("-", Duration.ofSeconds(1), now, 1), sample.renewedAt(Duration.ofSeconds(1), now),
+		Duration duration = Duration.ofSeconds(1);
+		LeaseRecord sample = new LeaseRecord(LeaseRecord.created(this.namespace, this.name, "-", duration, now, 0));
+		KubernetesSerialization serialization = this.client.getKubernetesSerialization();
+		for (Lease write : List.of(sample.acquiredBy("-", duration, now, 1), sample.renewedAt(duration, now),
 				sample.releasedBy("-", now))) {
-			KubernetesSerialization serialization = this.client.getKubernetesSerialization();
 			serialization.unmarshal(serialization.asJson(write), Lease.class);
 		}
 	}
 
 	private Resource<Lease> lease() {
-		return this.client.leases().inNamespace(this.namespace).withName(this.name);
+		return leases().withName(this.name);
+	}
+
+	private NonNamespaceOperation<Lease, LeaseList, Resource<Lease>> leases() {
+		return this.client.leases().inNamespace(this.namespace);
 	}
 
 	private <T> T call(Duration timeout, Supplier<T> operation) {

@@ -20,7 +20,8 @@ import java.time.Instant;
  * @param takeoverAfter how long after {@code observedAtNanos} the Lease may be taken
  * @param lastTransitions highest {@code leaseTransitions} seen, {@code -1} if none
  */
-record Observation(LeaseRecord record, long observedAtNanos, Instant observedAt, Duration takeoverAfter, int lastTransitions) {
+record Observation(LeaseRecord record, long observedAtNanos, Instant observedAt, Duration takeoverAfter,
+		int lastTransitions) {
 
 	/** Nothing seen yet: a Lease that does not exist may be created at once. */
 	static Observation initial() {

@@ -45,7 +45,8 @@ class ImageBuildTest {
 		assertThat(buildpacks.get("builder")).isEqualTo(text(image, "builder"));
 		assertThat((List<String>) buildpacks.get("env")).contains("BP_JVM_VERSION=17");
 
-		assertThat((List<String>) ((Map<String, Object>) skaffold.get("manifests")).get("rawYaml")).containsExactly("k8s/*.yaml");
+		Map<String, Object> manifests = (Map<String, Object>) skaffold.get("manifests");
+		assertThat((List<String>) manifests.get("rawYaml")).containsExactly("k8s/*.yaml");
 		Map<String, Object> deploy = (Map<String, Object>) skaffold.get("deploy");
 		assertThat(deploy).containsKey("kubectl").containsEntry("kubeContext", "kind-kind");
 		assertThat((Map<String, Object>) deploy.get("logs")).containsEntry("prefix", "podAndContainer");

@@ -31,7 +31,9 @@ class RbacCoversTheElectionTest {
 		List<ApiCall> calls = recordAnElection();
 
 		assertThat(calls).allSatisfy((call) -> assertThat(call.path()).startsWith(LEASES));
-		Set<String> used = calls.stream().map(RbacCoversTheElectionTest::verb).collect(Collectors.toCollection(TreeSet::new));
+		Set<String> used = calls.stream()
+			.map(RbacCoversTheElectionTest::verb)
+			.collect(Collectors.toCollection(TreeSet::new));
 		Set<String> granted = Manifests.one(Manifests.all(), Role.class)
 			.getRules()
 			.stream()

@@ -1,8 +1,10 @@
 package com.example.testleader.election;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
@@ -19,10 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link LeaseElectionScenarios} against a real API server (k3s in Docker), with every
- * candidate acting as the ServiceAccount of {@code k8s/rbac.yaml} (impersonation): the
- * real authorizer proves that the Role is enough, and the access reviews below that it
- * grants nothing else. Through TLS the fault proxy cannot forge an HTTP 503, so there the
+ * {@link LeaseElectionScenarios} against a real API server (k3s in Docker). Every manifest
+ * of {@code k8s/} is applied first (the real API server validates them; the Deployment's
+ * pods cannot pull an image here and never run), and every candidate acts as the
+ * manifests' ServiceAccount (impersonation): the real authorizer proves that the Role is
+ * enough, and the access reviews below that it grants nothing else. Running the three pods
+ * themselves needs an image, which needs Docker to build; that is left to a kind cluster
+ * (see the README). Through TLS the fault proxy cannot forge an HTTP 503, so there the
  * "503" scenario cuts the TLS stream instead, another failure of the same kind.
  */
 @EnabledIf(value = "com.example.testleader.k3s.K3sCluster#dockerAvailable", disabledReason = K3sCluster.SKIP_REASON)
@@ -33,8 +38,12 @@ class LeaseElectionK3sIT extends LeaseElectionScenarios {
 	private static KubernetesClient admin;
 
 	@BeforeAll
-	static void applyTheManifestsRbac() throws IOException {
-		K3sCluster.apply(Path.of("k8s/rbac.yaml"), "default");
+	static void applyTheManifests() throws IOException {
+		try (Stream<Path> manifests = Files.list(Path.of("k8s"))) {
+			for (Path manifest : manifests.filter((file) -> file.toString().endsWith(".yaml")).sorted().toList()) {
+				K3sCluster.apply(manifest, "default");
+			}
+		}
 		admin = K3sCluster.adminClient();
 	}
 
@@ -59,6 +68,16 @@ class LeaseElectionK3sIT extends LeaseElectionScenarios {
 		admin.leases().inNamespace("default").withName("test-lease").delete();
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> admin.leases().inNamespace("default").withName("test-lease").get() == null);
+	}
+
+	@Test
+	void theRealApiServerAcceptedEveryManifest() {
+		assertThat(admin.apps().deployments().inNamespace("default").withName("test-leader").get()).isNotNull();
+		assertThat(admin.network().v1().networkPolicies().inNamespace("default").withName("test-leader").get())
+			.isNotNull();
+		assertThat(admin.policy().v1().podDisruptionBudget().inNamespace("default").withName("test-leader").get())
+			.isNotNull();
+		assertThat(admin.services().inNamespace("default").withName("test-leader-management").get()).isNotNull();
 	}
 
 	@Test

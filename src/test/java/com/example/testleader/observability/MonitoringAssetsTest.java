@@ -57,7 +57,8 @@ class MonitoringAssetsTest {
 	}
 
 	private static List<String> expressionsOfDashboard() throws IOException {
-		JsonNode dashboard = new ObjectMapper().readTree(Files.readString(Path.of("k8s/monitoring/grafana-dashboard.json")));
+		Path file = Path.of("k8s/monitoring/grafana-dashboard.json");
+		JsonNode dashboard = new ObjectMapper().readTree(Files.readString(file));
 		List<String> expressions = new ArrayList<>();
 		dashboard.path("panels").forEach((panel) -> panel.path("targets").forEach((target) -> expressions.add(target.path("expr").asText())));
 		dashboard.path("templating").path("list").forEach((variable) -> {
