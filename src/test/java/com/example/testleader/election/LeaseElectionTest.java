@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -61,20 +62,21 @@ class LeaseElectionTest extends LeaseElectionScenarios {
 
 	@Test
 	void theWorkHasStoppedBeforeTheReleaseReachesTheApi() throws Exception {
+		CountDownLatch stopping = new CountDownLatch(1);
+		CountDownLatch stop = new CountDownLatch(1);
 		Candidate leader = track(Candidate.start("replica-a", "replica-a", api(), this.timeline, Clock.systemUTC(),
-				new SlowToStop(Duration.ofMillis(300))));
+				new StopsWhenLetGo(stopping, stop)));
 		awaitSoleLeader(List.of(leader));
 		long token = leader.elector().leadership().fencingToken();
 
-		leader.elector().leave().get(10, TimeUnit.SECONDS);
+		CompletableFuture<Void> left = leader.elector().leave();
+		assertThat(stopping.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.server.firstRelease()).as("a release sent while the work is still stopping").isEmpty();
+		stop.countDown();
+		left.get(10, TimeUnit.SECONDS);
 
 		long workStopped = this.timeline.last(leader.name(), Kind.REVOKED).orElseThrow().nanos();
-		ApiCall release = this.server.calls()
-			.stream()
-			.filter((call) -> call.method().equals("PUT") && call.succeeded())
-			.filter((call) -> Serialization.unmarshal(call.body(), Lease.class).getSpec().getHolderIdentity().isEmpty())
-			.findFirst()
-			.orElseThrow();
+		ApiCall release = this.server.firstRelease().orElseThrow();
 		assertThat(release.receivedAtNanos()).isGreaterThan(workStopped);
 		Lease released = lease();
 		assertThat(released.getSpec().getHolderIdentity()).isEmpty();
@@ -219,8 +221,11 @@ class LeaseElectionTest extends LeaseElectionScenarios {
 		}
 	}
 
-	/** A revocation listener whose work takes a while to stop. */
-	private record SlowToStop(Duration stopping) implements LeaderEventPublisher {
+	/**
+	 * A revocation listener whose work keeps stopping until the test lets it go: it counts
+	 * down {@code stopping} when revoked, then waits for {@code stop}.
+	 */
+	private record StopsWhenLetGo(CountDownLatch stopping, CountDownLatch stop) implements LeaderEventPublisher {
 
 		@Override
 		public void publishOnGranted(Object source, Context context, String role) {
@@ -228,8 +233,9 @@ class LeaseElectionTest extends LeaseElectionScenarios {
 
 		@Override
 		public void publishOnRevoked(Object source, Context context, String role) {
+			this.stopping.countDown();
 			try {
-				Thread.sleep(this.stopping.toMillis());
+				this.stop.await();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
