@@ -16,18 +16,23 @@ import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /** The manifests in {@code k8s/}, read with fabric8's model classes. */
-final class Manifests {
+public final class Manifests {
 
 	private Manifests() {
 	}
 
-	/** Every object of every {@code k8s/*.yaml} (what {@code kubectl apply -f k8s/} applies). */
+	/** Every {@code k8s/*.yaml}, in order: what {@code kubectl apply -f k8s/} applies. */
+	public static List<Path> files() throws IOException {
+		try (Stream<Path> files = Files.list(Path.of("k8s"))) {
+			return files.filter((f) -> f.toString().endsWith(".yaml")).sorted().toList();
+		}
+	}
+
+	/** Every object of every {@link #files() manifest}. */
 	static List<HasMetadata> all() throws IOException {
 		List<HasMetadata> objects = new ArrayList<>();
-		try (Stream<Path> files = Files.list(Path.of("k8s"))) {
-			for (Path file : files.filter((f) -> f.toString().endsWith(".yaml")).sorted().toList()) {
-				objects.addAll(read(file));
-			}
+		for (Path file : files()) {
+			objects.addAll(read(file));
 		}
 		return objects;
 	}

@@ -1,10 +1,8 @@
 package com.example.testleader.election;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
@@ -15,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
+import com.example.testleader.deploy.Manifests;
 import com.example.testleader.k3s.K3sCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,10 +38,8 @@ class LeaseElectionK3sIT extends LeaseElectionScenarios {
 
 	@BeforeAll
 	static void applyTheManifests() throws IOException {
-		try (Stream<Path> manifests = Files.list(Path.of("k8s"))) {
-			for (Path manifest : manifests.filter((file) -> file.toString().endsWith(".yaml")).sorted().toList()) {
-				K3sCluster.apply(manifest, "default");
-			}
+		for (Path manifest : Manifests.files()) {
+			K3sCluster.apply(manifest, "default");
 		}
 		admin = K3sCluster.adminClient();
 	}
