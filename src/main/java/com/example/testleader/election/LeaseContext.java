@@ -1,5 +1,7 @@
 package com.example.testleader.election;
 
+import java.time.Duration;
+
 import org.springframework.integration.leader.Context;
 
 /**
@@ -8,9 +10,12 @@ import org.springframework.integration.leader.Context;
  *
  * <p>
  * {@link #isLeader()} is live: it turns false as soon as the term ends or its renew
- * deadline passes, even before the revocation event has been delivered. {@link #yield()}
- * hands leadership over: the work is revoked, the Lease released, and this replica stays
- * out of the competition long enough for another one to take it.
+ * deadline passes, even before the revocation event has been delivered, and once false it
+ * stays false. {@link #remaining()} tells how long the term is valid without another
+ * renewal, so that work can hold itself to the term's own deadline whatever happens to
+ * event delivery. {@link #yield()} hands leadership over: the work is revoked, the Lease
+ * released, and this replica stays out of the competition long enough for another one to
+ * take it.
  */
 public final class LeaseContext implements Context {
 
@@ -18,9 +23,12 @@ public final class LeaseContext implements Context {
 
 	private final LeaderTerm term;
 
-	LeaseContext(Terms elector, LeaderTerm term) {
+	private final TermValidity validity;
+
+	LeaseContext(Terms elector, LeaderTerm term, TermValidity validity) {
 		this.elector = elector;
 		this.term = term;
+		this.validity = validity;
 	}
 
 	public LeaderTerm term() {
@@ -33,7 +41,16 @@ public final class LeaseContext implements Context {
 
 	@Override
 	public boolean isLeader() {
-		return this.elector.isLeading(this);
+		return this.validity.isValid();
+	}
+
+	/**
+	 * How long this term stays valid without another successful renewal, on this
+	 * replica's monotonic clock; {@link Duration#ZERO} once it has ended. A renewal moves
+	 * the deadline later, so ask again when this time is up.
+	 */
+	public Duration remaining() {
+		return Duration.ofNanos(this.validity.remainingNanos());
 	}
 
 	@Override

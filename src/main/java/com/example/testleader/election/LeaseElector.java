@@ -162,12 +162,6 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		});
 	}
 
-	@Override
-	public boolean isLeading(LeaseContext context) {
-		Term current = this.term;
-		return current != null && current.context() == context && isValid(current);
-	}
-
 	/** What this replica believes right now; never calls the API server. */
 	public Leadership leadership() {
 		Term current = this.term;
@@ -212,7 +206,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	private boolean isValid(Term current) {
-		return this.ticker.nanoTime() - current.renewedAtNanos() < this.cadence.renewDeadlineNanos();
+		return current.context().isLeader();
 	}
 
 	private void step() {
@@ -324,8 +318,9 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	private void becomeLeader(LeaseRecord written, long sentAt) {
 		LeaderTerm leaderTerm = new LeaderTerm(this.identity, this.api.name(), written.transitions(),
 				this.clock.instant());
-		LeaseContext context = new LeaseContext(this, leaderTerm);
-		this.term = new Term(context, written, sentAt, this.clock.instant(), false);
+		TermValidity validity = new TermValidity(this.ticker, sentAt + this.cadence.renewDeadlineNanos());
+		LeaseContext context = new LeaseContext(this, leaderTerm, validity);
+		this.term = new Term(context, validity, written, sentAt, this.clock.instant(), false);
 		see(written, sentAt);
 		log.info("Became leader of Lease {} as {} with fencing token {}", this.api.describe(), this.identity,
 				leaderTerm.fencingToken());
@@ -343,7 +338,8 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		}
 		LeaseRecord written = this.writes.renew(current.written(), current.context().fencingToken(),
 				this.cadence.callTimeout(left), (seen) -> see(seen, this.ticker.nanoTime()));
-		this.term = new Term(current.context(), written, now, this.clock.instant(), false);
+		current.validity().extend(now + this.cadence.renewDeadlineNanos());
+		this.term = new Term(current.context(), current.validity(), written, now, this.clock.instant(), false);
 		this.observer.renewal(ElectionObserver.RenewalOutcome.SUCCESS);
 		see(written, now);
 		recovered();
@@ -360,8 +356,8 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		}
 		this.observer.renewal((failure instanceof LeaseApi.LeaseApiTimeoutException)
 				? ElectionObserver.RenewalOutcome.TIMEOUT : ElectionObserver.RenewalOutcome.ERROR);
-		this.term = new Term(current.context(), current.written(), current.renewedAtNanos(), current.renewedAt(),
-				true);
+		this.term = new Term(current.context(), current.validity(), current.written(), current.renewedAtNanos(),
+				current.renewedAt(), true);
 		this.failures++;
 		long left = deadline(current) - this.ticker.nanoTime();
 		if (left <= 0) {
@@ -395,6 +391,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	private void stepDown(StepDownReason reason) {
 		Term ended = this.term;
 		this.term = null;
+		ended.validity().end();
 		log.info("Stopped leading Lease {} (fencing token {}): {}", this.api.describe(),
 				ended.context().fencingToken(), reason);
 		this.observer.lost(ended.context().term(), reason);
@@ -538,8 +535,8 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	/** One term as this process holds it: what it last wrote, and when it sent that. */
-	private record Term(LeaseContext context, LeaseRecord written, long renewedAtNanos, Instant renewedAt,
-			boolean renewalFailed) {
+	private record Term(LeaseContext context, TermValidity validity, LeaseRecord written, long renewedAtNanos,
+			Instant renewedAt, boolean renewalFailed) {
 	}
 
 }

@@ -3,8 +3,6 @@ package com.example.testleader.election;
 /** What a {@link LeaseContext} asks of the elector that granted it. */
 interface Terms {
 
-	boolean isLeading(LeaseContext context);
-
 	void yield(LeaseContext context);
 
 }

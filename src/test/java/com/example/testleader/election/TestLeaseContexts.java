@@ -1,29 +1,24 @@
 package com.example.testleader.election;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
 
-/** Lease contexts for tests outside this package, backed by a fake leadership source. */
+/** Lease contexts for tests outside this package, with a term the test controls. */
 public final class TestLeaseContexts {
 
 	private TestLeaseContexts() {
 	}
 
-	/** A context whose {@code isLeader()} is {@code leading}; {@code yield()} is ignored. */
-	public static LeaseContext context(String identity, long fencingToken, BooleanSupplier leading) {
+	/** A context valid until the test ends it; {@code yield()} is ignored. */
+	public static LeaseContext context(String identity, long fencingToken, TermValidity validity) {
 		LeaderTerm term = new LeaderTerm(identity, "test-lease", fencingToken, Instant.now());
-		return new LeaseContext(new Terms() {
+		return new LeaseContext((context) -> {
+		}, term, validity);
+	}
 
-			@Override
-			public boolean isLeading(LeaseContext context) {
-				return leading.getAsBoolean();
-			}
-
-			@Override
-			public void yield(LeaseContext context) {
-			}
-
-		}, term);
+	/** A term valid for {@code duration} from now on the system's monotonic clock, never renewed. */
+	public static TermValidity validFor(Duration duration) {
+		return new TermValidity(Ticker.SYSTEM, System.nanoTime() + duration.toNanos());
 	}
 
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaderTerm;
 import com.example.testleader.election.LeaseContext;
+import com.example.testleader.election.TermValidity;
 import com.example.testleader.election.TestLeaseContexts;
 
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
@@ -36,9 +37,9 @@ class CriticalTaskSchedulerTest {
 	private static final CriticalTaskProperties TASK = new CriticalTaskProperties(Duration.ofMillis(50),
 			Duration.ofMillis(300));
 
-	private final AtomicBoolean leading = new AtomicBoolean(true);
+	private final TermValidity term = TestLeaseContexts.validFor(Duration.ofHours(1));
 
-	private final LeaseContext context = TestLeaseContexts.context("replica-a_1", 7, this.leading::get);
+	private final LeaseContext context = TestLeaseContexts.context("replica-a_1", 7, this.term);
 
 	private CriticalTaskScheduler scheduler;
 
@@ -130,7 +131,7 @@ class CriticalTaskSchedulerTest {
 		this.scheduler.onGranted(granted());
 		await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= 2);
 
-		this.leading.set(false);
+		this.term.end();
 
 		// at most the run that had already passed its check may still count
 		int lapsed = runs.get() + 1;
