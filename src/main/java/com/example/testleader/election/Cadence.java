@@ -43,9 +43,26 @@ record Cadence(LeaderElectionProperties timings) {
 		return this.timings.renewDeadline().dividedBy(2);
 	}
 
-	/** A leader's call: the same, and never past its renew deadline. */
-	Duration callTimeout(long nanosBeforeDeadline) {
-		return Duration.ofNanos(Math.max(1, Math.min(nanosBeforeDeadline, callTimeout().toNanos())));
+	/**
+	 * An acquisition attempt (read, take, read again after a conflict): one renew deadline
+	 * from now in all.
+	 */
+	Deadline attempt(Ticker ticker) {
+		return new Deadline(ticker, ticker.nanoTime() + renewDeadlineNanos(), callTimeout());
+	}
+
+	/** A renewal: every call of it ends by the term's own deadline. */
+	Deadline renewal(Ticker ticker, long termDeadlineNanos) {
+		return new Deadline(ticker, termDeadlineNanos, callTimeout());
+	}
+
+	/** A release, or the re-creation of a deleted Lease: two retry periods in all. */
+	Deadline release(Ticker ticker) {
+		return new Deadline(ticker, ticker.nanoTime() + releaseBudget().toNanos(), callTimeout());
+	}
+
+	private Duration releaseBudget() {
+		return this.timings.retryPeriod().multipliedBy(2);
 	}
 
 	/** How long a replica that yielded leaves the Lease to the others: one lease duration. */
@@ -54,21 +71,29 @@ record Cadence(LeaderElectionProperties timings) {
 	}
 
 	/**
-	 * The loop is stalled after this long without a step: steps follow each other at most
-	 * one lease duration apart (the longest backoff or yield pause), and one takes at most
-	 * two renew deadlines (its bounded calls).
+	 * The longest one step of the loop can take: an attempt (at most a renew deadline, see
+	 * {@link #attempt} and {@link #renewal}), then, if it ends the term, the wait for the
+	 * work to stop (the stop margin) and a release or re-creation ({@link #release}).
 	 */
-	Duration stallThreshold() {
-		return this.timings.leaseDuration().plus(this.timings.renewDeadline().multipliedBy(2));
+	Duration longestStep() {
+		return this.timings.renewDeadline().plus(this.timings.stopMargin()).plus(releaseBudget());
 	}
 
 	/**
-	 * The longest a graceful leave takes: a step in flight (two calls of half the renew
-	 * deadline), the work stopping (the stop margin), the release (two calls of a retry
-	 * period).
+	 * The loop is stalled after this long without a step: steps follow each other at most
+	 * one lease duration apart (the longest backoff or yield pause), and one takes at most
+	 * {@link #longestStep()}.
+	 */
+	Duration stallThreshold() {
+		return this.timings.leaseDuration().plus(longestStep());
+	}
+
+	/**
+	 * The longest a graceful leave takes: the step in flight ({@link #longestStep()}),
+	 * then the leave itself: the work stopping (the stop margin) and the release.
 	 */
 	Duration leaveTimeout() {
-		return this.timings.renewDeadline().plus(this.timings.stopMargin()).plus(this.timings.retryPeriod().multipliedBy(2));
+		return longestStep().plus(this.timings.stopMargin()).plus(releaseBudget());
 	}
 
 }

@@ -1,6 +1,7 @@
 package com.example.testleader.election;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,11 +39,31 @@ class ElectionConfiguration {
 		if (config == null) {
 			throw new NoKubernetesApiException();
 		}
+		requireShutdownPhaseForTheLeave(properties, environment);
 		PodIdentity pod = PodIdentity.resolve(properties, environment, config);
 		LeaseApi api = new LeaseApi(electionClient(config, properties), pod.namespace(), properties.leaseName());
 		return new LeaseElector(api, pod.holderIdentity(), properties,
 				new LeaderEvents(leaderEvents, applicationEvents), ElectionObserver.all(observers.orderedStream().toList()),
 				Clock.systemUTC(), Ticker.SYSTEM);
+	}
+
+	/**
+	 * Spring gives up on a lifecycle phase that takes longer than
+	 * {@code spring.lifecycle.timeout-per-shutdown-phase} and closes the context under it:
+	 * the election's own client would close under a release still in flight. The phase
+	 * must outlast the longest graceful leave.
+	 */
+	static void requireShutdownPhaseForTheLeave(LeaderElectionProperties properties, Environment environment) {
+		Duration phase = Binder.get(environment)
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(Duration.ofSeconds(30));
+		Duration leave = new Cadence(properties).leaveTimeout();
+		if (phase.compareTo(leave) < 0) {
+			throw new IllegalArgumentException("spring.lifecycle.timeout-per-shutdown-phase (" + phase
+					+ ") must be at least the election's longest graceful leave (" + leave + ", from "
+					+ "test-leader.election.*): a shorter phase closes the application while the Lease is being "
+					+ "released");
+		}
 	}
 
 	/**

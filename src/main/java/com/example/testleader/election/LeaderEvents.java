@@ -12,8 +12,16 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.leader.event.LeaderEventPublisher;
 
 /**
- * Delivers leadership events to the application on a thread of their own, one at a time
- * and in order, so that a slow or throwing listener never holds up a renewal.
+ * Delivers leadership events to the application on threads of their own, so that a slow
+ * or throwing listener never holds up a renewal.
+ *
+ * <p>
+ * Revocations have a thread to themselves: a slow grant or {@link LeaderChanged} listener
+ * cannot delay them. Grants and {@code LeaderChanged} events are delivered in order on
+ * another thread; revocations in order among themselves. A revocation can therefore
+ * overtake the grant of the same term: the term has ended before its revocation is
+ * published, so a grant listener that checks {@link LeaseContext#isLeader()} (as the
+ * critical-task scheduler does, under the same lock as its revocation) starts nothing.
  *
  * <p>
  * A listener that throws is logged and the event's future fails. Note that Spring's
@@ -31,44 +39,51 @@ final class LeaderEvents {
 
 	private volatile ExecutorService executor;
 
+	private volatile ExecutorService revocations;
+
 	LeaderEvents(LeaderEventPublisher leaderEvents, ApplicationEventPublisher applicationEvents) {
 		this.leaderEvents = leaderEvents;
 		this.applicationEvents = applicationEvents;
 	}
 
 	void start() {
-		this.executor = Executors.newSingleThreadExecutor((task) -> {
-			Thread thread = new Thread(task, "leader-events");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.executor = singleThread("leader-events");
+		this.revocations = singleThread("leader-revocations");
 	}
 
 	void stop() {
-		ExecutorService current = this.executor;
-		if (current != null) {
-			current.shutdown();
+		for (ExecutorService current : new ExecutorService[] { this.executor, this.revocations }) {
+			if (current != null) {
+				current.shutdown();
+			}
 		}
 	}
 
 	/** Completes once every listener has returned; fails if one threw. */
 	CompletableFuture<Void> granted(Object source, LeaseContext context) {
-		return dispatch("OnGrantedEvent " + context,
+		return dispatch(this.executor, "OnGrantedEvent " + context,
 				() -> this.leaderEvents.publishOnGranted(source, context, context.getRole()));
 	}
 
 	/** Completes once every listener has returned; fails if one threw. */
 	CompletableFuture<Void> revoked(Object source, LeaseContext context) {
-		return dispatch("OnRevokedEvent " + context,
+		return dispatch(this.revocations, "OnRevokedEvent " + context,
 				() -> this.leaderEvents.publishOnRevoked(source, context, context.getRole()));
 	}
 
 	void leaderChanged(LeaderChanged event) {
-		dispatch(event.toString(), () -> this.applicationEvents.publishEvent(event));
+		dispatch(this.executor, event.toString(), () -> this.applicationEvents.publishEvent(event));
 	}
 
-	private CompletableFuture<Void> dispatch(String description, Runnable publish) {
-		ExecutorService current = this.executor;
+	private static ExecutorService singleThread(String name) {
+		return Executors.newSingleThreadExecutor((task) -> {
+			Thread thread = new Thread(task, name);
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	private static CompletableFuture<Void> dispatch(ExecutorService current, String description, Runnable publish) {
 		if (current == null) {
 			return notDelivered(description, new IllegalStateException("leader events are not started"));
 		}

@@ -133,7 +133,7 @@ final class LeaseApi implements AutoCloseable {
 	void prepareWrites() {
 		ZonedDateTime now = ZonedDateTime.now();
 		Duration duration = Duration.ofSeconds(1);
-		LeaseRecord sample = new LeaseRecord(LeaseRecord.created(this.namespace, this.name, "-", duration, now, 0));
+		LeaseRecord sample = new LeaseRecord(LeaseRecord.created(this.namespace, this.name, "-", duration, now, 0L));
 		KubernetesSerialization serialization = this.client.getKubernetesSerialization();
 		for (Lease write : List.of(sample.acquiredBy("-", duration, now, 1), sample.renewedAt(duration, now),
 				sample.releasedBy("-", now))) {
@@ -181,7 +181,11 @@ final class LeaseApi implements AutoCloseable {
 	static final class LeaseApiTimeoutException extends RuntimeException {
 
 		LeaseApiTimeoutException(String lease, Duration timeout) {
-			super("No answer from the API server for Lease " + lease + " within " + timeout.toMillis() + " ms");
+			this("No answer from the API server for Lease " + lease + " within " + timeout.toMillis() + " ms");
+		}
+
+		LeaseApiTimeoutException(String message) {
+			super(message);
 		}
 
 	}

@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,17 +29,20 @@ import org.springframework.context.SmartLifecycle;
  * <ul>
  * <li>It leads only after a write of its own succeeded, and only until the renew deadline
  * after the last successful renewal, measured on its monotonic {@link Ticker} from when
- * that request was sent. Every API call is cut off by then ({@link LeaseApi},
- * {@link Cadence}), so a hung or retried request cannot delay the step-down.</li>
+ * that request was sent. Each renewal attempt, however many calls it makes, ends by that
+ * deadline ({@link Deadline}), and a renewal answered after it is refused: once a term
+ * has lapsed it never comes back ({@link TermValidity}).</li>
  * <li>Another replica takes the Lease only a full lease duration after it last saw the
  * record change ({@link Observation}), which is later than this replica's renew deadline;
  * the difference ({@link LeaderElectionProperties#stopMargin()}) is the time the work has
  * to stop.</li>
  * <li>On a graceful step-down (leaving the election, shutdown, {@code yield()}) the work
  * is revoked and has stopped before the Lease is released.</li>
- * <li>Listeners run on their own thread ({@link LeaderEvents}) and cannot delay renewals.
- * Failures are logged and retried with backoff; the loop ({@link ElectionLoop}) never
- * stops on its own.</li>
+ * <li>Listeners run on their own threads ({@link LeaderEvents}) and cannot delay renewals;
+ * revocations have a thread to themselves. Failures are logged and retried with backoff;
+ * the loop ({@link ElectionLoop}) never stops on its own. Stopping never loses a
+ * revocation: a term still held when the loop is shut down is revoked by the stopping
+ * thread.</li>
  * </ul>
  * <p>
  * It watches the Lease, so a release is acted on at once and any change by someone else
@@ -70,18 +76,25 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private final ElectionLoop loop;
 
+	private final AtomicReference<Term> term = new AtomicReference<>();
+
 	private volatile SharedIndexInformer<Lease> watch;
 
 	private volatile boolean running;
 
-	// Written on the loop only; volatile for readers on other threads.
-	private volatile Term term;
+	/** Whether the application wants this replica to compete ({@link #join()} / {@link #leave()}). */
+	private volatile boolean joinRequested;
 
+	// Written on the loop only; volatile for readers on other threads.
 	private volatile Observation observation = Observation.initial();
 
 	private volatile boolean competing;
 
 	// Confined to the loop.
+	private final WatchOrder watchOrder;
+
+	private LeaseRecord ownWrite;
+
 	private long competeAfterNanos;
 
 	private int failures;
@@ -98,85 +111,108 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		this.clock = clock;
 		this.ticker = ticker;
 		this.loop = new ElectionLoop(api.describe(), ticker);
+		this.watchOrder = new WatchOrder(this.cadence.retryNanos());
 	}
 
-	/** Starts competing for the Lease (again), if not already. */
+	/**
+	 * Starts competing for the Lease (again), if not already. Called before
+	 * {@link #start()}, or between a stop and a start, it takes effect at the start.
+	 */
 	public void join() {
-		this.loop.execute(() -> {
-			if (!this.competing) {
-				this.competing = true;
-				this.competeAfterNanos = this.ticker.nanoTime();
-				log.info("Joining the election for Lease {} as {}", this.api.describe(), this.identity);
-				this.loop.schedule(this::step, 0);
-			}
-		});
+		this.joinRequested = true;
+		if (!this.loop.execute(this::compete)) {
+			log.info("Will join the election for Lease {} once the elector is started", this.api.describe());
+		}
+	}
+
+	private void compete() {
+		if (this.joinRequested && !this.competing) {
+			this.competing = true;
+			this.competeAfterNanos = this.ticker.nanoTime();
+			log.info("Joining the election for Lease {} as {}", this.api.describe(), this.identity);
+			this.loop.schedule(this::step, 0);
+		}
 	}
 
 	/**
 	 * Stops competing; if leading, revokes the work, waits for it to stop and releases the
 	 * Lease. Completes when that is done.
 	 */
-	public CompletableFuture<Void> leave() {
-		CompletableFuture<Void> done = new CompletableFuture<>();
-		boolean queued = this.loop.execute(() -> {
-			try {
-				this.competing = false;
-				this.loop.cancel();
-				if (this.term != null) {
-					stepDown(StepDownReason.RELEASED);
-				}
-			}
-			finally {
-				done.complete(null);
-			}
+	public CompletableFuture<Handover> leave() {
+		this.joinRequested = false;
+		return stepOut();
+	}
+
+	private CompletableFuture<Handover> stepOut() {
+		return onLoop(() -> {
+			this.competing = false;
+			this.loop.cancel();
+			return stepDown(StepDownReason.RELEASED);
 		});
-		if (!queued) {
-			done.complete(null);
-		}
-		return done;
 	}
 
 	/**
-	 * Hands leadership over if this replica leads: as {@link LeaseContext#yield()}.
-	 * @return whether it was leading
+	 * Hands leadership over if this replica leads: as {@link LeaseContext#yield()}. The
+	 * answer is what actually happened once the loop carried it out, not what this replica
+	 * believed when asked.
 	 */
-	public boolean yieldLeadership() {
-		Term current = this.term;
-		if (current == null || !isValid(current)) {
-			return false;
-		}
-		this.yield(current.context());
-		return true;
+	public CompletableFuture<Handover> yieldLeadership() {
+		return yieldIf((current) -> true);
 	}
 
 	@Override
 	public void yield(LeaseContext context) {
-		this.loop.execute(() -> {
-			Term current = this.term;
-			if (current != null && current.context() == context) {
-				stepDown(StepDownReason.YIELDED);
-				// keep watching, but leave the Lease to the others for a while
-				this.competeAfterNanos = this.ticker.nanoTime() + this.cadence.yieldPauseNanos();
-				this.loop.schedule(this::step, this.cadence.jitteredRetryNanos());
+		yieldIf((current) -> current.context() == context);
+	}
+
+	private CompletableFuture<Handover> yieldIf(Predicate<Term> which) {
+		return onLoop(() -> {
+			Term current = this.term.get();
+			if (current == null || !which.test(current) || !current.validity().isValid()) {
+				return Handover.NOT_LEADING;
+			}
+			Handover outcome = stepDown(StepDownReason.YIELDED);
+			// keep watching, but leave the Lease to the others for a while
+			this.competeAfterNanos = this.ticker.nanoTime() + this.cadence.yieldPauseNanos();
+			this.loop.schedule(this::step, this.cadence.jitteredRetryNanos());
+			return outcome;
+		});
+	}
+
+	/** Runs {@code action} on the loop; {@link Handover#NOT_LEADING} if the loop is not running. */
+	private CompletableFuture<Handover> onLoop(Supplier<Handover> action) {
+		CompletableFuture<Handover> done = new CompletableFuture<>();
+		boolean queued = this.loop.execute(() -> {
+			try {
+				done.complete(action.get());
+			}
+			catch (RuntimeException ex) {
+				done.completeExceptionally(ex);
+				throw ex;
 			}
 		});
+		if (!queued) {
+			done.complete(Handover.NOT_LEADING);
+		}
+		return done;
 	}
 
 	/** What this replica believes right now; never calls the API server. */
 	public Leadership leadership() {
-		Term current = this.term;
+		Term current = this.term.get();
 		Observation seen = this.observation;
-		boolean leading = current != null && isValid(current);
+		boolean leading = current != null && current.validity().isValid();
 		LeaseRecord record = seen.record();
 		long now = this.ticker.nanoTime();
 		Duration renewalAge = leading ? Duration.ofNanos(now - current.renewedAtNanos())
 				: seen.seenAnything() ? Duration.ofNanos(now - seen.observedAtNanos()) : null;
-		return new Leadership(this.identity, this.api.namespace(), this.api.name(), leading, seen.holder(),
-				leading ? current.context().fencingToken() : null, leading ? current.renewedAt() : null,
-				seen.observedAt(), (record != null) ? record.transitions() : null,
-				(record != null) ? record.acquireTime() : null, (record != null) ? record.renewTime() : null,
+		return new Leadership(this.identity, this.api.namespace(), this.api.name(), leading,
+				this.running && this.competing, seen.holder(), leading ? current.context().fencingToken() : null,
+				leading ? current.renewedAt() : null, seen.observedAt(),
+				(record != null) ? record.transitions() : null, (record != null) ? record.acquireTime() : null,
+				(record != null) ? record.renewTime() : null,
 				(record != null) ? record.leaseDuration().map((d) -> (int) d.toSeconds()).orElse(null) : null,
-				renewalAge);
+				renewalAge, stalledFor().orElse(null));
 	}
 
 	/**
@@ -187,9 +223,12 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		return (this.running && this.competing) ? Optional.of(this.loop.sinceProgress()) : Optional.empty();
 	}
 
-	/** Whether the loop is dead or stuck: no step for {@link Cadence#stallThreshold()}. */
-	public boolean isStalled() {
-		return sinceLastStep().map((since) -> since.compareTo(this.cadence.stallThreshold()) > 0).orElse(false);
+	/**
+	 * How long the loop has been dead or stuck, if it is: no step for
+	 * {@link Cadence#stallThreshold()}. One reading, so it cannot contradict itself.
+	 */
+	public Optional<Duration> stalledFor() {
+		return sinceLastStep().filter((since) -> since.compareTo(this.cadence.stallThreshold()) > 0);
 	}
 
 	public String identity() {
@@ -205,20 +244,17 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		return this.cadence.leaveTimeout();
 	}
 
-	private boolean isValid(Term current) {
-		return current.context().isLeader();
-	}
-
 	private void step() {
 		long next = this.cadence.retryNanos();
+		Term current = this.term.get();
 		try {
-			next = (this.term != null) ? renew() : acquire();
+			next = (current != null) ? renew(current) : acquire();
 		}
 		catch (RuntimeException ex) {
-			next = (this.term != null) ? renewalFailed(ex) : acquisitionFailed(ex);
+			next = (current != null) ? renewalFailed(current, ex) : acquisitionFailed(ex);
 		}
 		finally {
-			if (this.competing || this.term != null) {
+			if (this.competing || this.term.get() != null) {
 				this.loop.schedule(this::step, next);
 			}
 		}
@@ -228,14 +264,16 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 * A version of the Lease seen by the watch ({@code deleted}: its last version before a
 	 * deletion). Followers take it as an observation, so a release is acted on at once and
 	 * a renewal postpones the next poll. The leader ignores its own writes and checks any
-	 * other change at once.
+	 * other change at once. Versions older than one already read are skipped
+	 * ({@link WatchOrder}).
 	 */
 	private void watched(LeaseRecord seen, boolean deleted) {
 		this.loop.execute(() -> {
-			if ((!this.competing && this.term == null) || isOlderThanObserved(seen)) {
+			if ((!this.competing && this.term.get() == null)
+					|| !this.watchOrder.isCurrent(seen.resourceVersion(), this.ticker.nanoTime())) {
 				return;
 			}
-			Term current = this.term;
+			Term current = this.term.get();
 			if (current != null) {
 				if (deleted || !seen.resourceVersion().equals(current.written().resourceVersion())) {
 					this.loop.schedule(this::step, 0);
@@ -247,7 +285,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			see(latest, now);
 			long next;
 			try {
-				next = tryTake(Optional.ofNullable(latest), now);
+				next = tryTake(Optional.ofNullable(latest), now, this.cadence.attempt(this.ticker));
 			}
 			catch (RuntimeException ex) {
 				next = acquisitionFailed(ex);
@@ -256,41 +294,24 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		});
 	}
 
-	/**
-	 * Whether a watched version is older than the one last observed (a poll can overtake
-	 * the watch). resourceVersions are opaque in general; where both are numbers (as etcd's
-	 * revisions are) they are compared, otherwise the version is taken as new.
-	 */
-	private boolean isOlderThanObserved(LeaseRecord seen) {
-		LeaseRecord observed = this.observation.record();
-		if (observed == null) {
-			return false;
-		}
-		try {
-			return Long.parseLong(seen.resourceVersion()) < Long.parseLong(observed.resourceVersion());
-		}
-		catch (NumberFormatException ex) {
-			return false;
-		}
-	}
-
 	private long acquire() {
 		if (!this.competing) {
 			return 0;
 		}
-		Optional<LeaseRecord> current = this.api.get(this.cadence.callTimeout());
+		Deadline attempt = this.cadence.attempt(this.ticker);
+		Optional<LeaseRecord> current = this.api.get(attempt.nextCall());
 		long now = this.ticker.nanoTime();
-		see(current.orElse(null), now);
+		read(current.orElse(null), now);
 		recovered();
-		return tryTake(current, now);
+		return tryTake(current, now, attempt);
 	}
 
 	/**
 	 * Takes the Lease if this replica may, over {@code current} (as just read or watched);
 	 * otherwise returns when to look again.
 	 */
-	private long tryTake(Optional<LeaseRecord> current, long now) {
-		long wait = Math.max(this.observation.nanosUntilAcquirable(now, this.identity), this.competeAfterNanos - now);
+	private long tryTake(Optional<LeaseRecord> current, long now, Deadline attempt) {
+		long wait = Math.max(this.observation.nanosUntilAcquirable(now, this.ownWrite), this.competeAfterNanos - now);
 		if (wait > 0) {
 			log.debug("Lease {} is held by {}; may take it in {} ms", this.api.describe(), this.observation.holder(),
 					TimeUnit.NANOSECONDS.toMillis(wait));
@@ -299,7 +320,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		long sentAt = this.ticker.nanoTime();
 		LeaseRecord written;
 		try {
-			written = this.writes.take(current, this.observation.nextTransitions(), this.cadence.callTimeout());
+			written = this.writes.take(current, this.observation.nextToken(), attempt);
 		}
 		catch (KubernetesClientException ex) {
 			if (ex.getCode() != 409 && ex.getCode() != 404) {
@@ -308,47 +329,59 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			// Another replica wrote first: see what it wrote, so that its term is waited out
 			// from now, not from an older observation.
 			log.debug("Lease {} changed before this replica could take it", this.api.describe());
-			see(this.api.get(this.cadence.callTimeout()).orElse(null), this.ticker.nanoTime());
+			read(this.api.get(attempt.nextCall()).orElse(null), this.ticker.nanoTime());
 			return this.cadence.jitteredRetryNanos();
 		}
+		wrote(written, sentAt);
 		becomeLeader(written, sentAt);
 		return this.cadence.retryNanos();
 	}
 
 	private void becomeLeader(LeaseRecord written, long sentAt) {
-		LeaderTerm leaderTerm = new LeaderTerm(this.identity, this.api.name(), written.transitions(),
-				this.clock.instant());
 		TermValidity validity = new TermValidity(this.ticker, sentAt + this.cadence.renewDeadlineNanos());
+		if (!validity.isValid()) {
+			log.warn("Lease {} was taken only after the renew deadline of the take; not leading on it",
+					this.api.describe());
+			return;
+		}
+		LeaderTerm leaderTerm = new LeaderTerm(this.identity, this.api.name(), written.fencingToken(),
+				this.clock.instant());
 		LeaseContext context = new LeaseContext(this, leaderTerm, validity);
-		this.term = new Term(context, validity, written, sentAt, this.clock.instant(), false);
-		see(written, sentAt);
+		this.term.set(new Term(context, validity, written, sentAt, this.clock.instant(), false));
 		log.info("Became leader of Lease {} as {} with fencing token {}", this.api.describe(), this.identity,
 				leaderTerm.fencingToken());
 		this.observer.acquired(leaderTerm);
 		this.events.granted(this, context);
 	}
 
-	private long renew() {
-		Term current = this.term;
-		long now = this.ticker.nanoTime();
-		long left = deadline(current) - now;
-		if (left <= 0) {
+	private long renew(Term current) {
+		if (!current.validity().isValid()) {
 			stepDown(current.renewalFailed() ? StepDownReason.RENEW_DEADLINE : StepDownReason.EXPIRED);
 			return 0;
 		}
-		LeaseRecord written = this.writes.renew(current.written(), current.context().fencingToken(),
-				this.cadence.callTimeout(left), (seen) -> see(seen, this.ticker.nanoTime()));
-		current.validity().extend(now + this.cadence.renewDeadlineNanos());
-		this.term = new Term(current.context(), current.validity(), written, now, this.clock.instant(), false);
+		long sentAt = this.ticker.nanoTime();
+		Deadline attempt = this.cadence.renewal(this.ticker, sentAt + current.validity().remainingNanos());
+		LeaseRecord written = this.writes.renew(current.written(), current.context().fencingToken(), attempt,
+				(seen) -> read(seen, this.ticker.nanoTime()));
+		wrote(written, sentAt);
+		if (!current.validity().extend(sentAt + this.cadence.renewDeadlineNanos())) {
+			this.observer.renewal(ElectionObserver.RenewalOutcome.TIMEOUT);
+			log.warn("Lease {} was renewed only after the renew deadline: the term had already ended",
+					this.api.describe());
+			stepDown(StepDownReason.RENEW_DEADLINE);
+			return 0;
+		}
+		if (!this.term.compareAndSet(current,
+				new Term(current.context(), current.validity(), written, sentAt, this.clock.instant(), false))) {
+			return 0;
+		}
 		this.observer.renewal(ElectionObserver.RenewalOutcome.SUCCESS);
-		see(written, now);
 		recovered();
 		log.debug("Renewed Lease {} (fencing token {})", this.api.describe(), current.context().fencingToken());
 		return this.cadence.retryNanos();
 	}
 
-	private long renewalFailed(RuntimeException failure) {
-		Term current = this.term;
+	private long renewalFailed(Term current, RuntimeException failure) {
 		if (failure instanceof LeaseLostException lost) {
 			this.observer.renewal(ElectionObserver.RenewalOutcome.CONFLICT);
 			stepDown(lost.reason());
@@ -356,10 +389,10 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		}
 		this.observer.renewal((failure instanceof LeaseApi.LeaseApiTimeoutException)
 				? ElectionObserver.RenewalOutcome.TIMEOUT : ElectionObserver.RenewalOutcome.ERROR);
-		this.term = new Term(current.context(), current.validity(), current.written(), current.renewedAtNanos(),
-				current.renewedAt(), true);
+		this.term.compareAndSet(current, new Term(current.context(), current.validity(), current.written(),
+				current.renewedAtNanos(), current.renewedAt(), true));
 		this.failures++;
-		long left = deadline(current) - this.ticker.nanoTime();
+		long left = current.validity().remainingNanos();
 		if (left <= 0) {
 			log.warn("Could not renew Lease {}: {}", this.api.describe(), describe(failure));
 			stepDown(StepDownReason.RENEW_DEADLINE);
@@ -388,20 +421,30 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		}
 	}
 
-	private void stepDown(StepDownReason reason) {
-		Term ended = this.term;
-		this.term = null;
+	/**
+	 * Ends the current term, if any: at once for {@link LeaseContext#isLeader()}, then
+	 * revokes the work. A graceful step-down releases the Lease once the work has stopped;
+	 * after a deletion the Lease is re-created released. Called on the loop, or by the
+	 * stopping thread once the loop is gone: whoever takes the term ends it.
+	 */
+	private Handover stepDown(StepDownReason reason) {
+		Term ended = this.term.getAndSet(null);
+		if (ended == null) {
+			return Handover.NOT_LEADING;
+		}
 		ended.validity().end();
 		log.info("Stopped leading Lease {} (fencing token {}): {}", this.api.describe(),
 				ended.context().fencingToken(), reason);
 		this.observer.lost(ended.context().term(), reason);
 		CompletableFuture<Void> revoked = this.events.revoked(this, ended.context());
-		if (reason.graceful() && awaitRevocation(revoked)) {
-			release(ended);
+		boolean stopped = awaitRevocation(revoked);
+		if (reason.graceful() && stopped && release(ended)) {
+			return Handover.RELEASED;
 		}
-		else if (reason == StepDownReason.DELETED && awaitRevocation(revoked)) {
+		if (reason == StepDownReason.DELETED && stopped) {
 			recreateReleased(ended);
 		}
+		return Handover.NOT_RELEASED;
 	}
 
 	private boolean awaitRevocation(CompletableFuture<Void> revoked) {
@@ -424,12 +467,13 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		return false;
 	}
 
-	private void release(Term ended) {
+	private boolean release(Term ended) {
 		try {
 			LeaseRecord released = this.writes.release(ended.written(), ended.context().fencingToken(),
-					this.timings.retryPeriod(), (seen) -> see(seen, this.ticker.nanoTime()));
-			see(released, this.ticker.nanoTime());
+					this.cadence.release(this.ticker), (seen) -> read(seen, this.ticker.nanoTime()));
+			wrote(released, this.ticker.nanoTime());
 			log.info("Released Lease {}", this.api.describe());
+			return true;
 		}
 		catch (LeaseLostException ex) {
 			log.info("Lease {} was no longer this replica's to release ({})", this.api.describe(), ex.reason());
@@ -438,6 +482,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			log.warn("Could not release Lease {}; other replicas take it over once it expires: {}",
 					this.api.describe(), describe(ex));
 		}
+		return false;
 	}
 
 	/**
@@ -448,14 +493,28 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	private void recreateReleased(Term ended) {
 		try {
 			LeaseRecord released = this.writes.recreateReleased(ended.context().fencingToken(),
-					this.timings.retryPeriod());
-			see(released, this.ticker.nanoTime());
+					this.cadence.release(this.ticker));
+			wrote(released, this.ticker.nanoTime());
 			log.info("Created Lease {} again, released, after it was deleted", this.api.describe());
 		}
 		catch (RuntimeException ex) {
 			log.info("Did not create Lease {} again ({}); the others take over once the deletion is waited out",
 					this.api.describe(), describe(ex));
 		}
+	}
+
+	/** A write of this process succeeded: only such a record may be taken again at once. */
+	private void wrote(LeaseRecord written, long nowNanos) {
+		this.ownWrite = written;
+		read(written, nowNanos);
+	}
+
+	/** A read (or write) returned {@code seen} (null: no Lease), ahead of the watch. */
+	private void read(LeaseRecord seen, long nowNanos) {
+		if (seen != null) {
+			this.watchOrder.readOrWrote(seen.resourceVersion(), nowNanos);
+		}
+		see(seen, nowNanos);
 	}
 
 	/** Takes {@code seen} (null: no Lease) as what this replica now knows of the Lease. */
@@ -471,13 +530,9 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 					this.api.describe(), seen.holder(), this.timings.leaseDuration());
 		}
 		if (!Objects.equals(before.holder(), after.holder())) {
-			long token = (after.record() != null) ? after.record().transitions() : after.lastTransitions();
+			long token = (after.record() != null) ? after.record().fencingToken() : after.lastToken();
 			this.events.leaderChanged(new LeaderChanged(this.api.name(), after.holder(), token, this.identity));
 		}
-	}
-
-	private long deadline(Term current) {
-		return current.renewedAtNanos() + this.cadence.renewDeadlineNanos();
 	}
 
 	private static String describe(Throwable failure) {
@@ -491,23 +546,34 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		this.watch = this.api.watch((seen) -> watched(seen, false), (last) -> watched(last, true));
 		this.running = true;
 		this.loop.execute(this.api::prepareWrites);
+		this.loop.execute(this::compete);
 	}
 
+	/**
+	 * Steps out of the election (a graceful step-down if leading), waiting no longer than
+	 * {@link #leaveTimeout()}, then shuts the election down. A later {@link #start()}
+	 * competes again if the application had joined.
+	 */
 	@Override
 	public void stop() {
-		leave().completeOnTimeout(null, leaveTimeout().toMillis(), TimeUnit.MILLISECONDS).join();
+		stepOut().completeOnTimeout(null, leaveTimeout().toMillis(), TimeUnit.MILLISECONDS).join();
 		shutDown();
 	}
 
 	@Override
 	public void stop(Runnable callback) {
-		leave().completeOnTimeout(null, leaveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+		stepOut().completeOnTimeout(null, leaveTimeout().toMillis(), TimeUnit.MILLISECONDS)
 			.whenComplete((result, failure) -> {
 				shutDown();
 				callback.run();
 			});
 	}
 
+	/**
+	 * Stops the loop, the watch and the events. If a term is still held (the loop did not
+	 * finish stepping out in time), it is ended and revoked here, without a release: the
+	 * revocation is never lost, and the Lease expires on its own.
+	 */
 	private void shutDown() {
 		this.running = false;
 		SharedIndexInformer<Lease> currentWatch = this.watch;
@@ -515,6 +581,11 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			currentWatch.stop();
 		}
 		this.loop.stop();
+		if (this.term.get() != null) {
+			log.warn("The election for Lease {} did not step down within {}; revoking the work now", this.api.describe(),
+					leaveTimeout());
+			stepDown(StepDownReason.ABANDONED);
+		}
 		this.events.stop();
 	}
 

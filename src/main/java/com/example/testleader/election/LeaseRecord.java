@@ -2,6 +2,7 @@ package com.example.testleader.election;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,22 +21,38 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
  * by anything but a release) counts as an ordinary change and is waited out for a full
  * lease duration, so a leader that has not yet noticed the edit cannot overlap with a
  * successor.
+ *
+ * <p>
+ * The fencing token is {@code leaseTransitions}, which the API stores as a non-negative
+ * 32-bit integer. When it reaches {@link Integer#MAX_VALUE} the next term writes 0 and
+ * counts an epoch in the {@value #FENCING_EPOCH} annotation: the token is
+ * {@code epoch × 2^31 + leaseTransitions}, so it keeps rising past the ceiling and an
+ * election is always possible.
  */
 record LeaseRecord(Lease lease) {
 
 	static final String RELEASED_BY = "test-leader.example.com/released-by";
 
+	static final String FENCING_EPOCH = "test-leader.example.com/fencing-epoch";
+
+	/** Tokens per epoch: every value {@code leaseTransitions} can take. */
+	static final long EPOCH_SIZE = 1L << 31;
+
 	LeaseRecord {
 		Objects.requireNonNull(lease, "lease");
 	}
 
+	/** A new Lease held by {@code identity} in the term of {@code token}. */
 	static Lease created(String namespace, String name, String identity, Duration leaseDuration, ZonedDateTime now,
-			int transitions) {
+			long token) {
 		return new LeaseBuilder().withNewMetadata()
 			.withNamespace(namespace)
 			.withName(name)
 			.endMetadata()
-			.withSpec(heldSpec(identity, leaseDuration, now, now, transitions))
+			.withSpec(heldSpec(identity, leaseDuration, now, now, token))
+			.editMetadata()
+			.withAnnotations(epochAnnotation(token))
+			.endMetadata()
 			.build();
 	}
 
@@ -59,6 +76,18 @@ record LeaseRecord(Lease lease) {
 		return (seconds != null && seconds > 0) ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
 	}
 
+	/** {@code epoch × 2^31 + leaseTransitions}: rises strictly from term to term. */
+	long fencingToken() {
+		Map<String, String> annotations = this.lease.getMetadata().getAnnotations();
+		String epoch = (annotations != null) ? annotations.get(FENCING_EPOCH) : null;
+		try {
+			return ((epoch != null) ? Math.max(0, Long.parseLong(epoch)) : 0) * EPOCH_SIZE + transitions();
+		}
+		catch (NumberFormatException ex) {
+			return transitions();
+		}
+	}
+
 	ZonedDateTime acquireTime() {
 		return (this.lease.getSpec() != null) ? this.lease.getSpec().getAcquireTime() : null;
 	}
@@ -79,7 +108,7 @@ record LeaseRecord(Lease lease) {
 
 	/** Whether this record is held by {@code identity} in the term of {@code fencingToken}. */
 	boolean heldBy(String identity, long fencingToken) {
-		return identity.equals(holder()) && transitions() == fencingToken;
+		return identity.equals(holder()) && fencingToken() == fencingToken;
 	}
 
 	/** Same election state, whatever else (labels, resourceVersion) differs. */
@@ -93,18 +122,21 @@ record LeaseRecord(Lease lease) {
 		return holder() != null && leaseDuration().isEmpty();
 	}
 
-	Lease acquiredBy(String identity, Duration leaseDuration, ZonedDateTime now, int transitions) {
+	Lease acquiredBy(String identity, Duration leaseDuration, ZonedDateTime now, long token) {
 		return new LeaseBuilder(this.lease).editMetadata()
 			.removeFromAnnotations(RELEASED_BY)
+			.removeFromAnnotations(FENCING_EPOCH)
+			.addToAnnotations(epochAnnotation(token))
 			.endMetadata()
-			.withSpec(heldSpec(identity, leaseDuration, now, now, transitions))
+			.withSpec(heldSpec(identity, leaseDuration, now, now, token))
 			.build();
 	}
 
 	/** The same term, renewed; also repairs fields someone else removed. */
 	Lease renewedAt(Duration leaseDuration, ZonedDateTime now) {
 		ZonedDateTime acquired = (acquireTime() != null) ? acquireTime() : now;
-		return new LeaseBuilder(this.lease).withSpec(heldSpec(holder(), leaseDuration, acquired, now, transitions()))
+		return new LeaseBuilder(this.lease)
+			.withSpec(heldSpec(holder(), leaseDuration, acquired, now, fencingToken()))
 			.build();
 	}
 
@@ -113,18 +145,23 @@ record LeaseRecord(Lease lease) {
 		return new LeaseBuilder(this.lease).editMetadata()
 			.addToAnnotations(RELEASED_BY, identity)
 			.endMetadata()
-			.withSpec(heldSpec("", Duration.ofSeconds(1), now, now, transitions()))
+			.withSpec(heldSpec("", Duration.ofSeconds(1), now, now, fencingToken()))
 			.build();
 	}
 
+	private static Map<String, String> epochAnnotation(long token) {
+		long epoch = token / EPOCH_SIZE;
+		return (epoch > 0) ? Map.of(FENCING_EPOCH, Long.toString(epoch)) : Map.of();
+	}
+
 	private static LeaseSpec heldSpec(String holder, Duration leaseDuration, ZonedDateTime acquireTime,
-			ZonedDateTime renewTime, int transitions) {
+			ZonedDateTime renewTime, long token) {
 		LeaseSpec spec = new LeaseSpec();
 		spec.setHolderIdentity(holder);
 		spec.setLeaseDurationSeconds(Math.toIntExact(leaseDuration.toSeconds()));
 		spec.setAcquireTime(acquireTime);
 		spec.setRenewTime(renewTime);
-		spec.setLeaseTransitions(transitions);
+		spec.setLeaseTransitions((int) (token % EPOCH_SIZE));
 		return spec;
 	}
 

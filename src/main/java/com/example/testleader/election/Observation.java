@@ -8,20 +8,33 @@ import java.time.Instant;
  *
  * <p>
  * This is client-go's rule: a holder's lease is over once the record has not changed for
- * the record's own {@code leaseDurationSeconds}, counted from when <em>this</em> replica
- * saw it change. The holder's {@code renewTime} is never compared with the local wall
- * clock, so an offset between clocks cannot make a live lease look expired; only a
- * difference in clock <em>rate</em> matters. A deletion counts as a change, so a Lease
- * deleted under its leader is re-created only after a full lease duration.
+ * its lease duration, counted from when <em>this</em> replica saw it change. The holder's
+ * {@code renewTime} is never compared with the local wall clock, so an offset between
+ * clocks cannot make a live lease look expired; only a difference in clock <em>rate</em>
+ * matters. A deletion counts as a change, so a Lease deleted under its leader is re-created
+ * only after a full lease duration.
+ *
+ * <p>
+ * Two rules go beyond client-go, because a record may have been written by someone else
+ * than this service ({@code kubectl edit}, another program):
+ * <ul>
+ * <li>The wait is the record's own {@code leaseDurationSeconds} or the locally configured
+ * lease duration, whichever is longer: a record claiming a very short duration cannot
+ * shorten the time this replica gives a holder to stop.</li>
+ * <li>Only a record this process wrote itself, unchanged since, may be taken at once. A
+ * record that merely names this process's identity (copied by an operator) is waited out
+ * like any other.</li>
+ * </ul>
  *
  * @param record the Lease as last seen, {@code null} when it did not exist
  * @param observedAtNanos when it was first seen in this state ({@link Ticker} time)
  * @param observedAt the same moment on the wall clock, for display only
  * @param takeoverAfter how long after {@code observedAtNanos} the Lease may be taken
- * @param lastTransitions highest {@code leaseTransitions} seen, {@code -1} if none
+ * @param lastToken highest fencing token seen ({@link LeaseRecord#fencingToken()}),
+ * {@code -1} if none
  */
 record Observation(LeaseRecord record, long observedAtNanos, Instant observedAt, Duration takeoverAfter,
-		int lastTransitions) {
+		long lastToken) {
 
 	/** Nothing seen yet: a Lease that does not exist may be created at once. */
 	static Observation initial() {
@@ -35,24 +48,26 @@ record Observation(LeaseRecord record, long observedAtNanos, Instant observedAt,
 	/**
 	 * The observation after reading {@code seen} (null: not found) at {@code nowNanos};
 	 * this one if nothing changed.
-	 * @param fallback the lease duration to assume when a record names a holder but lacks
-	 * its own duration
+	 * @param configured this replica's lease duration: the least any holder is waited out
 	 */
-	Observation next(LeaseRecord seen, long nowNanos, Instant now, Duration fallback) {
+	Observation next(LeaseRecord seen, long nowNanos, Instant now, Duration configured) {
 		if (seenAnything() && ((seen == null) ? this.record == null : seen.sameStateAs(this.record))) {
 			return this;
 		}
 		if (seen == null) {
-			Duration lastDuration = (this.record != null) ? durationOf(this.record, fallback) : Duration.ZERO;
-			return new Observation(null, nowNanos, now, lastDuration, this.lastTransitions);
+			Duration lastDuration = (this.record != null) ? waitFor(this.record, configured) : Duration.ZERO;
+			return new Observation(null, nowNanos, now, lastDuration, this.lastToken);
 		}
-		Duration wait = seen.released() ? Duration.ZERO : durationOf(seen, fallback);
-		return new Observation(seen, nowNanos, now, wait, Math.max(this.lastTransitions, seen.transitions()));
+		Duration wait = seen.released() ? Duration.ZERO : waitFor(seen, configured);
+		return new Observation(seen, nowNanos, now, wait, Math.max(this.lastToken, seen.fencingToken()));
 	}
 
-	/** Nanoseconds until {@code identity} may take the Lease; zero if it may now. */
-	long nanosUntilAcquirable(long nowNanos, String identity) {
-		if (this.record != null && identity.equals(this.record.holder())) {
+	/**
+	 * Nanoseconds until this replica may take the Lease; zero if it may now.
+	 * @param ownWrite the last record this process wrote, or {@code null}
+	 */
+	long nanosUntilAcquirable(long nowNanos, LeaseRecord ownWrite) {
+		if (this.record != null && this.record.sameStateAs(ownWrite)) {
 			return 0;
 		}
 		if (!seenAnything()) {
@@ -61,17 +76,18 @@ record Observation(LeaseRecord record, long observedAtNanos, Instant observedAt,
 		return Math.max(0, this.observedAtNanos + this.takeoverAfter.toNanos() - nowNanos);
 	}
 
-	/** The fencing token of the next term: one more than any transition count seen. */
-	int nextTransitions() {
-		return this.lastTransitions + 1;
+	/** The fencing token of the next term: one more than any token seen. */
+	long nextToken() {
+		return this.lastToken + 1;
 	}
 
 	String holder() {
 		return (this.record != null) ? this.record.holder() : null;
 	}
 
-	private static Duration durationOf(LeaseRecord record, Duration fallback) {
-		return record.leaseDuration().orElse(fallback);
+	private static Duration waitFor(LeaseRecord record, Duration configured) {
+		Duration own = record.leaseDuration().orElse(configured);
+		return (own.compareTo(configured) > 0) ? own : configured;
 	}
 
 }

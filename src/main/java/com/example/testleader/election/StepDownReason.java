@@ -19,7 +19,13 @@ public enum StepDownReason {
 	TAKEN_OVER(false),
 
 	/** The Lease was deleted. */
-	DELETED(false);
+	DELETED(false),
+
+	/**
+	 * The service stopped before the election could step down gracefully (its loop did not
+	 * finish in time): the work was revoked, and the Lease expires on its own.
+	 */
+	ABANDONED(false);
 
 	private final boolean graceful;
 

@@ -74,9 +74,4 @@ public final class TermValidity {
 		this.validUntilNanos.set(LAPSED);
 	}
 
-	/** The deadline on the {@link Ticker}; meaningless once lapsed. */
-	long deadlineNanos() {
-		return this.validUntilNanos.get();
-	}
-
 }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The writes of this replica's terms: take the Lease, renew it, release it. Each is built
- * from the record it replaces and carries its resourceVersion.
+ * from the record it replaces and carries its resourceVersion, and each attempt, however
+ * many calls it makes, ends by its one {@link Deadline}.
  */
 final class TermWrites {
 
@@ -39,32 +40,33 @@ final class TermWrites {
 	 * Takes the Lease over {@code current}, or creates it if there is none, as the term of
 	 * {@code token}. A 409 or 404 means another replica wrote first.
 	 */
-	LeaseRecord take(Optional<LeaseRecord> current, int token, Duration timeout) {
-		ZonedDateTime now = ZonedDateTime.now(this.clock);
+	LeaseRecord take(Optional<LeaseRecord> current, long token, Deadline deadline) {
+		ZonedDateTime now = now();
 		return current.isPresent()
-				? this.api.update(current.get().acquiredBy(this.identity, this.leaseDuration, now, token), timeout)
+				? this.api.update(current.get().acquiredBy(this.identity, this.leaseDuration, now, token),
+						deadline.nextCall())
 				: this.api.create(LeaseRecord.created(this.api.namespace(), this.api.name(), this.identity,
-						this.leaseDuration, now, token), timeout);
+						this.leaseDuration, now, token), deadline.nextCall());
 	}
 
 	/** Renews the term of {@code token}, last written as {@code mine}. */
-	LeaseRecord renew(LeaseRecord mine, long token, Duration timeout, Consumer<LeaseRecord> seen) {
-		return overOwnTerm(mine, token, (record) -> record.renewedAt(this.leaseDuration, now()), timeout, seen);
+	LeaseRecord renew(LeaseRecord mine, long token, Deadline deadline, Consumer<LeaseRecord> seen) {
+		return overOwnTerm(mine, token, (record) -> record.renewedAt(this.leaseDuration, now()), deadline, seen);
 	}
 
 	/** Releases the term of {@code token}: holder cleared, transitions kept, marked as released. */
-	LeaseRecord release(LeaseRecord mine, long token, Duration timeout, Consumer<LeaseRecord> seen) {
-		return overOwnTerm(mine, token, (record) -> record.releasedBy(this.identity, now()), timeout, seen);
+	LeaseRecord release(LeaseRecord mine, long token, Deadline deadline, Consumer<LeaseRecord> seen) {
+		return overOwnTerm(mine, token, (record) -> record.releasedBy(this.identity, now()), deadline, seen);
 	}
 
 	/**
-	 * Creates the Lease released, keeping the transitions of the term of {@code token}
-	 * (409 if someone else created it first).
+	 * Creates the Lease released, keeping the token of the term of {@code token} (409 if
+	 * someone else created it first).
 	 */
-	LeaseRecord recreateReleased(long token, Duration timeout) {
+	LeaseRecord recreateReleased(long token, Deadline deadline) {
 		LeaseRecord created = new LeaseRecord(LeaseRecord.created(this.api.namespace(), this.api.name(), this.identity,
-				this.leaseDuration, now(), Math.toIntExact(token)));
-		return this.api.create(created.releasedBy(this.identity, now()), timeout);
+				this.leaseDuration, now(), token));
+		return this.api.create(created.releasedBy(this.identity, now()), deadline.nextCall());
 	}
 
 	/**
@@ -72,10 +74,10 @@ final class TermWrites {
 	 * Lease meanwhile ({@code seen} is told what), writes over their change only if it is
 	 * still the same term; otherwise throws {@link LeaseLostException}.
 	 */
-	private LeaseRecord overOwnTerm(LeaseRecord mine, long token, Function<LeaseRecord, Lease> change, Duration timeout,
-			Consumer<LeaseRecord> seen) {
+	private LeaseRecord overOwnTerm(LeaseRecord mine, long token, Function<LeaseRecord, Lease> change,
+			Deadline deadline, Consumer<LeaseRecord> seen) {
 		try {
-			return this.api.update(change.apply(mine), timeout);
+			return this.api.update(change.apply(mine), deadline.nextCall());
 		}
 		catch (KubernetesClientException ex) {
 			if (ex.getCode() == 404) {
@@ -85,7 +87,7 @@ final class TermWrites {
 				throw ex;
 			}
 		}
-		Optional<LeaseRecord> latest = this.api.get(timeout);
+		Optional<LeaseRecord> latest = this.api.get(deadline.nextCall());
 		seen.accept(latest.orElse(null));
 		if (latest.isEmpty()) {
 			throw new LeaseLostException(StepDownReason.DELETED);
@@ -95,7 +97,7 @@ final class TermWrites {
 		}
 		log.warn("Lease {} was changed by someone else but is still this replica's term; writing over the change",
 				this.api.describe());
-		return this.api.update(change.apply(latest.get()), timeout);
+		return this.api.update(change.apply(latest.get()), deadline.nextCall());
 	}
 
 	private ZonedDateTime now() {

@@ -10,7 +10,9 @@ import org.springframework.stereotype.Component;
 /**
  * The {@code leader} health component: UP on the leader and on followers alike (following
  * is healthy), DOWN only when the election loop is dead or stuck. It is part of the
- * liveness group, so the kubelet restarts a replica whose election no longer works.
+ * liveness group, so the kubelet restarts a replica whose election no longer works. The
+ * {@code competing} detail says whether the replica takes part in the election at all
+ * (not before it is ready, nor while it shuts down).
  * Reads what the elector already observed; never calls the API server.
  */
 @Component
@@ -25,14 +27,16 @@ class LeaderHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
+		// one snapshot: what it says cannot change between two reads
 		Leadership leadership = this.elector.leadership();
-		if (this.elector.isStalled()) {
-			builder.down().withDetail("stalledFor", this.elector.sinceLastStep().orElseThrow().toString());
+		if (leadership.stalledFor() != null) {
+			builder.down().withDetail("stalledFor", leadership.stalledFor().toString());
 		}
 		else {
 			builder.up();
 		}
 		builder.withDetail("role", leadership.role())
+			.withDetail("competing", leadership.competing())
 			.withDetail("identity", leadership.identity())
 			.withDetail("lease", leadership.namespace() + "/" + leadership.leaseName());
 		if (leadership.holder() != null) {

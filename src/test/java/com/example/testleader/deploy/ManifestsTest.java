@@ -94,12 +94,11 @@ class ManifestsTest {
 
 	@Test
 	void theGracePeriodOutlastsTheServicesOwnDrain() {
-		LeaderElectionProperties defaults = configuration.bindOrCreate("test-leader.election",
-				LeaderElectionProperties.class);
-		Duration stepDown = defaults.renewDeadline()
-			.plus(defaults.stopMargin())
-			.plus(defaults.retryPeriod().multipliedBy(2));
-		Duration webPhase = configuration.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class).get();
+		// the election's phase and the web server's each take up to one phase timeout (which
+		// start-up holds to at least the election's longest leave)
+		Duration phase = configuration.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class).get();
+		Duration stepDown = phase;
+		Duration webPhase = phase;
 		long grace = Manifests.one(objects, Deployment.class)
 			.getSpec()
 			.getTemplate()

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class CadenceTest {
 
@@ -26,17 +27,28 @@ class CadenceTest {
 	}
 
 	@Test
-	void aCallMayTakeHalfTheRenewDeadlineAndALeadersCallNeverPassesItsDeadline() {
+	void aCallMayTakeHalfTheRenewDeadlineAndNoCallOfAnAttemptPassesItsDeadline() {
 		assertThat(this.cadence.callTimeout()).isEqualTo(Duration.ofSeconds(5));
-		assertThat(this.cadence.callTimeout(Duration.ofSeconds(8).toNanos())).isEqualTo(Duration.ofSeconds(5));
-		assertThat(this.cadence.callTimeout(Duration.ofMillis(300).toNanos())).isEqualTo(Duration.ofMillis(300));
-		assertThat(this.cadence.callTimeout(-5)).isPositive();
+		long[] now = { 0 };
+		Ticker ticker = () -> now[0];
+		Deadline renewal = this.cadence.renewal(ticker, Duration.ofSeconds(8).toNanos());
+		assertThat(renewal.nextCall()).isEqualTo(Duration.ofSeconds(5));
+		now[0] = Duration.ofMillis(7700).toNanos();
+		assertThat(renewal.nextCall()).isEqualTo(Duration.ofMillis(300));
+		now[0] = Duration.ofSeconds(8).toNanos();
+		assertThat(renewal.passed()).isTrue();
+		assertThatExceptionOfType(LeaseApi.LeaseApiTimeoutException.class).isThrownBy(renewal::nextCall);
+		assertThat(this.cadence.attempt(ticker).atNanos()).isEqualTo(now[0] + Duration.ofSeconds(10).toNanos());
+		assertThat(this.cadence.release(ticker).atNanos()).isEqualTo(now[0] + Duration.ofSeconds(4).toNanos());
 	}
 
 	@Test
 	void aStallOrALeaveIsBoundedByTheTimings() {
-		assertThat(this.cadence.stallThreshold()).isEqualTo(Duration.ofSeconds(35));
-		assertThat(this.cadence.leaveTimeout()).isEqualTo(Duration.ofSeconds(19));
+		// a step: an attempt (10 s), the work stopping (5 s), a release (4 s)
+		assertThat(this.cadence.longestStep()).isEqualTo(Duration.ofSeconds(19));
+		assertThat(this.cadence.stallThreshold()).isEqualTo(Duration.ofSeconds(34));
+		// the step in flight, then the leave's own revocation and release
+		assertThat(this.cadence.leaveTimeout()).isEqualTo(Duration.ofSeconds(28));
 		assertThat(this.cadence.yieldPauseNanos()).isEqualTo(Duration.ofSeconds(15).toNanos());
 	}
 

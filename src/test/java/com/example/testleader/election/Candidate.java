@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -74,6 +75,19 @@ final class Candidate implements AutoCloseable {
 
 	static Candidate start(String name, String podName, Config api, Timeline timeline, Clock clock,
 			LeaderEventPublisher listener, LeaderElectionProperties timings) {
+		Candidate candidate = create(name, podName, api, timeline, clock, listener, timings, ElectionObserver.NONE);
+		candidate.elector.start();
+		candidate.elector.join();
+		return candidate;
+	}
+
+	/**
+	 * A candidate not yet started.
+	 * @param observer told what the elector does, besides the timeline (runs on the
+	 * election's loop, as metrics do)
+	 */
+	static Candidate create(String name, String podName, Config api, Timeline timeline, Clock clock,
+			LeaderEventPublisher listener, LeaderElectionProperties timings, ElectionObserver observer) {
 		FaultProxy proxy;
 		try {
 			proxy = new FaultProxy(api.getMasterUrl());
@@ -88,9 +102,7 @@ final class Candidate implements AutoCloseable {
 				timings.leaseName());
 		LeaseElector elector = new LeaseElector(leaseApi, pod.holderIdentity(), timings,
 				new LeaderEvents(timeline.publisher(name, listener), (event) -> {
-				}), timeline.observer(name), clock, Ticker.SYSTEM);
-		elector.start();
-		elector.join();
+				}), ElectionObserver.all(List.of(timeline.observer(name), observer)), clock, Ticker.SYSTEM);
 		return new Candidate(name, proxy, elector, timeline);
 	}
 

@@ -49,6 +49,17 @@ class ElectionConfigurationTest {
 	}
 
 	@Test
+	void aShutdownPhaseShorterThanTheLongestLeaveStopsStartUp() {
+		this.runner.withBean(Config.class, () -> LocalKubernetesApi.clientConfig("http://127.0.0.1:1"))
+			.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=20s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageStartingWith("spring.lifecycle.timeout-per-shutdown-phase (PT20S) must be at least the "
+						+ "election's longest graceful leave (PT28S"));
+	}
+
+	@Test
 	void badTimingsStopStartUpWithTheRuleAndTheProperty() {
 		this.runner.withBean(Config.class, () -> LocalKubernetesApi.clientConfig("http://127.0.0.1:1"))
 			.withPropertyValues("test-leader.election.renew-deadline=20s")

@@ -28,47 +28,7 @@ import static org.awaitility.Awaitility.await;
  * shortened (lease 3 s, renew deadline 2 s, retry 0.5 s); every scenario ends by checking
  * that no two critical windows overlapped.
  */
-abstract class LeaseElectionScenarios {
-
-	static final Duration LEASE = Candidate.TIMINGS.leaseDuration();
-
-	protected final Timeline timeline = new Timeline();
-
-	private final List<Candidate> candidates = new ArrayList<>();
-
-	/** Client configuration of the API under test. */
-	protected abstract Config api();
-
-	/** A client standing for an operator or another program. */
-	protected abstract KubernetesClient admin();
-
-	protected Candidate start(String podName) {
-		return track(Candidate.start(podName, api(), this.timeline));
-	}
-
-	protected Candidate start(String name, String podName, Clock clock) {
-		return track(Candidate.start(name, podName, api(), this.timeline, clock, Candidate.NO_LISTENER));
-	}
-
-	protected Candidate track(Candidate candidate) {
-		this.candidates.add(candidate);
-		return candidate;
-	}
-
-	@AfterEach
-	void noTwoCriticalWindowsOverlapped() {
-		try {
-			this.timeline.assertNoOverlap();
-		}
-		finally {
-			this.candidates.forEach(Candidate::close);
-			afterScenario();
-		}
-	}
-
-	/** Runs after every candidate is closed. */
-	protected void afterScenario() {
-	}
+abstract class LeaseElectionScenarios extends ElectionHarness {
 
 	@Test
 	void threeCandidatesElectExactlyOneLeaderAndTheOthersKnowWhoLeads() {
@@ -278,43 +238,43 @@ abstract class LeaseElectionScenarios {
 		assertThat(this.timeline.leaders()).containsExactly(leader.name());
 	}
 
-	/**
-	 * Edits the Lease as an operator would (with its resourceVersion); returns the moment
-	 * just before the edit was sent.
-	 */
-	protected long editLease(java.util.function.Consumer<Lease> edit) {
-		Lease lease = lease();
-		edit.accept(lease);
-		long sent = System.nanoTime();
-		admin().leases().inNamespace("default").resource(lease).update();
-		return sent;
-	}
+	@Test
+	void aHolderIdentityCopiedByAnOperatorIsWaitedOutForAtLeastTheConfiguredDuration() {
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
+		Candidate leader = awaitSoleLeader(all);
+		Candidate follower = all.get(0) == leader ? all.get(1) : all.get(0);
 
-	/** Waits until a second term has begun (by any candidate) and it alone leads. */
-	private void awaitSecondTerm() {
-		await().atMost(LEASE.multipliedBy(4)).until(() -> this.timeline.leaders().size() == 1
-				&& this.timeline.entries().stream().filter((e) -> e.kind() == Kind.GRANTED).count() == 2);
-	}
-
-	private void assertTakenOnlyAfterALeaseDuration(List<Candidate> all, long edited) {
-		Candidate next = awaitSoleLeader(all);
-		long takeover = this.timeline.last(next.name(), Kind.GRANTED).orElseThrow().nanos();
-		assertThat(Duration.ofNanos(takeover - edited)).isGreaterThanOrEqualTo(LEASE);
-	}
-
-	protected Lease lease() {
-		return admin().leases().inNamespace("default").withName("test-lease").get();
-	}
-
-	/** Waits until exactly one of {@code among} leads, and returns it. */
-	protected Candidate awaitSoleLeader(List<Candidate> among) {
-		Map<String, Candidate> byName = new java.util.HashMap<>();
-		among.forEach((c) -> byName.put(c.name(), c));
-		await().atMost(LEASE.multipliedBy(4)).until(() -> {
-			Set<String> leaders = this.timeline.leaders();
-			return leaders.size() == 1 && byName.containsKey(leaders.iterator().next());
+		// the follower's own identity, copied from /actuator/leadership into `kubectl edit`,
+		// claiming a lease of one second: neither is this process's write
+		long edited = editLease((lease) -> {
+			lease.getSpec().setHolderIdentity(follower.identity());
+			lease.getSpec().setLeaseDurationSeconds(1);
 		});
-		return byName.get(this.timeline.leaders().iterator().next());
+
+		awaitSecondTerm();
+		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
+			.isEqualTo(StepDownReason.TAKEN_OVER);
+		assertTakenOnlyAfterALeaseDuration(all, edited);
+	}
+
+	@Test
+	void pastTheCeilingOfLeaseTransitionsTheTokenKeepsRisingInANewEpoch() throws Exception {
+		admin().leases()
+			.inNamespace("default")
+			.resource(LeaseRecord.created("default", "test-lease", "ghost", LEASE, java.time.ZonedDateTime.now(),
+					Integer.MAX_VALUE))
+			.create();
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
+
+		Candidate first = awaitSoleLeader(all);
+		assertThat(first.elector().leadership().fencingToken()).isEqualTo(Integer.MAX_VALUE + 1L);
+		assertThat(lease().getSpec().getLeaseTransitions()).isZero();
+		assertThat(lease().getMetadata().getAnnotations()).containsEntry(LeaseRecord.FENCING_EPOCH, "1");
+
+		first.elector().leave().get(10, TimeUnit.SECONDS);
+		Candidate second = awaitSoleLeader(all);
+		assertThat(second.elector().leadership().fencingToken()).isEqualTo(Integer.MAX_VALUE + 2L);
+		assertThat(lease().getSpec().getLeaseTransitions()).isEqualTo(1);
 	}
 
 }

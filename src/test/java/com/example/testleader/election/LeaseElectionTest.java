@@ -69,7 +69,7 @@ class LeaseElectionTest extends LeaseElectionScenarios {
 		awaitSoleLeader(List.of(leader));
 		long token = leader.elector().leadership().fencingToken();
 
-		CompletableFuture<Void> left = leader.elector().leave();
+		CompletableFuture<Handover> left = leader.elector().leave();
 		assertThat(stopping.await(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(this.server.firstRelease()).as("a release sent while the work is still stopping").isEmpty();
 		stop.countDown();

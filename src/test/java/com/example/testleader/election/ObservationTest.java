@@ -13,33 +13,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The expiry rule, on a monotonic time that the test drives. */
 class ObservationTest {
 
-	private static final Duration FALLBACK = Duration.ofSeconds(15);
+	private static final Duration CONFIGURED = Duration.ofSeconds(10);
 
 	private static final long SECOND = 1_000_000_000L;
 
 	@Test
 	void aHeldLeaseMayBeTakenOnlyItsOwnDurationAfterItLastChanged() {
-		Observation seen = Observation.initial().next(held("other", 10, 3, at(0)), 100 * SECOND, Instant.EPOCH, FALLBACK);
-		assertThat(seen.nanosUntilAcquirable(100 * SECOND, "me")).isEqualTo(10 * SECOND);
-		assertThat(seen.nanosUntilAcquirable(109 * SECOND, "me")).isEqualTo(SECOND);
-		assertThat(seen.nanosUntilAcquirable(110 * SECOND, "me")).isZero();
+		Observation seen = Observation.initial().next(held("other", 10, 3, at(0)), 100 * SECOND, Instant.EPOCH, CONFIGURED);
+		assertThat(seen.nanosUntilAcquirable(100 * SECOND, null)).isEqualTo(10 * SECOND);
+		assertThat(seen.nanosUntilAcquirable(109 * SECOND, null)).isEqualTo(SECOND);
+		assertThat(seen.nanosUntilAcquirable(110 * SECOND, null)).isZero();
 	}
 
 	@Test
 	void theHoldersRenewTimeIsNeverComparedWithTheLocalClock() {
 		// renewTime an hour in the past (holder's clock behind) or ahead: no difference
 		for (ZonedDateTime renewTime : new ZonedDateTime[] { at(-3600), at(3600) }) {
-			Observation seen = Observation.initial().next(held("other", 10, 3, renewTime), 0, Instant.EPOCH, FALLBACK);
-			assertThat(seen.nanosUntilAcquirable(9 * SECOND, "me")).isEqualTo(SECOND);
+			Observation seen = Observation.initial().next(held("other", 10, 3, renewTime), 0, Instant.EPOCH, CONFIGURED);
+			assertThat(seen.nanosUntilAcquirable(9 * SECOND, null)).isEqualTo(SECOND);
 		}
 	}
 
 	@Test
 	void everyRenewalRestartsTheWait() {
-		Observation first = Observation.initial().next(held("other", 10, 3, at(0)), 0, Instant.EPOCH, FALLBACK);
-		Observation renewed = first.next(held("other", 10, 3, at(2)), 8 * SECOND, Instant.EPOCH, FALLBACK);
-		assertThat(renewed.nanosUntilAcquirable(12 * SECOND, "me")).isEqualTo(6 * SECOND);
-		Observation unchanged = renewed.next(held("other", 10, 3, at(2)), 12 * SECOND, Instant.EPOCH, FALLBACK);
+		Observation first = Observation.initial().next(held("other", 10, 3, at(0)), 0, Instant.EPOCH, CONFIGURED);
+		Observation renewed = first.next(held("other", 10, 3, at(2)), 8 * SECOND, Instant.EPOCH, CONFIGURED);
+		assertThat(renewed.nanosUntilAcquirable(12 * SECOND, null)).isEqualTo(6 * SECOND);
+		Observation unchanged = renewed.next(held("other", 10, 3, at(2)), 12 * SECOND, Instant.EPOCH, CONFIGURED);
 		assertThat(unchanged).isSameAs(renewed);
 	}
 
@@ -51,45 +51,84 @@ class ObservationTest {
 			.build();
 		LeaseRecord record = new LeaseRecord(malformed);
 		assertThat(record.malformed()).isTrue();
-		Observation seen = Observation.initial().next(record, 0, Instant.EPOCH, FALLBACK);
-		assertThat(seen.nanosUntilAcquirable(0, "me")).isEqualTo(FALLBACK.toNanos());
+		Observation seen = Observation.initial().next(record, 0, Instant.EPOCH, CONFIGURED);
+		assertThat(seen.nanosUntilAcquirable(0, null)).isEqualTo(CONFIGURED.toNanos());
 	}
 
 	@Test
 	void aReleasedLeaseMayBeTakenAtOnceButAHandClearedOneIsWaitedOut() {
 		LeaseRecord heldByOther = held("other", 10, 3, at(0));
-		Observation seen = Observation.initial().next(heldByOther, 0, Instant.EPOCH, FALLBACK);
+		Observation seen = Observation.initial().next(heldByOther, 0, Instant.EPOCH, CONFIGURED);
 		LeaseRecord released = new LeaseRecord(heldByOther.releasedBy("other", at(1)));
-		assertThat(seen.next(released, SECOND, Instant.EPOCH, FALLBACK).nanosUntilAcquirable(SECOND, "me")).isZero();
+		assertThat(seen.next(released, SECOND, Instant.EPOCH, CONFIGURED).nanosUntilAcquirable(SECOND, null)).isZero();
 
 		Lease cleared = new LeaseBuilder(heldByOther.lease()).editSpec().withHolderIdentity("").endSpec().build();
-		Observation afterEdit = seen.next(new LeaseRecord(cleared), SECOND, Instant.EPOCH, FALLBACK);
-		assertThat(afterEdit.nanosUntilAcquirable(SECOND, "me")).isEqualTo(10 * SECOND);
+		Observation afterEdit = seen.next(new LeaseRecord(cleared), SECOND, Instant.EPOCH, CONFIGURED);
+		assertThat(afterEdit.nanosUntilAcquirable(SECOND, null)).isEqualTo(10 * SECOND);
 	}
 
 	@Test
 	void aDeletionIsWaitedOutButAnAbsentLeaseIsCreatedAtOnce() {
-		assertThat(Observation.initial().next(null, 0, Instant.EPOCH, FALLBACK).nanosUntilAcquirable(0, "me")).isZero();
+		assertThat(Observation.initial().next(null, 0, Instant.EPOCH, CONFIGURED).nanosUntilAcquirable(0, null)).isZero();
 
-		Observation seen = Observation.initial().next(held("other", 10, 3, at(0)), 0, Instant.EPOCH, FALLBACK);
-		Observation deleted = seen.next(null, 4 * SECOND, Instant.EPOCH, FALLBACK);
-		assertThat(deleted.nanosUntilAcquirable(4 * SECOND, "me")).isEqualTo(10 * SECOND);
-		assertThat(deleted.nextTransitions()).isEqualTo(4);
+		Observation seen = Observation.initial().next(held("other", 10, 3, at(0)), 0, Instant.EPOCH, CONFIGURED);
+		Observation deleted = seen.next(null, 4 * SECOND, Instant.EPOCH, CONFIGURED);
+		assertThat(deleted.nanosUntilAcquirable(4 * SECOND, null)).isEqualTo(10 * SECOND);
+		assertThat(deleted.nextToken()).isEqualTo(4);
 	}
 
 	@Test
-	void aRecordNamingThisProcessMayBeWrittenAtOnce() {
-		Observation seen = Observation.initial().next(held("me", 10, 3, at(0)), 0, Instant.EPOCH, FALLBACK);
-		assertThat(seen.nanosUntilAcquirable(0, "me")).isZero();
+	void aRecordThisProcessWroteItselfMayBeWrittenAgainAtOnce() {
+		LeaseRecord mine = held("me", 10, 3, at(0));
+		Observation seen = Observation.initial().next(mine, 0, Instant.EPOCH, CONFIGURED);
+		assertThat(seen.nanosUntilAcquirable(0, mine)).isZero();
+	}
+
+	@Test
+	void aRecordNamingThisProcessThatItDidNotWriteIsWaitedOut() {
+		// an operator copied this replica's identity into the Lease: not this process's write
+		LeaseRecord mine = held("me", 10, 3, at(0));
+		LeaseRecord copied = held("me", 10, 4, at(1));
+		Observation seen = Observation.initial().next(copied, 0, Instant.EPOCH, CONFIGURED);
+		assertThat(seen.nanosUntilAcquirable(0, mine)).isEqualTo(10 * SECOND);
+		assertThat(seen.nanosUntilAcquirable(0, null)).isEqualTo(10 * SECOND);
+	}
+
+	@Test
+	void aRecordClaimingAShorterDurationIsWaitedOutForTheConfiguredOne() {
+		Observation shortClaim = Observation.initial().next(held("other", 1, 3, at(0)), 0, Instant.EPOCH, CONFIGURED);
+		assertThat(shortClaim.nanosUntilAcquirable(0, null)).isEqualTo(CONFIGURED.toNanos());
+		Observation longClaim = Observation.initial().next(held("other", 40, 3, at(0)), 0, Instant.EPOCH, CONFIGURED);
+		assertThat(longClaim.nanosUntilAcquirable(0, null)).isEqualTo(40 * SECOND);
+		Observation deleted = shortClaim.next(null, SECOND, Instant.EPOCH, CONFIGURED);
+		assertThat(deleted.nanosUntilAcquirable(SECOND, null)).isEqualTo(CONFIGURED.toNanos());
+	}
+
+	@Test
+	void pastTheCeilingOfLeaseTransitionsTheTokenKeepsRisingInANewEpoch() {
+		Observation atCeiling = Observation.initial()
+			.next(held("other", 10, Integer.MAX_VALUE, at(0)), 0, Instant.EPOCH, CONFIGURED);
+		long next = atCeiling.nextToken();
+		assertThat(next).isEqualTo(Integer.MAX_VALUE + 1L);
+
+		LeaseRecord taken = new LeaseRecord(atCeiling.record().acquiredBy("me", CONFIGURED, at(20), next));
+		assertThat(taken.lease().getSpec().getLeaseTransitions()).isZero();
+		assertThat(taken.lease().getMetadata().getAnnotations()).containsEntry(LeaseRecord.FENCING_EPOCH, "1");
+		assertThat(taken.fencingToken()).isEqualTo(next);
+		assertThat(taken.heldBy("me", next)).isTrue();
+		LeaseRecord renewed = new LeaseRecord(taken.renewedAt(CONFIGURED, at(22)));
+		assertThat(renewed.fencingToken()).isEqualTo(next);
+		assertThat(new LeaseRecord(renewed.releasedBy("me", at(23))).fencingToken()).isEqualTo(next);
+		assertThat(atCeiling.next(taken, SECOND, Instant.EPOCH, CONFIGURED).nextToken()).isEqualTo(next + 1);
 	}
 
 	@Test
 	void theNextTokenExceedsEveryTransitionCountSeen() {
 		Observation seen = Observation.initial()
-			.next(held("other", 10, 7, at(0)), 0, Instant.EPOCH, FALLBACK)
-			.next(held("other", 10, 2, at(1)), SECOND, Instant.EPOCH, FALLBACK);
-		assertThat(seen.nextTransitions()).isEqualTo(8);
-		assertThat(Observation.initial().nextTransitions()).isZero();
+			.next(held("other", 10, 7, at(0)), 0, Instant.EPOCH, CONFIGURED)
+			.next(held("other", 10, 2, at(1)), SECOND, Instant.EPOCH, CONFIGURED);
+		assertThat(seen.nextToken()).isEqualTo(8);
+		assertThat(Observation.initial().nextToken()).isZero();
 	}
 
 	private static LeaseRecord held(String holder, int seconds, int transitions, ZonedDateTime renewTime) {

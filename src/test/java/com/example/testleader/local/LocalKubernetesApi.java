@@ -2,12 +2,14 @@ package com.example.testleader.local;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -44,13 +46,20 @@ public final class LocalKubernetesApi implements AutoCloseable {
 
 	private final List<ApiCall> calls = new CopyOnWriteArrayList<>();
 
+	/** Header a test client may send to be told apart ({@link #delay}). */
+	public static final String CLIENT_HEADER = "X-Test-Client";
+
 	private volatile Predicate<String> refused = (path) -> false;
+
+	private volatile Function<ApiRequest, Duration> delays = (request) -> Duration.ZERO;
 
 	private LocalKubernetesApi(int port, boolean record) {
 		Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
 		Dispatcher crud = new KubernetesMixedDispatcher(responses);
 		this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
-				record ? new Recording(crud, this.calls, (path) -> this.refused.test(path)) : crud, false);
+				record ? new Recording(crud, this.calls, (path) -> this.refused.test(path),
+						(request) -> this.delays.apply(request)) : crud,
+				false);
 		try {
 			this.server.init(InetAddress.getByName("127.0.0.1"), port);
 		}
@@ -89,6 +98,14 @@ public final class LocalKubernetesApi implements AutoCloseable {
 	/** From now on, answers requests whose path and query match with 500 (recorded). */
 	public void refuse(Predicate<String> pathAndQuery) {
 		this.refused = pathAndQuery;
+	}
+
+	/**
+	 * From now on, answers each request {@code delay} after it took effect, as a slow
+	 * server or network would: a write is applied at once, only its answer is late.
+	 */
+	public void delay(Function<ApiRequest, Duration> delay) {
+		this.delays = delay;
 	}
 
 	/** The first successful update that cleared the holder: a release. */
@@ -145,6 +162,23 @@ public final class LocalKubernetesApi implements AutoCloseable {
 
 	}
 
+	/**
+	 * A request as {@link #delay} sees it.
+	 *
+	 * @param method HTTP method
+	 * @param path request path and query
+	 * @param client the {@link #CLIENT_HEADER} it carried, or {@code null}
+	 * @param status the status of its answer
+	 */
+	public record ApiRequest(String method, String path, String client, int status) {
+
+		/** A read of one object by name (not a list or a watch). */
+		public boolean isGetByName() {
+			return this.method.equals("GET") && !this.path.contains("?");
+		}
+
+	}
+
 	private static final class Recording extends Dispatcher {
 
 		private final Dispatcher delegate;
@@ -153,10 +187,14 @@ public final class LocalKubernetesApi implements AutoCloseable {
 
 		private final Predicate<String> refused;
 
-		Recording(Dispatcher delegate, List<ApiCall> calls, Predicate<String> refused) {
+		private final Function<ApiRequest, Duration> delays;
+
+		Recording(Dispatcher delegate, List<ApiCall> calls, Predicate<String> refused,
+				Function<ApiRequest, Duration> delays) {
 			this.delegate = delegate;
 			this.calls = calls;
 			this.refused = refused;
+			this.delays = delays;
 		}
 
 		@Override
@@ -168,10 +206,29 @@ public final class LocalKubernetesApi implements AutoCloseable {
 					request.getHeaders(), (body != null) ? new Buffer().writeUtf8(body) : null);
 			MockResponse response = this.refused.test(request.getPath())
 					? new MockResponse().setResponseCode(500).setBody("{\"kind\":\"Status\",\"code\":500}")
-					: this.delegate.dispatch(copy);
+					: invalid(request.getMethod(), body) ? new MockResponse().setResponseCode(422)
+						.setBody("{\"kind\":\"Status\",\"code\":422,\"reason\":\"Invalid\",\"message\":"
+								+ "\"spec.leaseTransitions: must be greater than or equal to 0\"}")
+							: this.delegate.dispatch(copy);
+			Duration delay = this.delays
+				.apply(new ApiRequest(request.getMethod(), request.getPath(), request.getHeader(CLIENT_HEADER),
+						response.code()));
+			if (!delay.isZero()) {
+				response.setBodyDelay(delay);
+			}
 			this.calls.add(new ApiCall(request.getMethod(), request.getPath(), body, response.code(), received,
 					System.nanoTime()));
 			return response;
+		}
+
+		/** What a real API server's validation refuses of a Lease: a negative leaseTransitions. */
+		private static boolean invalid(String method, String body) {
+			if (!(method.equals("PUT") || method.equals("POST")) || body == null || !body.contains("\"Lease\"")) {
+				return false;
+			}
+			Lease lease = Serialization.unmarshal(body, Lease.class);
+			return lease.getSpec() != null && lease.getSpec().getLeaseTransitions() != null
+					&& lease.getSpec().getLeaseTransitions() < 0;
 		}
 
 		@Override

@@ -1,0 +1,111 @@
+package com.example.testleader.election;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.example.testleader.election.Timeline.Entry;
+import com.example.testleader.election.Timeline.Kind;
+import com.example.testleader.faults.FaultProxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What every election test needs: candidates on one {@link Timeline}, an operator's
+ * client, and the check, after every test, that no two critical windows overlapped.
+ * Timings are shortened (lease 3 s, renew deadline 2 s, retry 0.5 s).
+ */
+abstract class ElectionHarness {
+
+	static final Duration LEASE = Candidate.TIMINGS.leaseDuration();
+
+	protected final Timeline timeline = new Timeline();
+
+	private final List<Candidate> candidates = new ArrayList<>();
+
+	/** Client configuration of the API under test. */
+	protected abstract Config api();
+
+	/** A client standing for an operator or another program. */
+	protected abstract KubernetesClient admin();
+
+	protected Candidate start(String podName) {
+		return track(Candidate.start(podName, api(), this.timeline));
+	}
+
+	protected Candidate start(String name, String podName, Clock clock) {
+		return track(Candidate.start(name, podName, api(), this.timeline, clock, Candidate.NO_LISTENER));
+	}
+
+	protected Candidate track(Candidate candidate) {
+		this.candidates.add(candidate);
+		return candidate;
+	}
+
+	@AfterEach
+	void noTwoCriticalWindowsOverlapped() {
+		try {
+			this.timeline.assertNoOverlap();
+		}
+		finally {
+			this.candidates.forEach(Candidate::close);
+			afterScenario();
+		}
+	}
+
+	/** Runs after every candidate is closed. */
+	protected void afterScenario() {
+	}
+
+	/**
+	 * Edits the Lease as an operator would (with its resourceVersion); returns the moment
+	 * just before the edit was sent.
+	 */
+	protected long editLease(java.util.function.Consumer<Lease> edit) {
+		Lease lease = lease();
+		edit.accept(lease);
+		long sent = System.nanoTime();
+		admin().leases().inNamespace("default").resource(lease).update();
+		return sent;
+	}
+
+	/** Waits until a second term has begun (by any candidate) and it alone leads. */
+	protected void awaitSecondTerm() {
+		await().atMost(LEASE.multipliedBy(4)).until(() -> this.timeline.leaders().size() == 1
+				&& this.timeline.entries().stream().filter((e) -> e.kind() == Kind.GRANTED).count() == 2);
+	}
+
+	protected void assertTakenOnlyAfterALeaseDuration(List<Candidate> all, long edited) {
+		Candidate next = awaitSoleLeader(all);
+		long takeover = this.timeline.last(next.name(), Kind.GRANTED).orElseThrow().nanos();
+		assertThat(Duration.ofNanos(takeover - edited)).isGreaterThanOrEqualTo(LEASE);
+	}
+
+	protected Lease lease() {
+		return admin().leases().inNamespace("default").withName("test-lease").get();
+	}
+
+	/** Waits until exactly one of {@code among} leads, and returns it. */
+	protected Candidate awaitSoleLeader(List<Candidate> among) {
+		Map<String, Candidate> byName = new java.util.HashMap<>();
+		among.forEach((c) -> byName.put(c.name(), c));
+		await().atMost(LEASE.multipliedBy(4)).until(() -> {
+			Set<String> leaders = this.timeline.leaders();
+			return leaders.size() == 1 && byName.containsKey(leaders.iterator().next());
+		});
+		return byName.get(this.timeline.leaders().iterator().next());
+	}
+
+}

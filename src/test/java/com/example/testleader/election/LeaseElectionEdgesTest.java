@@ -1,0 +1,232 @@
+package com.example.testleader.election;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.Test;
+
+import com.example.testleader.election.Timeline.Entry;
+import com.example.testleader.election.Timeline.Kind;
+import com.example.testleader.local.LocalKubernetesApi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Timelines at the edges of the election's promises, which need the in-process API's
+ * control over answers (delays) or a misbehaving observer: each reproduces a way the
+ * promise broke before.
+ */
+class LeaseElectionEdgesTest extends ElectionHarness {
+
+	private final LocalKubernetesApi server = LocalKubernetesApi.start(0);
+
+	private final KubernetesClient admin = this.server.client();
+
+	@Override
+	protected Config api() {
+		return this.server.clientConfig();
+	}
+
+	@Override
+	protected KubernetesClient admin() {
+		return this.admin;
+	}
+
+	@Override
+	protected void afterScenario() {
+		this.admin.close();
+		this.server.close();
+	}
+
+	/**
+	 * Someone labels the Lease (metadata only: followers' timers go on), so the leader's
+	 * next renewal meets a 409, slowly; the read after it is slow, the write after that
+	 * hangs. The whole attempt must end by the renew deadline, before any follower may
+	 * take over; three calls each given the full call timeout ended it after the lease had
+	 * expired for the follower.
+	 */
+	@Test
+	void aRenewalThatMeetsASlowConflictEndsByTheRenewDeadline() {
+		Candidate leader = track(Candidate.start("replica-a", "replica-a", tagged("replica-a"), this.timeline,
+				Clock.systemUTC(), Candidate.NO_LISTENER));
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = start("replica-b");
+		await().atMost(LEASE).until(() -> leader.identity().equals(follower.elector().leadership().holder()));
+
+		// just under the longest call (half the renew deadline), so that each call answers
+		Duration slow = Candidate.TIMINGS.renewDeadline().multipliedBy(45).dividedBy(100);
+		AtomicInteger phase = new AtomicInteger();
+		this.server.delay((request) -> {
+			if (!"replica-a".equals(request.client())) {
+				return Duration.ZERO;
+			}
+			if (phase.get() == 0 && request.method().equals("PUT") && request.status() == 409) {
+				phase.set(1);
+				return slow;
+			}
+			if (phase.get() == 1 && request.isGetByName()) {
+				phase.set(2);
+				return slow;
+			}
+			return (phase.get() == 2 && request.method().equals("PUT")) ? Duration.ofMinutes(1) : Duration.ZERO;
+		});
+		editLease((lease) -> lease.getMetadata().setLabels(java.util.Map.of("touched-by", "gitops")));
+
+		Candidate successor = awaitSoleLeader(List.of(follower));
+		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
+			.isEqualTo(StepDownReason.RENEW_DEADLINE);
+		long lastRenewal = this.timeline.last(leader.name(), Kind.RENEWED).orElseThrow().nanos();
+		long stepDown = this.timeline.last(leader.name(), Kind.LOST).orElseThrow().nanos();
+		long takeover = this.timeline.last(successor.name(), Kind.GRANTED).orElseThrow().nanos();
+		// the term ended by its deadline (with room for the loop's own scheduling), and so
+		// before the successor could start
+		assertThat(Duration.ofNanos(stepDown - lastRenewal))
+			.isLessThan(Candidate.TIMINGS.renewDeadline().plus(Candidate.TIMINGS.stopMargin().dividedBy(2)));
+		assertThat(stepDown).isLessThan(takeover);
+	}
+
+	/**
+	 * The lifecycle stops the elector while its loop is stuck (an observer that blocks):
+	 * the queued leave never runs, yet the work must still be revoked.
+	 */
+	@Test
+	void stoppingWhileTheLoopIsStuckStillRevokesTheWork() throws Exception {
+		CountDownLatch stuck = new CountDownLatch(1);
+		CountDownLatch unblock = new CountDownLatch(1);
+		AtomicReference<Boolean> armed = new AtomicReference<>(false);
+		Candidate leader = track(Candidate.create("replica-a", "replica-a", api(), this.timeline, Clock.systemUTC(),
+				Candidate.NO_LISTENER, Candidate.TIMINGS, new ElectionObserver() {
+
+					@Override
+					public void renewal(RenewalOutcome outcome) {
+						if (armed.get()) {
+							stuck.countDown();
+							awaitQuietly(unblock);
+						}
+					}
+
+				}));
+		leader.elector().start();
+		leader.elector().join();
+		awaitSoleLeader(List.of(leader));
+		LeaseContext context = (LeaseContext) this.timeline.last(leader.name(), Kind.GRANTED).orElseThrow().detail();
+		armed.set(true);
+		assertThat(stuck.await(10, TimeUnit.SECONDS)).isTrue();
+		try {
+			leader.elector().stop();
+
+			assertThat(this.timeline.leaders()).isEmpty();
+			assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
+				.isEqualTo(StepDownReason.ABANDONED);
+			assertThat(context.isLeader()).isFalse();
+		}
+		finally {
+			unblock.countDown();
+		}
+	}
+
+	@Test
+	void aJoinBeforeTheStartCompetesOnceStarted() {
+		Candidate candidate = track(Candidate.create("replica-a", "replica-a", api(), this.timeline, Clock.systemUTC(),
+				Candidate.NO_LISTENER, Candidate.TIMINGS, ElectionObserver.NONE));
+		candidate.elector().join();
+		assertThat(candidate.elector().leadership().competing()).isFalse();
+
+		candidate.elector().start();
+
+		awaitSoleLeader(List.of(candidate));
+		assertThat(candidate.elector().leadership().competing()).isTrue();
+	}
+
+	@Test
+	void anElectorStoppedAndStartedAgainCompetesAgain() {
+		Candidate candidate = start("replica-a");
+		awaitSoleLeader(List.of(candidate));
+
+		candidate.elector().stop();
+		assertThat(this.timeline.leaders()).isEmpty();
+		assertThat(candidate.elector().leadership().competing()).isFalse();
+		candidate.elector().start();
+
+		await().atMost(LEASE.multipliedBy(2))
+			.until(() -> this.timeline.entries().stream().filter((e) -> e.kind() == Kind.GRANTED).count() == 2
+					&& this.timeline.leaders().contains(candidate.name()));
+		assertThat(candidate.elector().leadership().competing()).isTrue();
+	}
+
+	/**
+	 * An operator asks the leader to hand over just as its term ends for another reason
+	 * (here: someone else wrote the Lease). The answer must say nothing was handed over.
+	 */
+	@Test
+	void aYieldThatArrivesAfterTheTermEndedHandsNothingOver() throws Exception {
+		CountDownLatch conflicted = new CountDownLatch(1);
+		CountDownLatch proceed = new CountDownLatch(1);
+		Candidate leader = track(Candidate.create("replica-a", "replica-a", api(), this.timeline, Clock.systemUTC(),
+				Candidate.NO_LISTENER, Candidate.TIMINGS, new ElectionObserver() {
+
+					@Override
+					public void renewal(RenewalOutcome outcome) {
+						if (outcome == RenewalOutcome.CONFLICT) {
+							conflicted.countDown();
+							awaitQuietly(proceed);
+						}
+					}
+
+				}));
+		leader.elector().start();
+		leader.elector().join();
+		awaitSoleLeader(List.of(leader));
+
+		editLease((lease) -> lease.getSpec().setHolderIdentity("intruder"));
+		assertThat(conflicted.await(10, TimeUnit.SECONDS)).isTrue();
+		// the loop has found the Lease taken but not yet ended the term: the replica still
+		// believes it leads when asked
+		assertThat(leader.elector().leadership().leader()).isTrue();
+		CompletableFuture<Handover> asked = leader.elector().yieldLeadership();
+		proceed.countDown();
+
+		assertThat(asked.get(10, TimeUnit.SECONDS)).isEqualTo(Handover.NOT_LEADING);
+		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
+			.isEqualTo(StepDownReason.TAKEN_OVER);
+		assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("intruder");
+	}
+
+	@Test
+	void aYieldOfTheLeaderSaysTheLeaseWasReleased() throws Exception {
+		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
+		Candidate leader = awaitSoleLeader(all);
+
+		assertThat(leader.elector().yieldLeadership().get(10, TimeUnit.SECONDS)).isEqualTo(Handover.RELEASED);
+
+		Candidate successor = awaitSoleLeader(all);
+		assertThat(successor).isNotSameAs(leader);
+		Entry lost = this.timeline.last(leader.name(), Kind.LOST).orElseThrow();
+		assertThat(lost.detail()).isEqualTo(StepDownReason.YIELDED);
+	}
+
+	/** The API config of a client the in-process API can tell apart ({@link LocalKubernetesApi#delay}). */
+	private Config tagged(String client) {
+		return new ConfigBuilder(api()).addToCustomHeaders(LocalKubernetesApi.CLIENT_HEADER, client).build();
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
