@@ -4,8 +4,14 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -23,7 +29,9 @@ import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+@ExtendWith(OutputCaptureExtension.class)
 class SynchronousRevocationsTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -125,6 +133,36 @@ class SynchronousRevocationsTest {
 	@Test
 	void theDefaultMulticasterStarts() {
 		this.runner.withBean(SynchronousRevocationListener.class).run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void theFailureAnalysisListsEveryCauseAndWhatToDoAboutEach() {
+		this.runner.withBean("auditTrail", AsyncRevocationMethod.class)
+			.withBean("applicationEventMulticaster", ApplicationEventMulticaster.class, () -> {
+				SimpleApplicationEventMulticaster multicaster = new SimpleApplicationEventMulticaster();
+				multicaster.setTaskExecutor(new SimpleAsyncTaskExecutor("events-"));
+				return multicaster;
+			})
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new AsyncRevocationFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).startsWith("Revocation listeners must be synchronous: ")
+					.contains("\n - an @Async listener of OnRevokedEvent, bean 'auditTrail'",
+							"\n - an application event multicaster that calls listeners on another thread");
+				assertThat(analysis.getAction()).contains("Make each @Async listener synchronous",
+						"Remove the task executor");
+			});
+	}
+
+	@Test
+	void theApplicationExplainsTheFailureWhenItRefusesToStart(CapturedOutput output) {
+		assertThatExceptionOfType(AsyncRevocationException.class)
+			.isThrownBy(() -> new SpringApplicationBuilder(SynchronousRevocations.class, AsyncRevocationMethod.class)
+				.web(WebApplicationType.NONE)
+				.properties("spring.main.banner-mode=off")
+				.run());
+		assertThat(output).contains("APPLICATION FAILED TO START", "Revocation listeners must be synchronous: ",
+				String.format("Action:%n%nMake each @Async listener synchronous"));
 	}
 
 	@Configuration(proxyBeanMethods = false)
