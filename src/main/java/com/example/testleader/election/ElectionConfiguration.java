@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -21,7 +22,8 @@ import org.springframework.integration.leader.event.LeaderEventPublisher;
  * Wires the Lease election. The fabric8 client {@link Config} comes from Spring Cloud
  * Kubernetes, which provides it only when the application runs in Kubernetes (or
  * {@code spring.main.cloud-platform=kubernetes}); without it the application refuses to
- * start rather than elect itself against nothing.
+ * start rather than elect itself against nothing. Nor does it start with a revocation
+ * listener that could return before its work has stopped ({@link SynchronousRevocations}).
  */
 @Configuration(proxyBeanMethods = false)
 class ElectionConfiguration {
@@ -29,6 +31,12 @@ class ElectionConfiguration {
 	@Bean
 	LeaderEventPublisher leaderEventPublisher(ApplicationEventPublisher publisher) {
 		return new DefaultLeaderEventPublisher(publisher);
+	}
+
+	@Bean
+	SynchronousRevocations synchronousRevocations(ConfigurableListableBeanFactory beanFactory,
+			ApplicationEventPublisher publisher) {
+		return new SynchronousRevocations(beanFactory, publisher);
 	}
 
 	@Bean

@@ -81,6 +81,16 @@ class ElectionConfigurationTest {
 	}
 
 	@Test
+	void anAsynchronousRevocationListenerStopsStartUp() {
+		this.runner.withBean(Config.class, () -> LocalKubernetesApi.clientConfig("http://127.0.0.1:1"))
+			.withBean("auditTrail", SynchronousRevocationsTest.AsyncRevocationMethod.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.isInstanceOf(AsyncRevocationException.class)
+				.hasMessageContaining("bean 'auditTrail'"));
+	}
+
+	@Test
 	void itJoinsTheElectionOnlyOnceTheApplicationIsReady() {
 		try (LocalKubernetesApi api = LocalKubernetesApi.start(0); KubernetesClient admin = api.client()) {
 			this.runner.withBean(Config.class, api::clientConfig).withPropertyValues("POD_NAME=replica-a").run((context) -> {
