@@ -2,16 +2,12 @@ package com.example.testleader.election;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -76,7 +72,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private final ElectionLoop loop;
 
-	private final AtomicReference<Term> term = new AtomicReference<>();
+	private final AtomicReference<HeldTerm> term = new AtomicReference<>();
 
 	private volatile SharedIndexInformer<Lease> watch;
 
@@ -86,14 +82,12 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	private volatile boolean joinRequested;
 
 	// Written on the loop only; volatile for readers on other threads.
-	private volatile Observation observation = Observation.initial();
-
 	private volatile boolean competing;
 
 	// Confined to the loop.
-	private final WatchOrder watchOrder;
+	private final KnownLease known;
 
-	private LeaseRecord ownWrite;
+	private final TermEnding ending;
 
 	private long competeAfterNanos;
 
@@ -111,7 +105,8 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		this.clock = clock;
 		this.ticker = ticker;
 		this.loop = new ElectionLoop(api.describe(), ticker);
-		this.watchOrder = new WatchOrder(this.cadence.retryNanos());
+		this.known = new KnownLease(api, identity, timings, clock, events);
+		this.ending = new TermEnding(api, this.writes, this.cadence, events, observer, ticker, this.known);
 	}
 
 	/**
@@ -165,9 +160,9 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		yieldIf((current) -> current.context() == context);
 	}
 
-	private CompletableFuture<Handover> yieldIf(Predicate<Term> which) {
+	private CompletableFuture<Handover> yieldIf(Predicate<HeldTerm> which) {
 		return onLoop(() -> {
-			Term current = this.term.get();
+			HeldTerm current = this.term.get();
 			if (current == null || !which.test(current) || !current.validity().isValid()) {
 				return Handover.NOT_LEADING;
 			}
@@ -199,8 +194,8 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	/** What this replica believes right now; never calls the API server. */
 	public Leadership leadership() {
-		Term current = this.term.get();
-		Observation seen = this.observation;
+		HeldTerm current = this.term.get();
+		Observation seen = this.known.observation();
 		boolean leading = current != null && current.validity().isValid();
 		LeaseRecord record = seen.record();
 		long now = this.ticker.nanoTime();
@@ -246,7 +241,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private void step() {
 		long next = this.cadence.retryNanos();
-		Term current = this.term.get();
+		HeldTerm current = this.term.get();
 		try {
 			next = (current != null) ? renew(current) : acquire();
 		}
@@ -270,10 +265,10 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	private void watched(LeaseRecord seen, boolean deleted) {
 		this.loop.execute(() -> {
 			if ((!this.competing && this.term.get() == null)
-					|| !this.watchOrder.isCurrent(seen.resourceVersion(), this.ticker.nanoTime())) {
+					|| !this.known.isNews(seen, this.ticker.nanoTime())) {
 				return;
 			}
-			Term current = this.term.get();
+			HeldTerm current = this.term.get();
 			if (current != null) {
 				if (deleted || !seen.resourceVersion().equals(current.written().resourceVersion())) {
 					this.loop.schedule(this::step, 0);
@@ -282,7 +277,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			}
 			LeaseRecord latest = deleted ? null : seen;
 			long now = this.ticker.nanoTime();
-			see(latest, now);
+			this.known.see(latest, now);
 			long next;
 			try {
 				next = tryTake(Optional.ofNullable(latest), now, this.cadence.attempt(this.ticker));
@@ -301,7 +296,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		Deadline attempt = this.cadence.attempt(this.ticker);
 		Optional<LeaseRecord> current = this.api.get(attempt.nextCall());
 		long now = this.ticker.nanoTime();
-		read(current.orElse(null), now);
+		this.known.read(current.orElse(null), now);
 		recovered();
 		return tryTake(current, now, attempt);
 	}
@@ -311,16 +306,16 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 * otherwise returns when to look again.
 	 */
 	private long tryTake(Optional<LeaseRecord> current, long now, Deadline attempt) {
-		long wait = Math.max(this.observation.nanosUntilAcquirable(now, this.ownWrite), this.competeAfterNanos - now);
+		long wait = Math.max(this.known.nanosUntilAcquirable(now), this.competeAfterNanos - now);
 		if (wait > 0) {
-			log.debug("Lease {} is held by {}; may take it in {} ms", this.api.describe(), this.observation.holder(),
+			log.debug("Lease {} is held by {}; may take it in {} ms", this.api.describe(), this.known.observation().holder(),
 					TimeUnit.NANOSECONDS.toMillis(wait));
 			return Math.min(this.cadence.jitteredRetryNanos(), wait);
 		}
 		long sentAt = this.ticker.nanoTime();
 		LeaseRecord written;
 		try {
-			written = this.writes.take(current, this.observation.nextToken(), attempt);
+			written = this.writes.take(current, this.known.observation().nextToken(), attempt);
 		}
 		catch (KubernetesClientException ex) {
 			if (ex.getCode() != 409 && ex.getCode() != 404) {
@@ -329,10 +324,10 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			// Another replica wrote first: see what it wrote, so that its term is waited out
 			// from now, not from an older observation.
 			log.debug("Lease {} changed before this replica could take it", this.api.describe());
-			read(this.api.get(attempt.nextCall()).orElse(null), this.ticker.nanoTime());
+			this.known.read(this.api.get(attempt.nextCall()).orElse(null), this.ticker.nanoTime());
 			return this.cadence.jitteredRetryNanos();
 		}
-		wrote(written, sentAt);
+		this.known.wrote(written, sentAt);
 		becomeLeader(written, sentAt);
 		return this.cadence.retryNanos();
 	}
@@ -347,14 +342,14 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		LeaderTerm leaderTerm = new LeaderTerm(this.identity, this.api.name(), written.fencingToken(),
 				this.clock.instant());
 		LeaseContext context = new LeaseContext(this, leaderTerm, validity);
-		this.term.set(new Term(context, validity, written, sentAt, this.clock.instant(), false));
+		this.term.set(new HeldTerm(context, validity, written, sentAt, this.clock.instant(), false));
 		log.info("Became leader of Lease {} as {} with fencing token {}", this.api.describe(), this.identity,
 				leaderTerm.fencingToken());
 		this.observer.acquired(leaderTerm);
 		this.events.granted(this, context);
 	}
 
-	private long renew(Term current) {
+	private long renew(HeldTerm current) {
 		if (!current.validity().isValid()) {
 			stepDown(current.renewalFailed() ? StepDownReason.RENEW_DEADLINE : StepDownReason.EXPIRED);
 			return 0;
@@ -362,8 +357,8 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		long sentAt = this.ticker.nanoTime();
 		Deadline attempt = this.cadence.renewal(this.ticker, sentAt + current.validity().remainingNanos());
 		LeaseRecord written = this.writes.renew(current.written(), current.context().fencingToken(), attempt,
-				(seen) -> read(seen, this.ticker.nanoTime()));
-		wrote(written, sentAt);
+				(seen) -> this.known.read(seen, this.ticker.nanoTime()));
+		this.known.wrote(written, sentAt);
 		if (!current.validity().extend(sentAt + this.cadence.renewDeadlineNanos())) {
 			this.observer.renewal(ElectionObserver.RenewalOutcome.TIMEOUT);
 			log.warn("Lease {} was renewed only after the renew deadline: the term had already ended",
@@ -372,7 +367,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			return 0;
 		}
 		if (!this.term.compareAndSet(current,
-				new Term(current.context(), current.validity(), written, sentAt, this.clock.instant(), false))) {
+				new HeldTerm(current.context(), current.validity(), written, sentAt, this.clock.instant(), false))) {
 			return 0;
 		}
 		this.observer.renewal(ElectionObserver.RenewalOutcome.SUCCESS);
@@ -381,7 +376,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		return this.cadence.retryNanos();
 	}
 
-	private long renewalFailed(Term current, RuntimeException failure) {
+	private long renewalFailed(HeldTerm current, RuntimeException failure) {
 		if (failure instanceof LeaseLostException lost) {
 			this.observer.renewal(ElectionObserver.RenewalOutcome.CONFLICT);
 			stepDown(lost.reason());
@@ -389,17 +384,17 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		}
 		this.observer.renewal((failure instanceof LeaseApi.LeaseApiTimeoutException)
 				? ElectionObserver.RenewalOutcome.TIMEOUT : ElectionObserver.RenewalOutcome.ERROR);
-		this.term.compareAndSet(current, new Term(current.context(), current.validity(), current.written(),
+		this.term.compareAndSet(current, new HeldTerm(current.context(), current.validity(), current.written(),
 				current.renewedAtNanos(), current.renewedAt(), true));
 		this.failures++;
 		long left = current.validity().remainingNanos();
 		if (left <= 0) {
-			log.warn("Could not renew Lease {}: {}", this.api.describe(), describe(failure));
+			log.warn("Could not renew Lease {}: {}", this.api.describe(), TermEnding.describe(failure));
 			stepDown(StepDownReason.RENEW_DEADLINE);
 			return 0;
 		}
 		log.warn("Could not renew Lease {} ({} ms before the renew deadline): {}", this.api.describe(),
-				TimeUnit.NANOSECONDS.toMillis(left), describe(failure));
+				TimeUnit.NANOSECONDS.toMillis(left), TermEnding.describe(failure));
 		return Math.min(this.cadence.retryNanos(), left);
 	}
 
@@ -408,7 +403,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		long backoff = this.cadence.backoffNanos(this.failures);
 		if (Integer.bitCount(this.failures) == 1) {
 			log.warn("Could not reach Lease {} ({} failures in a row), retrying in {} ms: {}", this.api.describe(),
-					this.failures, TimeUnit.NANOSECONDS.toMillis(backoff), describe(failure));
+					this.failures, TimeUnit.NANOSECONDS.toMillis(backoff), TermEnding.describe(failure));
 		}
 		log.debug("Election step for Lease {} failed", this.api.describe(), failure);
 		return backoff;
@@ -423,120 +418,12 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	/**
 	 * Ends the current term, if any: at once for {@link LeaseContext#isLeader()}, then
-	 * revokes the work. A graceful step-down releases the Lease once the work has stopped;
-	 * after a deletion the Lease is re-created released. Called on the loop, or by the
-	 * stopping thread once the loop is gone: whoever takes the term ends it.
+	 * as {@link TermEnding} says. Called on the loop, or by the stopping thread once the
+	 * loop is gone: whoever takes the term ends it.
 	 */
 	private Handover stepDown(StepDownReason reason) {
-		Term ended = this.term.getAndSet(null);
-		if (ended == null) {
-			return Handover.NOT_LEADING;
-		}
-		ended.validity().end();
-		log.info("Stopped leading Lease {} (fencing token {}): {}", this.api.describe(),
-				ended.context().fencingToken(), reason);
-		this.observer.lost(ended.context().term(), reason);
-		CompletableFuture<Void> revoked = this.events.revoked(this, ended.context());
-		boolean stopped = awaitRevocation(revoked);
-		if (reason.graceful() && stopped && release(ended)) {
-			return Handover.RELEASED;
-		}
-		if (reason == StepDownReason.DELETED && stopped) {
-			recreateReleased(ended);
-		}
-		return Handover.NOT_RELEASED;
-	}
-
-	private boolean awaitRevocation(CompletableFuture<Void> revoked) {
-		Duration margin = this.timings.stopMargin();
-		try {
-			revoked.get(margin.toMillis(), TimeUnit.MILLISECONDS);
-			return true;
-		}
-		catch (TimeoutException ex) {
-			log.warn("Not releasing Lease {}: the work was still stopping {} after its revocation; the Lease will "
-					+ "expire on its own", this.api.describe(), margin);
-		}
-		catch (ExecutionException ex) {
-			log.warn("Not releasing Lease {}: a revocation listener failed, so the work may still run; the Lease "
-					+ "will expire on its own", this.api.describe());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		return false;
-	}
-
-	private boolean release(Term ended) {
-		try {
-			LeaseRecord released = this.writes.release(ended.written(), ended.context().fencingToken(),
-					this.cadence.release(this.ticker), (seen) -> read(seen, this.ticker.nanoTime()));
-			wrote(released, this.ticker.nanoTime());
-			log.info("Released Lease {}", this.api.describe());
-			return true;
-		}
-		catch (LeaseLostException ex) {
-			log.info("Lease {} was no longer this replica's to release ({})", this.api.describe(), ex.reason());
-		}
-		catch (RuntimeException ex) {
-			log.warn("Could not release Lease {}; other replicas take it over once it expires: {}",
-					this.api.describe(), describe(ex));
-		}
-		return false;
-	}
-
-	/**
-	 * After the Lease was deleted under this leader, and its work has stopped: creates the
-	 * Lease again, released, so that the others take it at once rather than waiting out
-	 * the deletion for a lease duration. If anyone created it first, there is nothing to do.
-	 */
-	private void recreateReleased(Term ended) {
-		try {
-			LeaseRecord released = this.writes.recreateReleased(ended.context().fencingToken(),
-					this.cadence.release(this.ticker));
-			wrote(released, this.ticker.nanoTime());
-			log.info("Created Lease {} again, released, after it was deleted", this.api.describe());
-		}
-		catch (RuntimeException ex) {
-			log.info("Did not create Lease {} again ({}); the others take over once the deletion is waited out",
-					this.api.describe(), describe(ex));
-		}
-	}
-
-	/** A write of this process succeeded: only such a record may be taken again at once. */
-	private void wrote(LeaseRecord written, long nowNanos) {
-		this.ownWrite = written;
-		read(written, nowNanos);
-	}
-
-	/** A read (or write) returned {@code seen} (null: no Lease), ahead of the watch. */
-	private void read(LeaseRecord seen, long nowNanos) {
-		if (seen != null) {
-			this.watchOrder.readOrWrote(seen.resourceVersion(), nowNanos);
-		}
-		see(seen, nowNanos);
-	}
-
-	/** Takes {@code seen} (null: no Lease) as what this replica now knows of the Lease. */
-	private void see(LeaseRecord seen, long nowNanos) {
-		Observation before = this.observation;
-		Observation after = before.next(seen, nowNanos, this.clock.instant(), this.timings.leaseDuration());
-		if (after == before) {
-			return;
-		}
-		this.observation = after;
-		if (seen != null && seen.malformed()) {
-			log.warn("Lease {} names holder {} without a valid leaseDurationSeconds; judging its expiry by {}",
-					this.api.describe(), seen.holder(), this.timings.leaseDuration());
-		}
-		if (!Objects.equals(before.holder(), after.holder())) {
-			long token = (after.record() != null) ? after.record().fencingToken() : after.lastToken();
-			this.events.leaderChanged(new LeaderChanged(this.api.name(), after.holder(), token, this.identity));
-		}
-	}
-
-	private static String describe(Throwable failure) {
-		return failure.getClass().getSimpleName() + ": " + failure.getMessage();
+		HeldTerm ended = this.term.getAndSet(null);
+		return (ended != null) ? this.ending.end(this, ended, reason) : Handover.NOT_LEADING;
 	}
 
 	@Override
@@ -603,11 +490,6 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	@Override
 	public int getPhase() {
 		return DEFAULT_PHASE;
-	}
-
-	/** One term as this process holds it: what it last wrote, and when it sent that. */
-	private record Term(LeaseContext context, TermValidity validity, LeaseRecord written, long renewedAtNanos,
-			Instant renewedAt, boolean renewalFailed) {
 	}
 
 }

@@ -1,0 +1,124 @@
+package com.example.testleader.election;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends one of this replica's terms: the term is over for {@link LeaseContext#isLeader()}
+ * at once, then the work is revoked. A graceful step-down releases the Lease only once
+ * every revocation listener has returned, that is, once the work has stopped; a failed or
+ * late revocation leaves the Lease to expire. After a deletion, the Lease is created again
+ * released (once the work has stopped), so that nobody waits the deletion out.
+ *
+ * <p>
+ * The release and the re-creation are bounded by one {@link Deadline} each, and the wait
+ * for the work by the stop margin, so ending a term takes at most
+ * {@link Cadence#longestStep()} minus the attempt that led to it.
+ */
+final class TermEnding {
+
+	private static final Logger log = LoggerFactory.getLogger(TermEnding.class);
+
+	private final LeaseApi api;
+
+	private final TermWrites writes;
+
+	private final Cadence cadence;
+
+	private final LeaderEvents events;
+
+	private final ElectionObserver observer;
+
+	private final Ticker ticker;
+
+	private final KnownLease known;
+
+	TermEnding(LeaseApi api, TermWrites writes, Cadence cadence, LeaderEvents events, ElectionObserver observer,
+			Ticker ticker, KnownLease known) {
+		this.api = api;
+		this.writes = writes;
+		this.cadence = cadence;
+		this.events = events;
+		this.observer = observer;
+		this.ticker = ticker;
+		this.known = known;
+	}
+
+	/** Ends {@code ended}, which the caller has taken from the elector, for {@code reason}. */
+	Handover end(Object source, HeldTerm ended, StepDownReason reason) {
+		ended.validity().end();
+		log.info("Stopped leading Lease {} (fencing token {}): {}", this.api.describe(),
+				ended.context().fencingToken(), reason);
+		this.observer.lost(ended.context().term(), reason);
+		boolean stopped = awaitRevocation(this.events.revoked(source, ended.context()));
+		if (reason.graceful() && stopped && release(ended)) {
+			return Handover.RELEASED;
+		}
+		if (reason == StepDownReason.DELETED && stopped) {
+			recreateReleased(ended);
+		}
+		return Handover.NOT_RELEASED;
+	}
+
+	private boolean awaitRevocation(CompletableFuture<Void> revoked) {
+		Duration margin = this.cadence.timings().stopMargin();
+		try {
+			revoked.get(margin.toMillis(), TimeUnit.MILLISECONDS);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			log.warn("Not releasing Lease {}: the work was still stopping {} after its revocation; the Lease will "
+					+ "expire on its own", this.api.describe(), margin);
+		}
+		catch (ExecutionException ex) {
+			log.warn("Not releasing Lease {}: a revocation listener failed, so the work may still run; the Lease "
+					+ "will expire on its own", this.api.describe());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return false;
+	}
+
+	private boolean release(HeldTerm ended) {
+		try {
+			LeaseRecord released = this.writes.release(ended.written(), ended.context().fencingToken(),
+					this.cadence.release(this.ticker), (seen) -> this.known.read(seen, this.ticker.nanoTime()));
+			this.known.wrote(released, this.ticker.nanoTime());
+			log.info("Released Lease {}", this.api.describe());
+			return true;
+		}
+		catch (LeaseLostException ex) {
+			log.info("Lease {} was no longer this replica's to release ({})", this.api.describe(), ex.reason());
+		}
+		catch (RuntimeException ex) {
+			log.warn("Could not release Lease {}; other replicas take it over once it expires: {}",
+					this.api.describe(), describe(ex));
+		}
+		return false;
+	}
+
+	private void recreateReleased(HeldTerm ended) {
+		try {
+			LeaseRecord released = this.writes.recreateReleased(ended.context().fencingToken(),
+					this.cadence.release(this.ticker));
+			this.known.wrote(released, this.ticker.nanoTime());
+			log.info("Created Lease {} again, released, after it was deleted", this.api.describe());
+		}
+		catch (RuntimeException ex) {
+			log.info("Did not create Lease {} again ({}); the others take over once the deletion is waited out",
+					this.api.describe(), describe(ex));
+		}
+	}
+
+	static String describe(Throwable failure) {
+		return failure.getClass().getSimpleName() + ": " + failure.getMessage();
+	}
+
+}

@@ -1,0 +1,31 @@
+package com.example.testleader.election;
+
+import java.time.Clock;
+
+import io.fabric8.kubernetes.client.Config;
+
+import org.springframework.mock.env.MockEnvironment;
+
+/** Electors for tests outside this package, on a clock the test drives. */
+public final class TestElectors {
+
+	private TestElectors() {
+	}
+
+	/**
+	 * An elector for {@code podName} on the shortened test timings, not started, with no
+	 * leader-event listener.
+	 * @param ticker its monotonic clock
+	 * @param observer told what it does, on its loop
+	 */
+	public static LeaseElector elector(Config api, String podName, Ticker ticker, ElectionObserver observer) {
+		LeaderElectionProperties timings = Candidate.TIMINGS;
+		PodIdentity pod = PodIdentity.resolve(timings, new MockEnvironment().withProperty("POD_NAME", podName), api);
+		LeaseApi leaseApi = new LeaseApi(ElectionConfiguration.electionClient(api, timings), pod.namespace(),
+				timings.leaseName());
+		return new LeaseElector(leaseApi, pod.holderIdentity(), timings,
+				new LeaderEvents(Candidate.NO_LISTENER, (event) -> {
+				}), observer, Clock.systemUTC(), ticker);
+	}
+
+}
