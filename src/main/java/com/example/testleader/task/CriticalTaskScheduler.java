@@ -136,17 +136,19 @@ class CriticalTaskScheduler {
 				return;
 			}
 			Timer.Sample sample = Timer.start(this.meters);
-			String outcome = "success";
+			// a failure unless the work returns: whatever it throws is counted as one
+			String outcome = "failure";
 			try {
 				each.run(run.context().term());
+				outcome = "success";
 			}
 			catch (InterruptedException ex) {
-				outcome = "failure";
 				Thread.currentThread().interrupt();
 				return;
 			}
-			catch (Exception ex) {
-				outcome = "failure";
+			catch (Exception | Error ex) {
+				// An Error escaping to the executor would cancel the fixed-rate schedule
+				// silently, for the rest of the term: log it, count it, and go on.
 				log.error("Critical work {} failed", each, ex);
 			}
 			finally {

@@ -41,6 +41,8 @@ class CriticalTaskSchedulerTest {
 
 	private final LeaseContext context = TestLeaseContexts.context("replica-a_1", 7, this.term);
 
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
 	private CriticalTaskScheduler scheduler;
 
 	@AfterEach
@@ -151,6 +153,21 @@ class CriticalTaskSchedulerTest {
 	}
 
 	@Test
+	void anErrorThrownByTheWorkIsCountedAsAFailureAndDoesNotEndTheSchedule() {
+		AtomicInteger runs = new AtomicInteger();
+		this.scheduler = scheduler((term) -> {
+			runs.incrementAndGet();
+			throw new AssertionError("invariant of the downstream system broken");
+		});
+		this.scheduler.onGranted(granted());
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= 3);
+		assertThat(runs("failure")).isGreaterThanOrEqualTo(2);
+		assertThat(runs("success")).isZero();
+		assertThat(this.meters.get("critical.task.duration").timer().count()).isGreaterThanOrEqualTo(2);
+	}
+
+	@Test
 	void theStopTimeoutMustLeaveTimeBeforeAnotherReplicaMayTakeTheLease() {
 		CriticalTaskProperties tooLong = new CriticalTaskProperties(Duration.ofSeconds(5), Duration.ofSeconds(1));
 		assertThatIllegalArgumentException()
@@ -161,7 +178,11 @@ class CriticalTaskSchedulerTest {
 	}
 
 	private CriticalTaskScheduler scheduler(CriticalWork work) {
-		return new CriticalTaskScheduler(provider(work), TASK, ELECTION, new SimpleMeterRegistry());
+		return new CriticalTaskScheduler(provider(work), TASK, ELECTION, this.meters);
+	}
+
+	private double runs(String outcome) {
+		return this.meters.get("critical.task.runs").tag("outcome", outcome).counter().count();
 	}
 
 	private static org.springframework.beans.factory.ObjectProvider<CriticalWork> provider(CriticalWork work) {
