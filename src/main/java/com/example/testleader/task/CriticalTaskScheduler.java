@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -105,7 +106,7 @@ class CriticalTaskScheduler {
 				Thread thread = new Thread(task, "critical-task-" + context.fencingToken());
 				thread.setDaemon(true);
 				return thread;
-			}));
+			}), new AtomicBoolean());
 			this.current = run;
 			log.info("leading: identity={} fencingToken={} period={}", context.term().identity(),
 					context.fencingToken(), this.properties.period());
@@ -129,10 +130,13 @@ class CriticalTaskScheduler {
 	private void runOnce(Run run) {
 		for (CriticalWork each : this.work) {
 			if (!run.context().isLeader()) {
-				log.info("Skipping the critical work: leadership (fencingToken={}) has ended",
-						run.context().fencingToken());
+				// Skip, but leave the schedule to whoever stops it, so that a stop waits for
+				// it to end like for any other run; isLeader() never turns true again.
+				if (run.skipLogged().compareAndSet(false, true)) {
+					log.info("Skipping the critical work: leadership (fencingToken={}) has ended",
+							run.context().fencingToken());
+				}
 				runs("skipped").increment();
-				run.executor().shutdown();
 				return;
 			}
 			Timer.Sample sample = Timer.start(this.meters);
@@ -199,7 +203,7 @@ class CriticalTaskScheduler {
 		}
 	}
 
-	private record Run(LeaseContext context, ScheduledExecutorService executor) {
+	private record Run(LeaseContext context, ScheduledExecutorService executor, AtomicBoolean skipLogged) {
 	}
 
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaderTerm;
@@ -20,6 +21,8 @@ import com.example.testleader.election.TermValidity;
 import com.example.testleader.election.TestLeaseContexts;
 
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.integration.leader.event.OnGrantedEvent;
 import org.springframework.integration.leader.event.OnRevokedEvent;
 
@@ -29,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /** The scheduler with a fake leadership source: no API server involved. */
+@ExtendWith(OutputCaptureExtension.class)
 class CriticalTaskSchedulerTest {
 
 	private static final LeaderElectionProperties ELECTION = new LeaderElectionProperties("test-lease", "default",
@@ -138,6 +142,19 @@ class CriticalTaskSchedulerTest {
 		// at most the run that had already passed its check may still count
 		int lapsed = runs.get() + 1;
 		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> runs.get() <= lapsed);
+	}
+
+	@Test
+	void runsAfterTheTermHasEndedAreSkippedAndLoggedOnceWithoutEndingTheSchedule(CapturedOutput output) {
+		AtomicInteger runs = new AtomicInteger();
+		this.scheduler = scheduler((term) -> runs.incrementAndGet());
+		this.scheduler.onGranted(granted());
+		await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= 1);
+
+		this.term.end();
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> runs("skipped") >= 3);
+		assertThat(output.getAll().split("Skipping the critical work", -1)).hasSize(2);
 	}
 
 	@Test
