@@ -1,15 +1,13 @@
 package com.example.testleader.task;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,27 +31,33 @@ import org.springframework.stereotype.Component;
  *
  * <p>
  * The revocation returns only once no run is in flight: a run gets the stop timeout to
- * finish and is then interrupted; if it still does not end, the revocation fails, and the
- * elector will not release the Lease early. Independently of the events, every run first
- * checks {@link LeaseContext#isLeader()}, so a late or lost revocation cannot keep the
- * work going past the renew deadline.
+ * finish and is then interrupted (see {@link TermRun}); if it still does not end, the
+ * revocation fails, and the elector will not release the Lease early. Such a run is not
+ * forgotten: until it ends, no later term's work starts beside it and every revocation
+ * fails, naming its fencing token. Independently of the events, every run first checks
+ * {@link LeaseContext#isLeader()}, so a late or lost revocation cannot keep the work
+ * going past the renew deadline.
  */
 @Component
 class CriticalTaskScheduler {
 
 	private static final Logger log = LoggerFactory.getLogger(CriticalTaskScheduler.class);
 
-	private final List<CriticalWork> work;
+	private final CriticalWorkRunner runner;
 
 	private final CriticalTaskProperties properties;
 
 	private final Duration interruptGrace;
 
-	private final MeterRegistry meters;
+	private final ScheduledThreadPoolExecutor timers;
 
 	private final Object lock = new Object();
 
-	private Run current;
+	// Guarded by the lock: the current term's run, and the runs of ended terms whose
+	// thread has not ended yet (removed by TermRun's termination, whenever that comes).
+	private TermRun current;
+
+	private final Set<TermRun> ended = new HashSet<>();
 
 	CriticalTaskScheduler(ObjectProvider<CriticalWork> work, CriticalTaskProperties properties,
 			LeaderElectionProperties election, MeterRegistry meters) {
@@ -63,13 +67,15 @@ class CriticalTaskScheduler {
 					+ ") must be shorter than test-leader.election.lease-duration minus renew-deadline (" + margin
 					+ "): a revoked run must have stopped before another replica may take the Lease");
 		}
-		this.work = work.orderedStream().toList();
+		this.runner = new CriticalWorkRunner(work.orderedStream().toList(), meters);
 		this.properties = properties;
 		this.interruptGrace = margin.minus(properties.stopTimeout()).dividedBy(2);
-		this.meters = meters;
-		for (String outcome : new String[] { "success", "failure", "skipped" }) {
-			runs(outcome);
-		}
+		this.timers = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "critical-task-deadlines");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.timers.setRemoveOnCancelPolicy(true);
 	}
 
 	@EventListener
@@ -93,117 +99,116 @@ class CriticalTaskScheduler {
 	}
 
 	private void start(LeaseContext context) {
-		Run previous;
-		synchronized (this.lock) {
-			previous = this.current;
-			this.current = null;
+		while (true) {
+			synchronized (this.lock) {
+				if (this.current != null && this.current.context() == context) {
+					return;
+				}
+				if (this.current != null) {
+					// a newer term means the older one has ended, revoked or not
+					retire(this.current);
+				}
+				else if (this.ended.stream().allMatch(TermRun::ignoresInterruption)) {
+					begin(context);
+					return;
+				}
+			}
+			awaitEndedRuns();
 		}
-		if (previous != null) {
-			awaitStopped(previous);
+	}
+
+	/** Under the lock, once every run of an ended term has stopped or ignored its interruption. */
+	private void begin(LeaseContext context) {
+		TermRun run = new TermRun(context, this.properties.stopTimeout(), this.interruptGrace, this.timers,
+				this::terminated);
+		this.current = run;
+		List<Long> ignoring = ignoringInterruption();
+		if (!ignoring.isEmpty()) {
+			// Two terms' work must never overlap. This term keeps the Lease, so no other
+			// replica starts the work beside that run either.
+			log.error("Not starting the critical work for fencingToken={}: the work of fencingToken={} ignored "
+					+ "its interruption and still runs", context.fencingToken(), ignoring);
+			return;
 		}
-		synchronized (this.lock) {
-			Run run = new Run(context, Executors.newSingleThreadScheduledExecutor((task) -> {
-				Thread thread = new Thread(task, "critical-task-" + context.fencingToken());
-				thread.setDaemon(true);
-				return thread;
-			}), new AtomicBoolean());
-			this.current = run;
-			log.info("leading: identity={} fencingToken={} period={}", context.term().identity(),
-					context.fencingToken(), this.properties.period());
-			run.executor().scheduleAtFixedRate(() -> runOnce(run), 0, this.properties.period().toNanos(),
-					TimeUnit.NANOSECONDS);
-		}
+		log.info("leading: identity={} fencingToken={} period={}", context.term().identity(),
+				context.fencingToken(), this.properties.period());
+		run.schedule(() -> this.runner.runOnce(run), this.properties.period());
 	}
 
 	private void stop(Context context) {
-		Run run;
 		synchronized (this.lock) {
-			if (this.current == null || this.current.context() != context) {
-				return;
+			if (this.current != null && this.current.context() == context) {
+				retire(this.current);
 			}
-			run = this.current;
+		}
+		awaitEndedRuns();
+		List<Long> ignoring;
+		synchronized (this.lock) {
+			ignoring = ignoringInterruption();
+		}
+		if (!ignoring.isEmpty()) {
+			throw new IllegalStateException("The critical work of fencingToken=" + ignoring
+					+ " ignored its interruption and still runs; the Lease must not be released before it ends");
+		}
+	}
+
+	/** Under the lock. */
+	private void retire(TermRun run) {
+		if (this.current == run) {
 			this.current = null;
 		}
-		awaitStopped(run);
+		this.ended.add(run);
+		run.beginStop();
 	}
 
-	private void runOnce(Run run) {
-		for (CriticalWork each : this.work) {
-			if (!run.context().isLeader()) {
-				// Skip, but leave the schedule to whoever stops it, so that a stop waits for
-				// it to end like for any other run; isLeader() never turns true again.
-				if (run.skipLogged().compareAndSet(false, true)) {
-					log.info("Skipping the critical work: leadership (fencingToken={}) has ended",
-							run.context().fencingToken());
-				}
-				runs("skipped").increment();
+	/** Waits until every run of an ended term has stopped or has ignored its interruption. */
+	private void awaitEndedRuns() {
+		Set<TermRun> awaited = new HashSet<>();
+		while (true) {
+			List<TermRun> pending;
+			synchronized (this.lock) {
+				pending = this.ended.stream().filter((run) -> !awaited.contains(run)).toList();
+			}
+			if (pending.isEmpty()) {
 				return;
 			}
-			Timer.Sample sample = Timer.start(this.meters);
-			// a failure unless the work returns: whatever it throws is counted as one
-			String outcome = "failure";
-			try {
-				each.run(run.context().term());
-				outcome = "success";
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-			catch (Exception | Error ex) {
-				// An Error escaping to the executor would cancel the fixed-rate schedule
-				// silently, for the rest of the term: log it, count it, and go on.
-				log.error("Critical work {} failed", each, ex);
-			}
-			finally {
-				sample.stop(this.meters.timer("critical.task.duration"));
-				runs(outcome).increment();
-			}
-		}
-	}
-
-	/** {@code critical_task_runs_total{outcome}}: success, failure, or skipped (no longer leading). */
-	private Counter runs(String outcome) {
-		return Counter.builder("critical.task.runs")
-			.description("Runs of the critical work, by outcome")
-			.tag("outcome", outcome)
-			.register(this.meters);
-	}
-
-	private void awaitStopped(Run run) {
-		ScheduledExecutorService executor = run.executor();
-		executor.shutdown();
-		try {
-			if (!executor.awaitTermination(this.properties.stopTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-				log.warn("The critical work still runs {} after revocation; interrupting it",
-						this.properties.stopTimeout());
-				executor.shutdownNow();
-				if (!executor.awaitTermination(this.interruptGrace.toNanos(), TimeUnit.NANOSECONDS)) {
-					throw new IllegalStateException("The critical work ignored its interruption and still runs");
+			for (TermRun run : pending) {
+				try {
+					run.awaitStopped();
 				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException("Interrupted while waiting for the critical work to stop", ex);
+				}
+				awaited.add(run);
 			}
 		}
-		catch (InterruptedException ex) {
-			executor.shutdownNow();
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for the critical work to stop", ex);
+	}
+
+	/** Under the lock: fencing tokens of the ended terms whose run ignored its interruption. */
+	private List<Long> ignoringInterruption() {
+		return this.ended.stream().filter(TermRun::ignoresInterruption).map(TermRun::fencingToken).sorted().toList();
+	}
+
+	private void terminated(TermRun run) {
+		synchronized (this.lock) {
+			this.ended.remove(run);
 		}
-		log.info("stopped leading: identity={} fencingToken={}", run.context().term().identity(),
-				run.context().fencingToken());
 	}
 
 	/** Safety net for a context closed without a revocation. */
 	@PreDestroy
 	void shutDown() {
+		List<TermRun> all;
 		synchronized (this.lock) {
+			all = new ArrayList<>(this.ended);
 			if (this.current != null) {
-				this.current.executor().shutdownNow();
+				all.add(this.current);
 				this.current = null;
 			}
 		}
-	}
-
-	private record Run(LeaseContext context, ScheduledExecutorService executor, AtomicBoolean skipLogged) {
+		all.forEach(TermRun::kill);
+		this.timers.shutdownNow();
 	}
 
 }

@@ -131,6 +131,40 @@ class CriticalTaskSchedulerTest {
 	}
 
 	@Test
+	void whileARunIgnoresItsInterruptionNoLaterTermStartsAndEveryRevocationFails() throws Exception {
+		List<Long> runs = new CopyOnWriteArrayList<>();
+		CountDownLatch started = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		this.scheduler = scheduler((term) -> {
+			runs.add(term.fencingToken());
+			started.countDown();
+			awaitIgnoringInterruption(release);
+		});
+		this.scheduler.onGranted(granted());
+		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+		TermValidity nextTerm = TestLeaseContexts.validFor(Duration.ofHours(1));
+		LeaseContext next = TestLeaseContexts.context("replica-a_1", 8, nextTerm);
+		try {
+			this.term.end();
+			assertThatIllegalStateException().isThrownBy(() -> this.scheduler.onRevoked(revoked()))
+				.withMessageContaining("fencingToken=[7]");
+
+			this.scheduler.onGranted(new OnGrantedEvent(this, next, "test-lease"));
+
+			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> runs.equals(List.of(7L)));
+			nextTerm.end();
+			assertThatIllegalStateException()
+				.isThrownBy(() -> this.scheduler.onRevoked(new OnRevokedEvent(this, next, "test-lease")))
+				.withMessageContaining("fencingToken=[7]");
+		}
+		finally {
+			release.countDown();
+		}
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> this.scheduler.onRevoked(new OnRevokedEvent(this, next, "test-lease")));
+	}
+
+	@Test
 	void runsStopOnceLeadershipLapsesEvenWithoutARevocation() {
 		AtomicInteger runs = new AtomicInteger();
 		this.scheduler = scheduler((term) -> runs.incrementAndGet());
@@ -212,6 +246,19 @@ class CriticalTaskSchedulerTest {
 
 	private OnRevokedEvent revoked() {
 		return new OnRevokedEvent(this, this.context, "test-lease");
+	}
+
+	/** Work that waits for {@code release} and does not react to interruption. */
+	private static void awaitIgnoringInterruption(CountDownLatch release) {
+		while (true) {
+			try {
+				release.await();
+				return;
+			}
+			catch (InterruptedException ex) {
+				// ignored on purpose: this is the work that does not stop
+			}
+		}
 	}
 
 	/** Work that takes a while and does not react to interruption. */
