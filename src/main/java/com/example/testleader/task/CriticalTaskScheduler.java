@@ -1,11 +1,10 @@
 package com.example.testleader.task;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -34,9 +33,17 @@ import org.springframework.stereotype.Component;
  * finish and is then interrupted (see {@link TermRun}); if it still does not end, the
  * revocation fails, and the elector will not release the Lease early. Such a run is not
  * forgotten: until it ends, no later term's work starts beside it and every revocation
- * fails, naming its fencing token. Independently of the events, every run first checks
- * {@link LeaseContext#isLeader()}, so a late or lost revocation cannot keep the work
- * going past the renew deadline.
+ * fails, naming its fencing token.
+ *
+ * <p>
+ * Independently of the events, every run first checks {@link LeaseContext#isLeader()}
+ * and is skipped once the term has ended, and a timer stops the schedule at the term's
+ * own deadline ({@link LeaseContext#remaining()}) exactly as a revocation would; a later
+ * revocation then only waits for that stop to be over. So a late or lost revocation
+ * cannot keep the work going past the renew deadline plus the stop timeout. Grant and
+ * revocation may arrive on different threads and in either order: a grant starts the work
+ * only if its term is still valid, checked under the same lock that registers the run, so
+ * a revocation processed first leaves nothing running.
  */
 @Component
 class CriticalTaskScheduler {
@@ -51,13 +58,12 @@ class CriticalTaskScheduler {
 
 	private final ScheduledThreadPoolExecutor timers;
 
+	private final StoppingRuns stopping = new StoppingRuns();
+
 	private final Object lock = new Object();
 
-	// Guarded by the lock: the current term's run, and the runs of ended terms whose
-	// thread has not ended yet (removed by TermRun's termination, whenever that comes).
+	// Guarded by the lock; a run leaves it only to be stopped.
 	private TermRun current;
-
-	private final Set<TermRun> ended = new HashSet<>();
 
 	CriticalTaskScheduler(ObjectProvider<CriticalWork> work, CriticalTaskProperties properties,
 			LeaderElectionProperties election, MeterRegistry meters) {
@@ -108,7 +114,7 @@ class CriticalTaskScheduler {
 					// a newer term means the older one has ended, revoked or not
 					retire(this.current);
 				}
-				else if (this.ended.stream().allMatch(TermRun::ignoresInterruption)) {
+				else if (this.stopping.noneStopping()) {
 					begin(context);
 					return;
 				}
@@ -119,20 +125,59 @@ class CriticalTaskScheduler {
 
 	/** Under the lock, once every run of an ended term has stopped or ignored its interruption. */
 	private void begin(LeaseContext context) {
+		if (!context.isLeader()) {
+			// The elector ends a term before it publishes the revocation, which may already
+			// have been processed on another thread: a run started now would never be stopped.
+			log.info("Not starting the critical work: leadership (fencingToken={}) ended before its grant was "
+					+ "processed", context.fencingToken());
+			return;
+		}
 		TermRun run = new TermRun(context, this.properties.stopTimeout(), this.interruptGrace, this.timers,
-				this::terminated);
+				this.stopping::ended);
 		this.current = run;
-		List<Long> ignoring = ignoringInterruption();
+		List<Long> ignoring = this.stopping.ignoringInterruption();
 		if (!ignoring.isEmpty()) {
 			// Two terms' work must never overlap. This term keeps the Lease, so no other
 			// replica starts the work beside that run either.
 			log.error("Not starting the critical work for fencingToken={}: the work of fencingToken={} ignored "
 					+ "its interruption and still runs", context.fencingToken(), ignoring);
-			return;
 		}
-		log.info("leading: identity={} fencingToken={} period={}", context.term().identity(),
-				context.fencingToken(), this.properties.period());
-		run.schedule(() -> this.runner.runOnce(run), this.properties.period());
+		else {
+			log.info("leading: identity={} fencingToken={} period={}", context.term().identity(),
+					context.fencingToken(), this.properties.period());
+			run.schedule(() -> this.runner.runOnce(run), this.properties.period());
+		}
+		watchDeadline(run, context.remaining());
+	}
+
+	/**
+	 * Stops the run at the term's own deadline, whether or not a revocation ever comes:
+	 * the work ends by the deadline plus the stop timeout, which is before another
+	 * replica may take the Lease. A renewal moves the deadline, so it is checked again.
+	 */
+	private void watchDeadline(TermRun run, Duration after) {
+		try {
+			run.watchedBy(this.timers.schedule(() -> deadlineReached(run), after.toNanos(), TimeUnit.NANOSECONDS));
+		}
+		catch (RejectedExecutionException ex) {
+			// shutting down: shutDown() stops every run
+		}
+	}
+
+	private void deadlineReached(TermRun run) {
+		synchronized (this.lock) {
+			if (this.current != run) {
+				return;
+			}
+			Duration left = run.context().remaining();
+			if (!left.isZero()) {
+				watchDeadline(run, left);
+				return;
+			}
+			log.info("Leadership (fencingToken={}) lapsed; stopping the critical work without waiting for the "
+					+ "revocation", run.fencingToken());
+			retire(run);
+		}
 	}
 
 	private void stop(Context context) {
@@ -142,10 +187,7 @@ class CriticalTaskScheduler {
 			}
 		}
 		awaitEndedRuns();
-		List<Long> ignoring;
-		synchronized (this.lock) {
-			ignoring = ignoringInterruption();
-		}
+		List<Long> ignoring = this.stopping.ignoringInterruption();
 		if (!ignoring.isEmpty()) {
 			throw new IllegalStateException("The critical work of fencingToken=" + ignoring
 					+ " ignored its interruption and still runs; the Lease must not be released before it ends");
@@ -157,57 +199,32 @@ class CriticalTaskScheduler {
 		if (this.current == run) {
 			this.current = null;
 		}
-		this.ended.add(run);
-		run.beginStop();
+		this.stopping.stop(run);
 	}
 
 	/** Waits until every run of an ended term has stopped or has ignored its interruption. */
 	private void awaitEndedRuns() {
-		Set<TermRun> awaited = new HashSet<>();
-		while (true) {
-			List<TermRun> pending;
-			synchronized (this.lock) {
-				pending = this.ended.stream().filter((run) -> !awaited.contains(run)).toList();
-			}
-			if (pending.isEmpty()) {
-				return;
-			}
-			for (TermRun run : pending) {
-				try {
-					run.awaitStopped();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					throw new IllegalStateException("Interrupted while waiting for the critical work to stop", ex);
-				}
-				awaited.add(run);
-			}
+		try {
+			this.stopping.await();
 		}
-	}
-
-	/** Under the lock: fencing tokens of the ended terms whose run ignored its interruption. */
-	private List<Long> ignoringInterruption() {
-		return this.ended.stream().filter(TermRun::ignoresInterruption).map(TermRun::fencingToken).sorted().toList();
-	}
-
-	private void terminated(TermRun run) {
-		synchronized (this.lock) {
-			this.ended.remove(run);
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the critical work to stop", ex);
 		}
 	}
 
 	/** Safety net for a context closed without a revocation. */
 	@PreDestroy
 	void shutDown() {
-		List<TermRun> all;
+		TermRun run;
 		synchronized (this.lock) {
-			all = new ArrayList<>(this.ended);
-			if (this.current != null) {
-				all.add(this.current);
-				this.current = null;
-			}
+			run = this.current;
+			this.current = null;
 		}
-		all.forEach(TermRun::kill);
+		if (run != null) {
+			run.kill();
+		}
+		this.stopping.killAll();
 		this.timers.shutdownNow();
 	}
 

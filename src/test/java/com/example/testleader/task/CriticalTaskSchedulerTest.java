@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -162,6 +163,48 @@ class CriticalTaskSchedulerTest {
 		}
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> this.scheduler.onRevoked(new OnRevokedEvent(this, next, "test-lease")));
+	}
+
+	@Test
+	void aTermThatLapsesWithoutARevocationHasItsRunInterruptedAfterTheStopTimeoutAndNoRunStartsAfterwards() {
+		long grantedAt = System.nanoTime();
+		LeaseContext lapsing = TestLeaseContexts.context("replica-a_1", 7,
+				TestLeaseContexts.validFor(Duration.ofMillis(300)));
+		AtomicInteger runs = new AtomicInteger();
+		AtomicLong interruptedAt = new AtomicLong();
+		this.scheduler = scheduler((term) -> {
+			runs.incrementAndGet();
+			try {
+				new CountDownLatch(1).await();
+			}
+			catch (InterruptedException ex) {
+				interruptedAt.set(System.nanoTime());
+				throw ex;
+			}
+		});
+
+		this.scheduler.onGranted(new OnGrantedEvent(this, lapsing, "test-lease"));
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> interruptedAt.get() != 0);
+		assertThat(Duration.ofNanos(interruptedAt.get() - grantedAt))
+			.isGreaterThanOrEqualTo(Duration.ofMillis(300).plus(TASK.stopTimeout()));
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> runs.get() == 1);
+		this.scheduler.onRevoked(new OnRevokedEvent(this, lapsing, "test-lease"));
+	}
+
+	@Test
+	void aRevocationProcessedBeforeTheGrantOfTheSameTermLeavesNoRunStarted() {
+		AtomicInteger runs = new AtomicInteger();
+		this.scheduler = scheduler((term) -> runs.incrementAndGet());
+		this.term.end();
+
+		this.scheduler.onRevoked(revoked());
+		this.scheduler.onGranted(granted());
+
+		// not even a run that finds the term ended and skips
+		await().during(Duration.ofMillis(300))
+			.atMost(Duration.ofSeconds(1))
+			.until(() -> runs.get() == 0 && runs("skipped") == 0);
 	}
 
 	@Test
