@@ -46,7 +46,7 @@ import org.springframework.stereotype.Component;
  * a revocation processed first leaves nothing running.
  */
 @Component
-class CriticalTaskScheduler {
+class CriticalTaskScheduler implements CriticalWorkMonitor {
 
 	private static final Logger log = LoggerFactory.getLogger(CriticalTaskScheduler.class);
 
@@ -211,6 +211,19 @@ class CriticalTaskScheduler {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted while waiting for the critical work to stop", ex);
 		}
+	}
+
+	@Override
+	public CriticalWorkStatus status() {
+		TermRun run;
+		synchronized (this.lock) {
+			run = this.current;
+		}
+		List<Long> ignoring = this.stopping.ignoringInterruption();
+		if (run == null || !run.context().isLeader()) {
+			return CriticalWorkStatus.notLeading(ignoring);
+		}
+		return new CriticalWorkStatus(true, run.fencingToken(), run.lastSuccess(), run.sinceLastSuccess(), ignoring);
 	}
 
 	/** Safety net for a context closed without a revocation. */

@@ -34,7 +34,9 @@ final class CriticalWorkRunner {
 		}
 	}
 
+	/** A run succeeds if every {@link CriticalWork} completes without throwing. */
 	void runOnce(TermRun run) {
+		boolean succeeded = true;
 		for (CriticalWork each : this.work) {
 			if (!run.context().isLeader()) {
 				// Skip, but leave the schedule to whoever stops it (a revocation, or the
@@ -64,6 +66,10 @@ final class CriticalWorkRunner {
 				sample.stop(this.meters.timer("critical.task.duration"));
 				runs(outcome).increment();
 			}
+			succeeded &= outcome.equals("success");
+		}
+		if (succeeded) {
+			run.succeeded();
 		}
 	}
 

@@ -1,6 +1,7 @@
 package com.example.testleader.task;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -41,6 +42,10 @@ final class TermRun {
 	private final ScheduledExecutorService timers;
 
 	private final ScheduledThreadPoolExecutor executor;
+
+	private final long grantedAtNanos = System.nanoTime();
+
+	private volatile Success lastSuccess;
 
 	private final AtomicBoolean skipLogged = new AtomicBoolean();
 
@@ -92,6 +97,23 @@ final class TermRun {
 	/** The timer that watches the term's deadline; cancelled once the run stops. */
 	void watchedBy(ScheduledFuture<?> deadline) {
 		this.deadline = deadline;
+	}
+
+	/** Every {@link CriticalWork} has just completed a run without failure. */
+	void succeeded() {
+		this.lastSuccess = new Success(Instant.now(), System.nanoTime());
+	}
+
+	/** When the work last succeeded in this term; {@code null} before the first success. */
+	Instant lastSuccess() {
+		Success success = this.lastSuccess;
+		return (success != null) ? success.at() : null;
+	}
+
+	/** Time since the work last succeeded, or since the grant if it has not yet. */
+	Duration sinceLastSuccess() {
+		Success success = this.lastSuccess;
+		return Duration.ofNanos(System.nanoTime() - ((success != null) ? success.nanos() : this.grantedAtNanos));
 	}
 
 	/** {@code true} the first time only: the skipped runs of one term are logged once. */
@@ -178,6 +200,10 @@ final class TermRun {
 					fencingToken());
 		}
 		log.info("stopped leading: identity={} fencingToken={}", this.context.term().identity(), fencingToken());
+	}
+
+	/** Wall-clock time for display, monotonic time for the age. */
+	private record Success(Instant at, long nanos) {
 	}
 
 }

@@ -3,6 +3,7 @@ package com.example.testleader.observability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -46,6 +47,9 @@ class ObservabilityTests {
 		assertThat((String) leaderHealth.json("$.components.leader.details.lease")).isEqualTo("default/test-lease");
 		assertThat((Integer) leaderHealth.json("$.components.leader.details.fencingToken")).isZero();
 		assertThat((String) leaderHealth.json("$.components.leader.details.lastRenewal")).isNotBlank();
+		assertThat((String) leaderHealth.json("$.components.criticalWork.status")).isEqualTo("UP");
+		assertThat((Boolean) leaderHealth.json("$.components.criticalWork.details.leading")).isTrue();
+		assertThat((String) leaderHealth.json("$.components.criticalWork.details.sinceLastSuccess")).isNotBlank();
 
 		Http.Response followerHealth = Http.get(follower.management() + "/actuator/health");
 		assertThat(followerHealth.status()).isEqualTo(200);
@@ -54,9 +58,15 @@ class ObservabilityTests {
 		assertThat((String) followerHealth.json("$.components.leader.details.role")).isEqualTo("follower");
 		assertThat((String) followerHealth.json("$.components.leader.details.holder")).isEqualTo(identity(leader));
 		assertThat((String) followerHealth.json("$.components.leader.details.lastObservation")).isNotBlank();
+		assertThat((String) followerHealth.json("$.components.criticalWork.status")).isEqualTo("UP");
+		assertThat((Boolean) followerHealth.json("$.components.criticalWork.details.leading")).isFalse();
 
 		for (Replica replica : List.of(leader, follower)) {
-			assertThat(Http.get(replica.management() + "/actuator/health/liveness").status()).isEqualTo(200);
+			Http.Response liveness = Http.get(replica.management() + "/actuator/health/liveness");
+			assertThat(liveness.status()).isEqualTo(200);
+			// failing work is not cured by a restart: it stays out of liveness
+			Map<String, Object> components = liveness.json("$.components");
+			assertThat(components).containsOnlyKeys("leader", "livenessState");
 			assertThat(Http.get(replica.management() + "/actuator/health/readiness").status()).isEqualTo(200);
 			assertThat(Http.get(replica.application() + "/actuator/health").status()).isEqualTo(404);
 		}
@@ -96,9 +106,12 @@ class ObservabilityTests {
 			.containsPattern("critical_task_runs_total\\{.*outcome=\"success\".*} [1-9]")
 			.contains("critical_task_duration_seconds_count")
 			.contains("leader_election_fencing_token{application=\"test-leader\",name=\"test-lease\",pod=\"replica-a\"} 0.0")
-			.contains("leader_election_last_renewal_age_seconds");
+			.contains("leader_election_last_renewal_age_seconds")
+			.containsPattern("critical_task_last_success_age_seconds\\{application=\"test-leader\",pod=\"replica-a\"} "
+					+ "[0-9][0-9.E-]*\n");
 		String followerMetrics = Http.get(follower.management() + "/actuator/prometheus").body();
 		assertThat(followerMetrics)
+			.contains("critical_task_last_success_age_seconds{application=\"test-leader\",pod=\"replica-b\"} NaN")
 			.contains("leader_election_master_status{application=\"test-leader\",name=\"test-lease\",pod=\"replica-b\"} 0.0")
 			.contains("leader_election_acquisitions_total{application=\"test-leader\",name=\"test-lease\",pod=\"replica-b\"} 0.0");
 	}

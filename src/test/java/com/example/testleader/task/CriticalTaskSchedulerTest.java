@@ -1,6 +1,7 @@
 package com.example.testleader.task;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -153,6 +154,7 @@ class CriticalTaskSchedulerTest {
 			this.scheduler.onGranted(new OnGrantedEvent(this, next, "test-lease"));
 
 			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> runs.equals(List.of(7L)));
+			assertThat(this.scheduler.status().workIgnoringInterruption()).containsExactly(7L);
 			nextTerm.end();
 			assertThatIllegalStateException()
 				.isThrownBy(() -> this.scheduler.onRevoked(new OnRevokedEvent(this, next, "test-lease")))
@@ -163,6 +165,39 @@ class CriticalTaskSchedulerTest {
 		}
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> this.scheduler.onRevoked(new OnRevokedEvent(this, next, "test-lease")));
+		assertThat(this.scheduler.status().workIgnoringInterruption()).isEmpty();
+	}
+
+	@Test
+	void theStatusTellsTheLeaderHowLongAgoItsWorkLastSucceeded() {
+		AtomicBoolean failing = new AtomicBoolean(true);
+		AtomicInteger runs = new AtomicInteger();
+		this.scheduler = scheduler((term) -> {
+			runs.incrementAndGet();
+			if (failing.get()) {
+				throw new IllegalStateException("downstream unavailable");
+			}
+		});
+		assertThat(this.scheduler.status().leading()).isFalse();
+		assertThat(this.scheduler.status().sinceLastSuccess()).isNull();
+
+		this.scheduler.onGranted(granted());
+		await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= 3);
+		CriticalWorkStatus failed = this.scheduler.status();
+		assertThat(failed.leading()).isTrue();
+		assertThat(failed.fencingToken()).isEqualTo(7);
+		assertThat(failed.lastSuccess()).isNull();
+		assertThat(failed.sinceLastSuccess()).isGreaterThanOrEqualTo(TASK.period().multipliedBy(2));
+
+		Instant recovered = Instant.now();
+		failing.set(false);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.scheduler.status().lastSuccess() != null);
+		assertThat(this.scheduler.status().lastSuccess()).isAfterOrEqualTo(recovered);
+
+		this.term.end();
+		assertThat(this.scheduler.status().leading()).isFalse();
+		this.scheduler.onRevoked(revoked());
+		assertThat(this.scheduler.status()).isEqualTo(new CriticalWorkStatus(false, null, null, null, List.of()));
 	}
 
 	@Test
