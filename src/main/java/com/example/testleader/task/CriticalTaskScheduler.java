@@ -138,7 +138,8 @@ class CriticalTaskScheduler implements CriticalWorkMonitor {
 		List<Long> ignoring = this.stopping.ignoringInterruption();
 		if (!ignoring.isEmpty()) {
 			// Two terms' work must never overlap. This term keeps the Lease, so no other
-			// replica starts the work beside that run either.
+			// replica starts the work beside that run either, while the leader health
+			// component, DOWN, has the kubelet restart the process: the only way to end it.
 			log.error("Not starting the critical work for fencingToken={}: the work of fencingToken={} ignored "
 					+ "its interruption and still runs", context.fencingToken(), ignoring);
 		}

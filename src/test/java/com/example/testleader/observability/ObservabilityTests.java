@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,7 @@ import com.example.testleader.Replica;
 import com.example.testleader.WorkLog;
 import com.example.testleader.election.ElectionObserver;
 import com.example.testleader.local.LocalKubernetesApi;
+import com.example.testleader.task.CriticalWork;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -182,6 +184,45 @@ class ObservabilityTests {
 		}
 		finally {
 			stall.set(false);
+			release.countDown();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(liveness).status() == 200);
+	}
+
+	@Test
+	void livenessGoesDownWhileARevokedRunIgnoresItsInterruptionAndComesBackOnceItEnds() throws Exception {
+		AtomicBoolean stuck = new AtomicBoolean();
+		CountDownLatch blocked = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CriticalWork stubborn = (term) -> {
+			while (stuck.get()) {
+				blocked.countDown();
+				try {
+					release.await();
+					return;
+				}
+				catch (InterruptedException ex) {
+					// ignored on purpose: this is the work that does not stop
+				}
+			}
+		};
+		Replica replica = track(Replica.start("replica-a", this.api.url(), this.work,
+				(context) -> context.getBeanFactory().registerSingleton("stubbornWork", stubborn), Replica.WEB));
+		await().atMost(Duration.ofSeconds(10)).until(() -> replica.elector().leadership().leader());
+		long token = replica.elector().leadership().fencingToken();
+		String liveness = replica.management() + "/actuator/health/liveness";
+
+		stuck.set(true);
+		try {
+			assertThat(blocked.await(5, TimeUnit.SECONDS)).isTrue();
+			assertThat(Http.post(replica.management() + "/actuator/leadership").status()).isEqualTo(202);
+			await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(liveness).status() == 503);
+			Http.Response down = Http.get(liveness);
+			assertThat((String) down.json("$.components.leader.status")).isEqualTo("DOWN");
+			List<Integer> ignoring = down.json("$.components.leader.details.workIgnoringInterruption");
+			assertThat(ignoring).containsExactly((int) token);
+		}
+		finally {
 			release.countDown();
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(liveness).status() == 200);
