@@ -40,7 +40,9 @@ import org.springframework.stereotype.Component;
  * and is skipped once the term has ended, and a timer stops the schedule at the term's
  * own deadline ({@link LeaseContext#remaining()}) exactly as a revocation would; a later
  * revocation then only waits for that stop to be over. So a late or lost revocation
- * cannot keep the work going past the renew deadline plus the stop timeout. Grant and
+ * cannot keep the work going: no run starts after the deadline, and one in flight is
+ * interrupted at the deadline plus the stop timeout, before another replica may take the
+ * Lease. Grant and
  * revocation may arrive on different threads and in either order: a grant starts the work
  * only if its term is still valid, checked under the same lock that registers the run, so
  * a revocation processed first leaves nothing running.
@@ -108,7 +110,7 @@ class CriticalTaskScheduler implements CriticalWorkMonitor {
 		while (true) {
 			synchronized (this.lock) {
 				if (this.current != null && this.current.context() == context) {
-					return;
+					return; // granted twice
 				}
 				if (this.current != null) {
 					// a newer term means the older one has ended, revoked or not
@@ -152,8 +154,8 @@ class CriticalTaskScheduler implements CriticalWorkMonitor {
 	}
 
 	/**
-	 * Stops the run at the term's own deadline, whether or not a revocation ever comes:
-	 * the work ends by the deadline plus the stop timeout, which is before another
+	 * Stops the run at the term's own deadline, whether or not a revocation ever comes: a
+	 * run in flight is interrupted at the deadline plus the stop timeout, before another
 	 * replica may take the Lease. A renewal moves the deadline, so it is checked again.
 	 */
 	private void watchDeadline(TermRun run, Duration after) {

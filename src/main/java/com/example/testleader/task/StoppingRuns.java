@@ -14,13 +14,17 @@ final class StoppingRuns {
 
 	private final Set<TermRun> runs = new HashSet<>();
 
-	/** Begins to stop {@code run}; it is kept until its thread has ended. */
+	/** Begins to stop {@code run}, unless it is stopping already; never blocks. */
 	void stop(TermRun run) {
-		// added first: a run that never started ends within beginStop()
+		if (!run.markStopping()) {
+			return;
+		}
+		// Kept before the shutdown, since a run that never started ends within it; and
+		// whoever finds a run here finds its stop timeline begun.
 		synchronized (this) {
 			this.runs.add(run);
 		}
-		run.beginStop();
+		run.shutDown();
 	}
 
 	/** Called by a run once its thread has ended. */

@@ -121,11 +121,19 @@ final class TermRun {
 		return this.skipLogged.compareAndSet(false, true);
 	}
 
-	/** Starts the stop timeline, the first time only; never blocks. */
-	void beginStop() {
-		if (!this.stopBeganNanos.compareAndSet(null, System.nanoTime())) {
-			return;
-		}
+	/**
+	 * Fixes the start of the stop timeline, now.
+	 * @return {@code false} if it had started already
+	 */
+	boolean markStopping() {
+		return this.stopBeganNanos.compareAndSet(null, System.nanoTime());
+	}
+
+	/**
+	 * Shuts the schedule down (a run in flight may finish) and schedules its interruption;
+	 * once, after {@link #markStopping()}. Never blocks.
+	 */
+	void shutDown() {
 		ScheduledFuture<?> watch = this.deadline;
 		if (watch != null) {
 			watch.cancel(false);
@@ -142,7 +150,7 @@ final class TermRun {
 	}
 
 	/**
-	 * Waits for the run to end, on the timeline {@link #beginStop()} started, interrupting
+	 * Waits for the run to end, on the timeline {@link #markStopping()} started, interrupting
 	 * it once the stop timeout has passed.
 	 * @return {@code false} if it ignored its interruption and still runs
 	 */

@@ -228,6 +228,25 @@ class CriticalTaskSchedulerTest {
 	}
 
 	@Test
+	void aRenewedTermKeepsItsWorkPastTheDeadlineItHadAtTheGrant() {
+		long grantedAt = System.nanoTime();
+		TermValidity renewed = TestLeaseContexts.validFor(Duration.ofSeconds(1));
+		LeaseContext context = TestLeaseContexts.context("replica-a_1", 7, renewed);
+		AtomicInteger runs = new AtomicInteger();
+		this.scheduler = scheduler((term) -> runs.incrementAndGet());
+
+		this.scheduler.onGranted(new OnGrantedEvent(this, context, "test-lease"));
+		assertThat(TestLeaseContexts.renew(renewed, Duration.ofHours(1))).isTrue();
+
+		Duration pastFirstDeadline = Duration.ofSeconds(1).plus(TASK.stopTimeout()).plus(TASK.period());
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> Duration.ofNanos(System.nanoTime() - grantedAt).compareTo(pastFirstDeadline) > 0);
+		int past = runs.get();
+		await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= past + 3);
+		assertThat(runs("skipped")).isZero();
+	}
+
+	@Test
 	void aRevocationProcessedBeforeTheGrantOfTheSameTermLeavesNoRunStarted() {
 		AtomicInteger runs = new AtomicInteger();
 		this.scheduler = scheduler((term) -> runs.incrementAndGet());
