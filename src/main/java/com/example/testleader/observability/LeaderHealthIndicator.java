@@ -1,7 +1,10 @@
 package com.example.testleader.observability;
 
+import java.util.List;
+
 import com.example.testleader.election.Leadership;
 import com.example.testleader.election.LeaseElector;
+import com.example.testleader.task.CriticalWorkMonitor;
 
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
@@ -14,15 +17,26 @@ import org.springframework.stereotype.Component;
  * {@code competing} detail says whether the replica takes part in the election at all
  * (not before it is ready, nor while it shuts down).
  * Reads what the elector already observed; never calls the API server.
+ *
+ * <p>
+ * One condition outside the election makes it DOWN as well: a run of the critical work
+ * from an ended term that ignored its interruption and still runs (detail
+ * {@code workIgnoringInterruption}: the fencing tokens of those terms). Only a
+ * restart of the process can end such a run, and until it ends the replica must neither
+ * release the Lease nor start the work again, so it is useless as leader and follower
+ * alike: restarting it is the cure, unlike for work that merely fails.
  */
 @Component
 class LeaderHealthIndicator extends AbstractHealthIndicator {
 
 	private final LeaseElector elector;
 
-	LeaderHealthIndicator(LeaseElector elector) {
+	private final CriticalWorkMonitor work;
+
+	LeaderHealthIndicator(LeaseElector elector, CriticalWorkMonitor work) {
 		super("Leader election health check failed");
 		this.elector = elector;
+		this.work = work;
 	}
 
 	@Override
@@ -48,6 +62,10 @@ class LeaderHealthIndicator extends AbstractHealthIndicator {
 		}
 		else if (leadership.lastObservation() != null) {
 			builder.withDetail("lastObservation", leadership.lastObservation());
+		}
+		List<Long> ignoringInterruption = this.work.status().workIgnoringInterruption();
+		if (!ignoringInterruption.isEmpty()) {
+			builder.down().withDetail("workIgnoringInterruption", ignoringInterruption);
 		}
 	}
 

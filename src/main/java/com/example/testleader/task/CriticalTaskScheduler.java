@@ -2,13 +2,11 @@ package com.example.testleader.task;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,27 +30,42 @@ import org.springframework.stereotype.Component;
  *
  * <p>
  * The revocation returns only once no run is in flight: a run gets the stop timeout to
- * finish and is then interrupted; if it still does not end, the revocation fails, and the
- * elector will not release the Lease early. Independently of the events, every run first
- * checks {@link LeaseContext#isLeader()}, so a late or lost revocation cannot keep the
- * work going past the renew deadline.
+ * finish and is then interrupted (see {@link TermRun}); if it still does not end, the
+ * revocation fails, and the elector will not release the Lease early. Such a run is not
+ * forgotten: until it ends, no later term's work starts beside it and every revocation
+ * fails, naming its fencing token.
+ *
+ * <p>
+ * Independently of the events, every run first checks {@link LeaseContext#isLeader()}
+ * and is skipped once the term has ended, and a timer stops the schedule at the term's
+ * own deadline ({@link LeaseContext#remaining()}) exactly as a revocation would; a later
+ * revocation then only waits for that stop to be over. So a late or lost revocation
+ * cannot keep the work going: no run starts after the deadline, and one in flight is
+ * interrupted at the deadline plus the stop timeout, before another replica may take the
+ * Lease. Grant and
+ * revocation may arrive on different threads and in either order: a grant starts the work
+ * only if its term is still valid, checked under the same lock that registers the run, so
+ * a revocation processed first leaves nothing running.
  */
 @Component
-class CriticalTaskScheduler {
+class CriticalTaskScheduler implements CriticalWorkMonitor {
 
 	private static final Logger log = LoggerFactory.getLogger(CriticalTaskScheduler.class);
 
-	private final List<CriticalWork> work;
+	private final CriticalWorkRunner runner;
 
 	private final CriticalTaskProperties properties;
 
 	private final Duration interruptGrace;
 
-	private final MeterRegistry meters;
+	private final ScheduledThreadPoolExecutor timers;
+
+	private final StoppingRuns stopping = new StoppingRuns();
 
 	private final Object lock = new Object();
 
-	private Run current;
+	// Guarded by the lock; a run leaves it only to be stopped.
+	private TermRun current;
 
 	CriticalTaskScheduler(ObjectProvider<CriticalWork> work, CriticalTaskProperties properties,
 			LeaderElectionProperties election, MeterRegistry meters) {
@@ -62,13 +75,15 @@ class CriticalTaskScheduler {
 					+ ") must be shorter than test-leader.election.lease-duration minus renew-deadline (" + margin
 					+ "): a revoked run must have stopped before another replica may take the Lease");
 		}
-		this.work = work.orderedStream().toList();
+		this.runner = new CriticalWorkRunner(work.orderedStream().toList(), meters);
 		this.properties = properties;
 		this.interruptGrace = margin.minus(properties.stopTimeout()).dividedBy(2);
-		this.meters = meters;
-		for (String outcome : new String[] { "success", "failure", "skipped" }) {
-			runs(outcome);
-		}
+		this.timers = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "critical-task-deadlines");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.timers.setRemoveOnCancelPolicy(true);
 	}
 
 	@EventListener
@@ -92,112 +107,141 @@ class CriticalTaskScheduler {
 	}
 
 	private void start(LeaseContext context) {
-		Run previous;
-		synchronized (this.lock) {
-			previous = this.current;
-			this.current = null;
+		while (true) {
+			synchronized (this.lock) {
+				if (this.current != null && this.current.context() == context) {
+					return; // granted twice
+				}
+				if (this.current != null) {
+					// a newer term means the older one has ended, revoked or not
+					retire(this.current);
+				}
+				else if (this.stopping.noneStopping()) {
+					begin(context);
+					return;
+				}
+			}
+			awaitEndedRuns();
 		}
-		if (previous != null) {
-			awaitStopped(previous);
+	}
+
+	/** Under the lock, once every run of an ended term has stopped or ignored its interruption. */
+	private void begin(LeaseContext context) {
+		if (!context.isLeader()) {
+			// The elector ends a term before it publishes the revocation, which may already
+			// have been processed on another thread: a run started now would never be stopped.
+			log.info("Not starting the critical work: leadership (fencingToken={}) ended before its grant was "
+					+ "processed", context.fencingToken());
+			return;
 		}
-		synchronized (this.lock) {
-			Run run = new Run(context, Executors.newSingleThreadScheduledExecutor((task) -> {
-				Thread thread = new Thread(task, "critical-task-" + context.fencingToken());
-				thread.setDaemon(true);
-				return thread;
-			}));
-			this.current = run;
+		TermRun run = new TermRun(context, this.properties.stopTimeout(), this.interruptGrace, this.timers,
+				this.stopping::ended);
+		this.current = run;
+		List<Long> ignoring = this.stopping.ignoringInterruption();
+		if (!ignoring.isEmpty()) {
+			// Two terms' work must never overlap. This term keeps the Lease, so no other
+			// replica starts the work beside that run either, while the leader health
+			// component, DOWN, has the kubelet restart the process: the only way to end it.
+			log.error("Not starting the critical work for fencingToken={}: the work of fencingToken={} ignored "
+					+ "its interruption and still runs", context.fencingToken(), ignoring);
+		}
+		else {
 			log.info("leading: identity={} fencingToken={} period={}", context.term().identity(),
 					context.fencingToken(), this.properties.period());
-			run.executor().scheduleAtFixedRate(() -> runOnce(run), 0, this.properties.period().toNanos(),
-					TimeUnit.NANOSECONDS);
+			run.schedule(() -> this.runner.runOnce(run), this.properties.period());
+		}
+		watchDeadline(run, context.remaining());
+	}
+
+	/**
+	 * Stops the run at the term's own deadline, whether or not a revocation ever comes: a
+	 * run in flight is interrupted at the deadline plus the stop timeout, before another
+	 * replica may take the Lease. A renewal moves the deadline, so it is checked again.
+	 */
+	private void watchDeadline(TermRun run, Duration after) {
+		try {
+			run.watchedBy(this.timers.schedule(() -> deadlineReached(run), after.toNanos(), TimeUnit.NANOSECONDS));
+		}
+		catch (RejectedExecutionException ex) {
+			// shutting down: shutDown() stops every run
+		}
+	}
+
+	private void deadlineReached(TermRun run) {
+		synchronized (this.lock) {
+			if (this.current != run) {
+				return;
+			}
+			Duration left = run.context().remaining();
+			if (!left.isZero()) {
+				watchDeadline(run, left);
+				return;
+			}
+			log.info("Leadership (fencingToken={}) lapsed; stopping the critical work without waiting for the "
+					+ "revocation", run.fencingToken());
+			retire(run);
 		}
 	}
 
 	private void stop(Context context) {
-		Run run;
 		synchronized (this.lock) {
-			if (this.current == null || this.current.context() != context) {
-				return;
+			if (this.current != null && this.current.context() == context) {
+				retire(this.current);
 			}
-			run = this.current;
+		}
+		awaitEndedRuns();
+		List<Long> ignoring = this.stopping.ignoringInterruption();
+		if (!ignoring.isEmpty()) {
+			throw new IllegalStateException("The critical work of fencingToken=" + ignoring
+					+ " ignored its interruption and still runs; the Lease must not be released before it ends");
+		}
+	}
+
+	/** Under the lock. */
+	private void retire(TermRun run) {
+		if (this.current == run) {
 			this.current = null;
 		}
-		awaitStopped(run);
+		this.stopping.stop(run);
 	}
 
-	private void runOnce(Run run) {
-		for (CriticalWork each : this.work) {
-			if (!run.context().isLeader()) {
-				log.info("Skipping the critical work: leadership (fencingToken={}) has ended",
-						run.context().fencingToken());
-				runs("skipped").increment();
-				run.executor().shutdown();
-				return;
-			}
-			Timer.Sample sample = Timer.start(this.meters);
-			String outcome = "success";
-			try {
-				each.run(run.context().term());
-			}
-			catch (InterruptedException ex) {
-				outcome = "failure";
-				Thread.currentThread().interrupt();
-				return;
-			}
-			catch (Exception ex) {
-				outcome = "failure";
-				log.error("Critical work {} failed", each, ex);
-			}
-			finally {
-				sample.stop(this.meters.timer("critical.task.duration"));
-				runs(outcome).increment();
-			}
-		}
-	}
-
-	/** {@code critical_task_runs_total{outcome}}: success, failure, or skipped (no longer leading). */
-	private Counter runs(String outcome) {
-		return Counter.builder("critical.task.runs")
-			.description("Runs of the critical work, by outcome")
-			.tag("outcome", outcome)
-			.register(this.meters);
-	}
-
-	private void awaitStopped(Run run) {
-		ScheduledExecutorService executor = run.executor();
-		executor.shutdown();
+	/** Waits until every run of an ended term has stopped or has ignored its interruption. */
+	private void awaitEndedRuns() {
 		try {
-			if (!executor.awaitTermination(this.properties.stopTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-				log.warn("The critical work still runs {} after revocation; interrupting it",
-						this.properties.stopTimeout());
-				executor.shutdownNow();
-				if (!executor.awaitTermination(this.interruptGrace.toNanos(), TimeUnit.NANOSECONDS)) {
-					throw new IllegalStateException("The critical work ignored its interruption and still runs");
-				}
-			}
+			this.stopping.await();
 		}
 		catch (InterruptedException ex) {
-			executor.shutdownNow();
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted while waiting for the critical work to stop", ex);
 		}
-		log.info("stopped leading: identity={} fencingToken={}", run.context().term().identity(),
-				run.context().fencingToken());
+	}
+
+	@Override
+	public CriticalWorkStatus status() {
+		TermRun run;
+		synchronized (this.lock) {
+			run = this.current;
+		}
+		List<Long> ignoring = this.stopping.ignoringInterruption();
+		if (run == null || !run.context().isLeader()) {
+			return CriticalWorkStatus.notLeading(ignoring);
+		}
+		return new CriticalWorkStatus(true, run.fencingToken(), run.lastSuccess(), run.sinceLastSuccess(), ignoring);
 	}
 
 	/** Safety net for a context closed without a revocation. */
 	@PreDestroy
 	void shutDown() {
+		TermRun run;
 		synchronized (this.lock) {
-			if (this.current != null) {
-				this.current.executor().shutdownNow();
-				this.current = null;
-			}
+			run = this.current;
+			this.current = null;
 		}
-	}
-
-	private record Run(LeaseContext context, ScheduledExecutorService executor) {
+		if (run != null) {
+			run.kill();
+		}
+		this.stopping.killAll();
+		this.timers.shutdownNow();
 	}
 
 }

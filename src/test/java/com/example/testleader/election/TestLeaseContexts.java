@@ -21,4 +21,9 @@ public final class TestLeaseContexts {
 		return new TermValidity(Ticker.SYSTEM, System.nanoTime() + duration.toNanos());
 	}
 
+	/** Renews {@code validity} as the elector would: valid for {@code duration} from now, unless it has lapsed. */
+	public static boolean renew(TermValidity validity, Duration duration) {
+		return validity.extend(System.nanoTime() + duration.toNanos());
+	}
+
 }

@@ -42,7 +42,7 @@ class MonitoringAssetsTest {
 		expressionsOfDashboard().forEach((expression) -> referenced.addAll(metricsIn(expression)));
 		expressionsOfAlerts().forEach((expression) -> referenced.addAll(metricsIn(expression)));
 		assertThat(referenced).contains("leader_election_master_status", "leader_election_renewals_total",
-				"critical_task_runs_total");
+				"critical_task_runs_total", "critical_task_last_success_age_seconds");
 
 		assertThat(exported()).containsAll(referenced);
 	}

@@ -3,7 +3,9 @@ package com.example.testleader.observability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +15,7 @@ import com.example.testleader.Replica;
 import com.example.testleader.WorkLog;
 import com.example.testleader.election.ElectionObserver;
 import com.example.testleader.local.LocalKubernetesApi;
+import com.example.testleader.task.CriticalWork;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,6 +49,9 @@ class ObservabilityTests {
 		assertThat((String) leaderHealth.json("$.components.leader.details.lease")).isEqualTo("default/test-lease");
 		assertThat((Integer) leaderHealth.json("$.components.leader.details.fencingToken")).isZero();
 		assertThat((String) leaderHealth.json("$.components.leader.details.lastRenewal")).isNotBlank();
+		assertThat((String) leaderHealth.json("$.components.criticalWork.status")).isEqualTo("UP");
+		assertThat((Boolean) leaderHealth.json("$.components.criticalWork.details.leading")).isTrue();
+		assertThat((String) leaderHealth.json("$.components.criticalWork.details.sinceLastSuccess")).isNotBlank();
 
 		Http.Response followerHealth = Http.get(follower.management() + "/actuator/health");
 		assertThat(followerHealth.status()).isEqualTo(200);
@@ -54,9 +60,15 @@ class ObservabilityTests {
 		assertThat((String) followerHealth.json("$.components.leader.details.role")).isEqualTo("follower");
 		assertThat((String) followerHealth.json("$.components.leader.details.holder")).isEqualTo(identity(leader));
 		assertThat((String) followerHealth.json("$.components.leader.details.lastObservation")).isNotBlank();
+		assertThat((String) followerHealth.json("$.components.criticalWork.status")).isEqualTo("UP");
+		assertThat((Boolean) followerHealth.json("$.components.criticalWork.details.leading")).isFalse();
 
 		for (Replica replica : List.of(leader, follower)) {
-			assertThat(Http.get(replica.management() + "/actuator/health/liveness").status()).isEqualTo(200);
+			Http.Response liveness = Http.get(replica.management() + "/actuator/health/liveness");
+			assertThat(liveness.status()).isEqualTo(200);
+			// failing work is not cured by a restart: it stays out of liveness
+			Map<String, Object> components = liveness.json("$.components");
+			assertThat(components).containsOnlyKeys("leader", "livenessState");
 			assertThat(Http.get(replica.management() + "/actuator/health/readiness").status()).isEqualTo(200);
 			assertThat(Http.get(replica.application() + "/actuator/health").status()).isEqualTo(404);
 		}
@@ -96,9 +108,12 @@ class ObservabilityTests {
 			.containsPattern("critical_task_runs_total\\{.*outcome=\"success\".*} [1-9]")
 			.contains("critical_task_duration_seconds_count")
 			.contains("leader_election_fencing_token{application=\"test-leader\",name=\"test-lease\",pod=\"replica-a\"} 0.0")
-			.contains("leader_election_last_renewal_age_seconds");
+			.contains("leader_election_last_renewal_age_seconds")
+			.containsPattern("critical_task_last_success_age_seconds\\{application=\"test-leader\",pod=\"replica-a\"} "
+					+ "[0-9][0-9.E-]*\n");
 		String followerMetrics = Http.get(follower.management() + "/actuator/prometheus").body();
 		assertThat(followerMetrics)
+			.contains("critical_task_last_success_age_seconds{application=\"test-leader\",pod=\"replica-b\"} NaN")
 			.contains("leader_election_master_status{application=\"test-leader\",name=\"test-lease\",pod=\"replica-b\"} 0.0")
 			.contains("leader_election_acquisitions_total{application=\"test-leader\",name=\"test-lease\",pod=\"replica-b\"} 0.0");
 	}
@@ -169,6 +184,45 @@ class ObservabilityTests {
 		}
 		finally {
 			stall.set(false);
+			release.countDown();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(liveness).status() == 200);
+	}
+
+	@Test
+	void livenessGoesDownWhileARevokedRunIgnoresItsInterruptionAndComesBackOnceItEnds() throws Exception {
+		AtomicBoolean stuck = new AtomicBoolean();
+		CountDownLatch blocked = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CriticalWork stubborn = (term) -> {
+			while (stuck.get()) {
+				blocked.countDown();
+				try {
+					release.await();
+					return;
+				}
+				catch (InterruptedException ex) {
+					// ignored on purpose: this is the work that does not stop
+				}
+			}
+		};
+		Replica replica = track(Replica.start("replica-a", this.api.url(), this.work,
+				(context) -> context.getBeanFactory().registerSingleton("stubbornWork", stubborn), Replica.WEB));
+		await().atMost(Duration.ofSeconds(10)).until(() -> replica.elector().leadership().leader());
+		long token = replica.elector().leadership().fencingToken();
+		String liveness = replica.management() + "/actuator/health/liveness";
+
+		stuck.set(true);
+		try {
+			assertThat(blocked.await(5, TimeUnit.SECONDS)).isTrue();
+			assertThat(Http.post(replica.management() + "/actuator/leadership").status()).isEqualTo(202);
+			await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(liveness).status() == 503);
+			Http.Response down = Http.get(liveness);
+			assertThat((String) down.json("$.components.leader.status")).isEqualTo("DOWN");
+			List<Integer> ignoring = down.json("$.components.leader.details.workIgnoringInterruption");
+			assertThat(ignoring).containsExactly((int) token);
+		}
+		finally {
 			release.countDown();
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(liveness).status() == 200);

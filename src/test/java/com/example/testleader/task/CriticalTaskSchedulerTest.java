@@ -1,6 +1,7 @@
 package com.example.testleader.task;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,10 +9,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaderTerm;
@@ -20,6 +23,8 @@ import com.example.testleader.election.TermValidity;
 import com.example.testleader.election.TestLeaseContexts;
 
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.integration.leader.event.OnGrantedEvent;
 import org.springframework.integration.leader.event.OnRevokedEvent;
 
@@ -29,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /** The scheduler with a fake leadership source: no API server involved. */
+@ExtendWith(OutputCaptureExtension.class)
 class CriticalTaskSchedulerTest {
 
 	private static final LeaderElectionProperties ELECTION = new LeaderElectionProperties("test-lease", "default",
@@ -40,6 +46,8 @@ class CriticalTaskSchedulerTest {
 	private final TermValidity term = TestLeaseContexts.validFor(Duration.ofHours(1));
 
 	private final LeaseContext context = TestLeaseContexts.context("replica-a_1", 7, this.term);
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	private CriticalTaskScheduler scheduler;
 
@@ -125,6 +133,135 @@ class CriticalTaskSchedulerTest {
 	}
 
 	@Test
+	void whileARunIgnoresItsInterruptionNoLaterTermStartsAndEveryRevocationFails() throws Exception {
+		List<Long> runs = new CopyOnWriteArrayList<>();
+		CountDownLatch started = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		this.scheduler = scheduler((term) -> {
+			runs.add(term.fencingToken());
+			started.countDown();
+			awaitIgnoringInterruption(release);
+		});
+		this.scheduler.onGranted(granted());
+		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+		TermValidity nextTerm = TestLeaseContexts.validFor(Duration.ofHours(1));
+		LeaseContext next = TestLeaseContexts.context("replica-a_1", 8, nextTerm);
+		try {
+			this.term.end();
+			assertThatIllegalStateException().isThrownBy(() -> this.scheduler.onRevoked(revoked()))
+				.withMessageContaining("fencingToken=[7]");
+
+			this.scheduler.onGranted(new OnGrantedEvent(this, next, "test-lease"));
+
+			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> runs.equals(List.of(7L)));
+			assertThat(this.scheduler.status().workIgnoringInterruption()).containsExactly(7L);
+			nextTerm.end();
+			assertThatIllegalStateException()
+				.isThrownBy(() -> this.scheduler.onRevoked(new OnRevokedEvent(this, next, "test-lease")))
+				.withMessageContaining("fencingToken=[7]");
+		}
+		finally {
+			release.countDown();
+		}
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> this.scheduler.onRevoked(new OnRevokedEvent(this, next, "test-lease")));
+		assertThat(this.scheduler.status().workIgnoringInterruption()).isEmpty();
+	}
+
+	@Test
+	void theStatusTellsTheLeaderHowLongAgoItsWorkLastSucceeded() {
+		AtomicBoolean failing = new AtomicBoolean(true);
+		AtomicInteger runs = new AtomicInteger();
+		this.scheduler = scheduler((term) -> {
+			runs.incrementAndGet();
+			if (failing.get()) {
+				throw new IllegalStateException("downstream unavailable");
+			}
+		});
+		assertThat(this.scheduler.status().leading()).isFalse();
+		assertThat(this.scheduler.status().sinceLastSuccess()).isNull();
+
+		this.scheduler.onGranted(granted());
+		await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= 3);
+		CriticalWorkStatus failed = this.scheduler.status();
+		assertThat(failed.leading()).isTrue();
+		assertThat(failed.fencingToken()).isEqualTo(7);
+		assertThat(failed.lastSuccess()).isNull();
+		assertThat(failed.sinceLastSuccess()).isGreaterThanOrEqualTo(TASK.period().multipliedBy(2));
+
+		Instant recovered = Instant.now();
+		failing.set(false);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.scheduler.status().lastSuccess() != null);
+		assertThat(this.scheduler.status().lastSuccess()).isAfterOrEqualTo(recovered);
+
+		this.term.end();
+		assertThat(this.scheduler.status().leading()).isFalse();
+		this.scheduler.onRevoked(revoked());
+		assertThat(this.scheduler.status()).isEqualTo(new CriticalWorkStatus(false, null, null, null, List.of()));
+	}
+
+	@Test
+	void aTermThatLapsesWithoutARevocationHasItsRunInterruptedAfterTheStopTimeoutAndNoRunStartsAfterwards() {
+		long grantedAt = System.nanoTime();
+		LeaseContext lapsing = TestLeaseContexts.context("replica-a_1", 7,
+				TestLeaseContexts.validFor(Duration.ofMillis(300)));
+		AtomicInteger runs = new AtomicInteger();
+		AtomicLong interruptedAt = new AtomicLong();
+		this.scheduler = scheduler((term) -> {
+			runs.incrementAndGet();
+			try {
+				new CountDownLatch(1).await();
+			}
+			catch (InterruptedException ex) {
+				interruptedAt.set(System.nanoTime());
+				throw ex;
+			}
+		});
+
+		this.scheduler.onGranted(new OnGrantedEvent(this, lapsing, "test-lease"));
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> interruptedAt.get() != 0);
+		assertThat(Duration.ofNanos(interruptedAt.get() - grantedAt))
+			.isGreaterThanOrEqualTo(Duration.ofMillis(300).plus(TASK.stopTimeout()));
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> runs.get() == 1);
+		this.scheduler.onRevoked(new OnRevokedEvent(this, lapsing, "test-lease"));
+	}
+
+	@Test
+	void aRenewedTermKeepsItsWorkPastTheDeadlineItHadAtTheGrant() {
+		long grantedAt = System.nanoTime();
+		TermValidity renewed = TestLeaseContexts.validFor(Duration.ofSeconds(1));
+		LeaseContext context = TestLeaseContexts.context("replica-a_1", 7, renewed);
+		AtomicInteger runs = new AtomicInteger();
+		this.scheduler = scheduler((term) -> runs.incrementAndGet());
+
+		this.scheduler.onGranted(new OnGrantedEvent(this, context, "test-lease"));
+		assertThat(TestLeaseContexts.renew(renewed, Duration.ofHours(1))).isTrue();
+
+		Duration pastFirstDeadline = Duration.ofSeconds(1).plus(TASK.stopTimeout()).plus(TASK.period());
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> Duration.ofNanos(System.nanoTime() - grantedAt).compareTo(pastFirstDeadline) > 0);
+		int past = runs.get();
+		await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= past + 3);
+		assertThat(runs("skipped")).isZero();
+	}
+
+	@Test
+	void aRevocationProcessedBeforeTheGrantOfTheSameTermLeavesNoRunStarted() {
+		AtomicInteger runs = new AtomicInteger();
+		this.scheduler = scheduler((term) -> runs.incrementAndGet());
+		this.term.end();
+
+		this.scheduler.onRevoked(revoked());
+		this.scheduler.onGranted(granted());
+
+		// not even a run that finds the term ended and skips
+		await().during(Duration.ofMillis(300))
+			.atMost(Duration.ofSeconds(1))
+			.until(() -> runs.get() == 0 && runs("skipped") == 0);
+	}
+
+	@Test
 	void runsStopOnceLeadershipLapsesEvenWithoutARevocation() {
 		AtomicInteger runs = new AtomicInteger();
 		this.scheduler = scheduler((term) -> runs.incrementAndGet());
@@ -136,6 +273,19 @@ class CriticalTaskSchedulerTest {
 		// at most the run that had already passed its check may still count
 		int lapsed = runs.get() + 1;
 		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> runs.get() <= lapsed);
+	}
+
+	@Test
+	void runsAfterTheTermHasEndedAreSkippedAndLoggedOnceWithoutEndingTheSchedule(CapturedOutput output) {
+		AtomicInteger runs = new AtomicInteger();
+		this.scheduler = scheduler((term) -> runs.incrementAndGet());
+		this.scheduler.onGranted(granted());
+		await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= 1);
+
+		this.term.end();
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> runs("skipped") >= 3);
+		assertThat(output.getAll().split("Skipping the critical work", -1)).hasSize(2);
 	}
 
 	@Test
@@ -151,6 +301,21 @@ class CriticalTaskSchedulerTest {
 	}
 
 	@Test
+	void anErrorThrownByTheWorkIsCountedAsAFailureAndDoesNotEndTheSchedule() {
+		AtomicInteger runs = new AtomicInteger();
+		this.scheduler = scheduler((term) -> {
+			runs.incrementAndGet();
+			throw new AssertionError("invariant of the downstream system broken");
+		});
+		this.scheduler.onGranted(granted());
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= 3);
+		assertThat(runs("failure")).isGreaterThanOrEqualTo(2);
+		assertThat(runs("success")).isZero();
+		assertThat(this.meters.get("critical.task.duration").timer().count()).isGreaterThanOrEqualTo(2);
+	}
+
+	@Test
 	void theStopTimeoutMustLeaveTimeBeforeAnotherReplicaMayTakeTheLease() {
 		CriticalTaskProperties tooLong = new CriticalTaskProperties(Duration.ofSeconds(5), Duration.ofSeconds(1));
 		assertThatIllegalArgumentException()
@@ -161,7 +326,11 @@ class CriticalTaskSchedulerTest {
 	}
 
 	private CriticalTaskScheduler scheduler(CriticalWork work) {
-		return new CriticalTaskScheduler(provider(work), TASK, ELECTION, new SimpleMeterRegistry());
+		return new CriticalTaskScheduler(provider(work), TASK, ELECTION, this.meters);
+	}
+
+	private double runs(String outcome) {
+		return this.meters.get("critical.task.runs").tag("outcome", outcome).counter().count();
 	}
 
 	private static org.springframework.beans.factory.ObjectProvider<CriticalWork> provider(CriticalWork work) {
@@ -174,6 +343,19 @@ class CriticalTaskSchedulerTest {
 
 	private OnRevokedEvent revoked() {
 		return new OnRevokedEvent(this, this.context, "test-lease");
+	}
+
+	/** Work that waits for {@code release} and does not react to interruption. */
+	private static void awaitIgnoringInterruption(CountDownLatch release) {
+		while (true) {
+			try {
+				release.await();
+				return;
+			}
+			catch (InterruptedException ex) {
+				// ignored on purpose: this is the work that does not stop
+			}
+		}
 	}
 
 	/** Work that takes a while and does not react to interruption. */

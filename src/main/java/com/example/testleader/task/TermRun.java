@@ -1,0 +1,217 @@
+package com.example.testleader.task;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.example.testleader.election.LeaseContext;
+
+/**
+ * The schedule of the critical work for one term, from its grant until its thread has
+ * ended, and how it is stopped.
+ *
+ * <p>
+ * Stopping follows one timeline, however many threads ask and whichever asks first (a
+ * revocation, the next grant, the term's own deadline): the schedule is shut down at
+ * once, so a run in flight may finish; once the stop timeout has passed, the run is
+ * interrupted, even if nobody waits for it; if it is still alive after the interrupt
+ * grace as well, it is <em>ignoring its interruption</em>. Nothing inside the process can
+ * end such a run, so it stays referenced here until its thread returns, and
+ * {@link #ignoresInterruption()} says so for as long as it lasts.
+ */
+final class TermRun {
+
+	private static final Logger log = LoggerFactory.getLogger(TermRun.class);
+
+	private final LeaseContext context;
+
+	private final Duration stopTimeout;
+
+	private final Duration interruptGrace;
+
+	private final ScheduledExecutorService timers;
+
+	private final ScheduledThreadPoolExecutor executor;
+
+	private final long grantedAtNanos = System.nanoTime();
+
+	private volatile Success lastSuccess;
+
+	private final AtomicBoolean skipLogged = new AtomicBoolean();
+
+	private final AtomicBoolean interrupted = new AtomicBoolean();
+
+	private final AtomicReference<Long> stopBeganNanos = new AtomicReference<>();
+
+	private volatile ScheduledFuture<?> deadline;
+
+	/**
+	 * @param timers where the interruption is scheduled; never blocked by a run
+	 * @param terminated told once the run's thread has ended (on that thread, or on the
+	 * thread that stops a run that never started)
+	 */
+	TermRun(LeaseContext context, Duration stopTimeout, Duration interruptGrace, ScheduledExecutorService timers,
+			Consumer<TermRun> terminated) {
+		this.context = context;
+		this.stopTimeout = stopTimeout;
+		this.interruptGrace = interruptGrace;
+		this.timers = timers;
+		this.executor = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "critical-task-" + context.fencingToken());
+			thread.setDaemon(true);
+			return thread;
+		}) {
+
+			@Override
+			protected void terminated() {
+				super.terminated();
+				TermRun.this.ended();
+				terminated.accept(TermRun.this);
+			}
+
+		};
+	}
+
+	LeaseContext context() {
+		return this.context;
+	}
+
+	long fencingToken() {
+		return this.context.fencingToken();
+	}
+
+	void schedule(Runnable once, Duration period) {
+		this.executor.scheduleAtFixedRate(once, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	/** The timer that watches the term's deadline; cancelled once the run stops. */
+	void watchedBy(ScheduledFuture<?> deadline) {
+		this.deadline = deadline;
+	}
+
+	/** Every {@link CriticalWork} has just completed a run without failure. */
+	void succeeded() {
+		this.lastSuccess = new Success(Instant.now(), System.nanoTime());
+	}
+
+	/** When the work last succeeded in this term; {@code null} before the first success. */
+	Instant lastSuccess() {
+		Success success = this.lastSuccess;
+		return (success != null) ? success.at() : null;
+	}
+
+	/** Time since the work last succeeded, or since the grant if it has not yet. */
+	Duration sinceLastSuccess() {
+		Success success = this.lastSuccess;
+		return Duration.ofNanos(System.nanoTime() - ((success != null) ? success.nanos() : this.grantedAtNanos));
+	}
+
+	/** {@code true} the first time only: the skipped runs of one term are logged once. */
+	boolean firstSkip() {
+		return this.skipLogged.compareAndSet(false, true);
+	}
+
+	/**
+	 * Fixes the start of the stop timeline, now.
+	 * @return {@code false} if it had started already
+	 */
+	boolean markStopping() {
+		return this.stopBeganNanos.compareAndSet(null, System.nanoTime());
+	}
+
+	/**
+	 * Shuts the schedule down (a run in flight may finish) and schedules its interruption;
+	 * once, after {@link #markStopping()}. Never blocks.
+	 */
+	void shutDown() {
+		ScheduledFuture<?> watch = this.deadline;
+		if (watch != null) {
+			watch.cancel(false);
+		}
+		this.executor.shutdown();
+		try {
+			this.timers.schedule(this::interrupt, this.stopTimeout.toNanos(), TimeUnit.NANOSECONDS);
+			this.timers.schedule(this::reportIfIgnoringInterruption,
+					this.stopTimeout.plus(this.interruptGrace).toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// shutting down: the scheduler interrupts every run itself
+		}
+	}
+
+	/**
+	 * Waits for the run to end, on the timeline {@link #markStopping()} started, interrupting
+	 * it once the stop timeout has passed.
+	 * @return {@code false} if it ignored its interruption and still runs
+	 */
+	boolean awaitStopped() throws InterruptedException {
+		long began = this.stopBeganNanos.get();
+		if (awaitTermination(began + this.stopTimeout.toNanos())) {
+			return true;
+		}
+		interrupt();
+		return awaitTermination(began + this.stopTimeout.plus(this.interruptGrace).toNanos());
+	}
+
+	/** Whether the run outlived its stop timeline and still runs. */
+	boolean ignoresInterruption() {
+		Long began = this.stopBeganNanos.get();
+		return began != null && !this.executor.isTerminated()
+				&& System.nanoTime() - (began + this.stopTimeout.plus(this.interruptGrace).toNanos()) >= 0;
+	}
+
+	/** Interrupts a run in flight at once: the application is shutting down. */
+	void kill() {
+		this.stopBeganNanos.compareAndSet(null, System.nanoTime());
+		this.executor.shutdownNow();
+	}
+
+	private boolean awaitTermination(long deadlineNanos) throws InterruptedException {
+		long left;
+		while ((left = deadlineNanos - System.nanoTime()) > 0) {
+			if (this.executor.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+				return true;
+			}
+		}
+		return this.executor.isTerminated();
+	}
+
+	private void interrupt() {
+		if (!this.executor.isTerminated() && this.interrupted.compareAndSet(false, true)) {
+			log.warn("The critical work (fencingToken={}) still runs {} after it was told to stop; interrupting it",
+					fencingToken(), this.stopTimeout);
+			this.executor.shutdownNow();
+		}
+	}
+
+	private void reportIfIgnoringInterruption() {
+		if (!this.executor.isTerminated()) {
+			log.error("The critical work (fencingToken={}) ignored its interruption and still runs. No other "
+					+ "term's work starts and every revocation fails until it ends; only a restart of this "
+					+ "process can end it", fencingToken());
+		}
+	}
+
+	private void ended() {
+		if (ignoresInterruption()) {
+			log.warn("The critical work (fencingToken={}) that ignored its interruption has ended at last",
+					fencingToken());
+		}
+		log.info("stopped leading: identity={} fencingToken={}", this.context.term().identity(), fencingToken());
+	}
+
+	/** Wall-clock time for display, monotonic time for the age. */
+	private record Success(Instant at, long nanos) {
+	}
+
+}
