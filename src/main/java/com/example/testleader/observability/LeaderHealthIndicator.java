@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The {@code leader} health component: UP on the leader and on followers alike (following
- * is healthy), DOWN only when the election loop is dead or stuck. It is part of the
+ * is healthy), DOWN when the election loop is dead or stuck (and in the one case below).
+ * It is part of the
  * liveness group, so the kubelet restarts a replica whose election no longer works. The
  * {@code competing} detail says whether the replica takes part in the election at all
  * (not before it is ready, nor while it shuts down).

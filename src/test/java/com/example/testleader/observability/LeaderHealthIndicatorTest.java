@@ -16,6 +16,7 @@ import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.TestElectors;
 import com.example.testleader.election.Ticker;
 import com.example.testleader.local.LocalKubernetesApi;
+import com.example.testleader.task.CriticalWorkStatus;
 
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
@@ -118,7 +119,8 @@ class LeaderHealthIndicatorTest {
 		this.stuck.set(true);
 		assertThat(this.isStuck.await(10, TimeUnit.SECONDS)).isTrue();
 		this.skip.set(Duration.ofHours(1).toNanos());
-		return new LeaderHealthIndicator(this.elector);
+		return new LeaderHealthIndicator(this.elector,
+				() -> new CriticalWorkStatus(false, null, null, null, java.util.List.of()));
 	}
 
 }
