@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -28,6 +30,8 @@ import org.springframework.integration.leader.event.LeaderEventPublisher;
 @Configuration(proxyBeanMethods = false)
 class ElectionConfiguration {
 
+	private static final Logger log = LoggerFactory.getLogger(ElectionConfiguration.class);
+
 	@Bean
 	LeaderEventPublisher leaderEventPublisher(ApplicationEventPublisher publisher) {
 		return new DefaultLeaderEventPublisher(publisher);
@@ -42,17 +46,39 @@ class ElectionConfiguration {
 	@Bean
 	LeaseElector leaseElector(LeaderElectionProperties properties, ObjectProvider<Config> kubernetesConfig,
 			Environment environment, LeaderEventPublisher leaderEvents, ApplicationEventPublisher applicationEvents,
-			ObjectProvider<ElectionObserver> observers) {
+			ObjectProvider<ElectionObserver> observers, ObjectProvider<EarlyTakeoverProperties> earlyTakeover) {
 		Config config = kubernetesConfig.getIfAvailable();
 		if (config == null) {
 			throw new NoKubernetesApiException();
 		}
 		requireShutdownPhaseForTheLeave(properties, environment);
 		PodIdentity pod = PodIdentity.resolve(properties, environment, config);
-		LeaseApi api = new LeaseApi(electionClient(config, properties), pod.namespace(), properties.leaseName());
+		KubernetesClient client = electionClient(config, properties);
+		LeaseApi api = new LeaseApi(client, pod.namespace(), properties.leaseName());
 		return new LeaseElector(api, pod.holderIdentity(), properties,
 				new LeaderEvents(leaderEvents, applicationEvents), ElectionObserver.all(observers.orderedStream().toList()),
-				Clock.systemUTC(), Ticker.SYSTEM);
+				Clock.systemUTC(), Ticker.SYSTEM, earlyTakeover(earlyTakeover.getIfAvailable(
+						() -> new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", "test-leader")),
+						pod, client));
+	}
+
+	/**
+	 * Early takeover needs to know this process's pod (POD_UID); where it does not, or
+	 * where it is switched off, every holder is waited out as before.
+	 */
+	static EarlyTakeover earlyTakeover(EarlyTakeoverProperties properties, PodIdentity pod, KubernetesClient client) {
+		if (!properties.enabled()) {
+			log.info("Early takeover is off (test-leader.election.early-takeover.enabled=false): a crashed leader's "
+					+ "lease is waited out");
+			return EarlyTakeover.OFF;
+		}
+		if (pod.podUid() == null) {
+			log.info("Early takeover is off: POD_UID is not set (give it from the downward API, fieldPath "
+					+ "metadata.uid), so this replica cannot name its pod; a crashed leader's lease is waited out");
+			return EarlyTakeover.OFF;
+		}
+		return new EarlyTakeover(new HolderPod(pod.holderIdentity(), pod.podUid(), properties.container()),
+				new PodWatch(client, pod.namespace(), properties.podSelector()));
 	}
 
 	/**

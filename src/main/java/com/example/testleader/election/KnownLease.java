@@ -58,8 +58,19 @@ final class KnownLease {
 
 	/** A write of this process succeeded: only such a record may be taken again at once. */
 	void wrote(LeaseRecord written, long nowNanos) {
+		wrote(written, nowNanos, null);
+	}
+
+	/**
+	 * As {@link #wrote(LeaseRecord, long)}, for a take before the Lease expired.
+	 * @param earlyTakeover why the previous holder was known to be gone, or {@code null}
+	 */
+	void wrote(LeaseRecord written, long nowNanos, String earlyTakeover) {
 		this.ownWrite = written;
-		read(written, nowNanos);
+		if (written != null) {
+			this.watchOrder.readOrWrote(written.resourceVersion(), nowNanos);
+		}
+		see(written, nowNanos, earlyTakeover);
 	}
 
 	/** A read (or write) returned {@code seen} (null: no Lease), ahead of the watch. */
@@ -72,6 +83,10 @@ final class KnownLease {
 
 	/** Takes {@code seen} (null: no Lease) as what this replica now knows of the Lease. */
 	void see(LeaseRecord seen, long nowNanos) {
+		see(seen, nowNanos, null);
+	}
+
+	private void see(LeaseRecord seen, long nowNanos, String earlyTakeover) {
 		Observation before = this.observation;
 		Observation after = before.next(seen, nowNanos, this.clock.instant(), this.leaseDuration);
 		if (after == before) {
@@ -84,7 +99,8 @@ final class KnownLease {
 		}
 		if (!Objects.equals(before.holder(), after.holder())) {
 			long token = (after.record() != null) ? after.record().fencingToken() : after.lastToken();
-			this.events.leaderChanged(new LeaderChanged(this.api.name(), after.holder(), token, this.identity));
+			this.events.leaderChanged(new LeaderChanged(this.api.name(), after.holder(), token, this.identity,
+					earlyTakeover));
 		}
 	}
 }

@@ -9,8 +9,10 @@ package com.example.testleader.election;
  * @param fencingToken the Lease's {@code leaseTransitions} as observed: the new leader's
  * fencing token
  * @param observer holder identity of the replica that observed the change
+ * @param earlyTakeover on the replica that took the Lease before it expired: why the
+ * previous holder's process was known to be gone; otherwise {@code null}
  */
-public record LeaderChanged(String role, String leader, long fencingToken, String observer) {
+public record LeaderChanged(String role, String leader, long fencingToken, String observer, String earlyTakeover) {
 
 	public boolean isObserver() {
 		return this.observer.equals(this.leader);

@@ -72,6 +72,8 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private final ElectionLoop loop;
 
+	private final EarlyTakeover early;
+
 	private final AtomicReference<HeldTerm> term = new AtomicReference<>();
 
 	private volatile SharedIndexInformer<Lease> watch;
@@ -94,12 +96,13 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	private int failures;
 
 	LeaseElector(LeaseApi api, String identity, LeaderElectionProperties timings, LeaderEvents events,
-			ElectionObserver observer, Clock clock, Ticker ticker) {
+			ElectionObserver observer, Clock clock, Ticker ticker, EarlyTakeover early) {
 		this.api = api;
 		this.identity = identity;
 		this.timings = timings;
 		this.cadence = new Cadence(timings);
-		this.writes = new TermWrites(api, identity, timings.leaseDuration(), clock);
+		this.early = early;
+		this.writes = new TermWrites(api, identity, timings.leaseDuration(), clock, early.here());
 		this.events = events;
 		this.observer = observer;
 		this.clock = clock;
@@ -307,11 +310,17 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 */
 	private long tryTake(Optional<LeaseRecord> current, long now, Deadline attempt) {
 		long wait = Math.max(this.known.nanosUntilAcquirable(now), this.competeAfterNanos - now);
-		if (wait > 0) {
-			log.debug("Lease {} is held by {}; may take it in {} ms", this.api.describe(), this.known.observation().holder(),
-					TimeUnit.NANOSECONDS.toMillis(wait));
+		Optional<String> proof = Optional.empty();
+		if (wait > 0 && this.competeAfterNanos - now <= 0) {
+			proof = this.early.proof(this.known.observation().record());
+		}
+		if (wait > 0 && proof.isEmpty()) {
+			log.debug("Lease {} is held by {}; may take it in {} ms", this.api.describe(),
+					this.known.observation().holder(), TimeUnit.NANOSECONDS.toMillis(wait));
 			return Math.min(this.cadence.jitteredRetryNanos(), wait);
 		}
+		proof.ifPresent((why) -> log.info("Taking Lease {} from {} before it expires: {}", this.api.describe(),
+				this.known.observation().holder(), why));
 		long sentAt = this.ticker.nanoTime();
 		LeaseRecord written;
 		try {
@@ -327,9 +336,30 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			this.known.read(this.api.get(attempt.nextCall()).orElse(null), this.ticker.nanoTime());
 			return this.cadence.jitteredRetryNanos();
 		}
-		this.known.wrote(written, sentAt);
+		this.known.wrote(written, sentAt, proof.orElse(null));
 		becomeLeader(written, sentAt);
 		return this.cadence.retryNanos();
+	}
+
+	/**
+	 * What the kubelet reports of the pods changed: a follower checks at once whether it
+	 * now proves the holder gone ({@link ProcessGone}). No request unless it does.
+	 */
+	private void podsChanged() {
+		this.loop.execute(() -> {
+			LeaseRecord record = this.known.observation().record();
+			if (this.term.get() != null || !this.competing || this.early.proof(record).isEmpty()) {
+				return;
+			}
+			long next;
+			try {
+				next = tryTake(Optional.ofNullable(record), this.ticker.nanoTime(), this.cadence.attempt(this.ticker));
+			}
+			catch (RuntimeException ex) {
+				next = acquisitionFailed(ex);
+			}
+			this.loop.schedule(this::step, next);
+		});
 	}
 
 	private void becomeLeader(LeaseRecord written, long sentAt) {
@@ -431,6 +461,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		this.events.start();
 		this.loop.start();
 		this.watch = this.api.watch((seen) -> watched(seen, false), (last) -> watched(last, true));
+		this.early.start(this.api.describe(), this::podsChanged);
 		this.running = true;
 		this.loop.execute(this.api::prepareWrites);
 		this.loop.execute(this::compete);
@@ -467,6 +498,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		if (currentWatch != null) {
 			currentWatch.stop();
 		}
+		this.early.stop();
 		this.loop.stop();
 		if (this.term.get() != null) {
 			log.warn("The election for Lease {} did not step down within {}; revoking the work now", this.api.describe(),

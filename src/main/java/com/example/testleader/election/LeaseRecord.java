@@ -126,10 +126,32 @@ record LeaseRecord(Lease lease) {
 		return new LeaseBuilder(this.lease).editMetadata()
 			.removeFromAnnotations(RELEASED_BY)
 			.removeFromAnnotations(FENCING_EPOCH)
+			.removeFromAnnotations(HolderPod.ANNOTATION)
 			.addToAnnotations(epochAnnotation(token))
 			.endMetadata()
 			.withSpec(heldSpec(identity, leaseDuration, now, now, token))
 			.build();
+	}
+
+	/** {@code lease} naming where its holder runs, if that is known. */
+	static Lease withHolderPod(Lease lease, Optional<HolderPod> pod) {
+		return pod.map((where) -> new LeaseBuilder(lease).editMetadata()
+			.addToAnnotations(HolderPod.ANNOTATION, where.annotation())
+			.endMetadata()
+			.build()).orElse(lease);
+	}
+
+	/**
+	 * Where the holder runs, as it wrote with its term; empty when the record has no holder,
+	 * no such annotation, or one written for another holder.
+	 */
+	Optional<HolderPod> holderPod() {
+		Map<String, String> annotations = this.lease.getMetadata().getAnnotations();
+		String holder = holder();
+		if (holder == null || annotations == null) {
+			return Optional.empty();
+		}
+		return HolderPod.parse(annotations.get(HolderPod.ANNOTATION)).filter((pod) -> pod.identity().equals(holder));
 	}
 
 	/** The same term, renewed; also repairs fields someone else removed. */
@@ -143,6 +165,7 @@ record LeaseRecord(Lease lease) {
 	/** Holder cleared, transitions kept, marked as released (client-go's release shape). */
 	Lease releasedBy(String identity, ZonedDateTime now) {
 		return new LeaseBuilder(this.lease).editMetadata()
+			.removeFromAnnotations(HolderPod.ANNOTATION)
 			.addToAnnotations(RELEASED_BY, identity)
 			.endMetadata()
 			.withSpec(heldSpec("", Duration.ofSeconds(1), now, now, fencingToken()))

@@ -21,8 +21,9 @@ import org.springframework.util.StringUtils;
  * @param namespace namespace of the Lease
  * @param podName POD_NAME, the configured identity, or the host name
  * @param holderIdentity what this process writes into {@code spec.holderIdentity}
+ * @param podUid POD_UID (downward API {@code metadata.uid}), or {@code null} outside a pod
  */
-public record PodIdentity(String namespace, String podName, String holderIdentity) {
+public record PodIdentity(String namespace, String podName, String holderIdentity, String podUid) {
 
 	static PodIdentity resolve(LeaderElectionProperties properties, Environment environment, Config clientConfig) {
 		String namespace = firstText(properties.namespace(), environment.getProperty("POD_NAMESPACE"),
@@ -38,7 +39,9 @@ public record PodIdentity(String namespace, String podName, String holderIdentit
 					+ "POD_NAME (the host name could not be resolved)");
 		}
 		String suffix = UUID.randomUUID().toString().substring(0, 8);
-		return new PodIdentity(namespace, podName.strip(), podName.strip() + "_" + suffix);
+		String podUid = environment.getProperty("POD_UID");
+		return new PodIdentity(namespace, podName.strip(), podName.strip() + "_" + suffix,
+				StringUtils.hasText(podUid) ? podUid.strip() : null);
 	}
 
 	private static String firstText(String... candidates) {

@@ -29,11 +29,14 @@ final class TermWrites {
 
 	private final Clock clock;
 
-	TermWrites(LeaseApi api, String identity, Duration leaseDuration, Clock clock) {
+	private final Optional<HolderPod> here;
+
+	TermWrites(LeaseApi api, String identity, Duration leaseDuration, Clock clock, Optional<HolderPod> here) {
 		this.api = api;
 		this.identity = identity;
 		this.leaseDuration = leaseDuration;
 		this.clock = clock;
+		this.here = here;
 	}
 
 	/**
@@ -42,11 +45,12 @@ final class TermWrites {
 	 */
 	LeaseRecord take(Optional<LeaseRecord> current, long token, Deadline deadline) {
 		ZonedDateTime now = now();
-		return current.isPresent()
-				? this.api.update(current.get().acquiredBy(this.identity, this.leaseDuration, now, token),
-						deadline.nextCall())
-				: this.api.create(LeaseRecord.created(this.api.namespace(), this.api.name(), this.identity,
-						this.leaseDuration, now, token), deadline.nextCall());
+		Lease taken = current.isPresent() ? current.get().acquiredBy(this.identity, this.leaseDuration, now, token)
+				: LeaseRecord.created(this.api.namespace(), this.api.name(), this.identity, this.leaseDuration, now,
+						token);
+		taken = LeaseRecord.withHolderPod(taken, this.here);
+		return current.isPresent() ? this.api.update(taken, deadline.nextCall())
+				: this.api.create(taken, deadline.nextCall());
 	}
 
 	/** Renews the term of {@code token}, last written as {@code mine}. */

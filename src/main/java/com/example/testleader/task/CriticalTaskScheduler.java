@@ -102,8 +102,9 @@ class CriticalTaskScheduler implements CriticalWorkMonitor {
 
 	@EventListener
 	void onLeaderChanged(LeaderChanged event) {
-		log.info("new leader: {} fencingToken={} (seen by identity={})",
-				(event.leader() != null) ? event.leader() : "none", event.fencingToken(), event.observer());
+		log.info("new leader: {} fencingToken={} (seen by identity={}){}",
+				(event.leader() != null) ? event.leader() : "none", event.fencingToken(), event.observer(),
+				(event.earlyTakeover() != null) ? ", taken before the lease expired: " + event.earlyTakeover() : "");
 	}
 
 	private void start(LeaseContext context) {

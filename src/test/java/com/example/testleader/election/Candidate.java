@@ -8,6 +8,7 @@ import java.util.List;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 
 import com.example.testleader.faults.FaultProxy;
 
@@ -88,6 +89,16 @@ final class Candidate implements AutoCloseable {
 	 */
 	static Candidate create(String name, String podName, Config api, Timeline timeline, Clock clock,
 			LeaderEventPublisher listener, LeaderElectionProperties timings, ElectionObserver observer) {
+		return create(name, podName, null, api, timeline, clock, listener, timings, observer);
+	}
+
+	/**
+	 * A candidate not yet started, that knows its pod: it names it in the Lease and takes
+	 * over early when the pods it watches prove the holder gone.
+	 * @param podUid its POD_UID, or {@code null} for none (early takeover off)
+	 */
+	static Candidate create(String name, String podName, String podUid, Config api, Timeline timeline, Clock clock,
+			LeaderEventPublisher listener, LeaderElectionProperties timings, ElectionObserver observer) {
 		FaultProxy proxy;
 		try {
 			proxy = new FaultProxy(api.getMasterUrl());
@@ -97,12 +108,17 @@ final class Candidate implements AutoCloseable {
 		}
 		Config config = new ConfigBuilder(api).withMasterUrl(proxy.url()).build();
 		MockEnvironment environment = new MockEnvironment().withProperty("POD_NAME", podName);
+		if (podUid != null) {
+			environment.setProperty("POD_UID", podUid);
+		}
 		PodIdentity pod = PodIdentity.resolve(timings, environment, config);
-		LeaseApi leaseApi = new LeaseApi(ElectionConfiguration.electionClient(config, timings), pod.namespace(),
-				timings.leaseName());
+		KubernetesClient client = ElectionConfiguration.electionClient(config, timings);
+		LeaseApi leaseApi = new LeaseApi(client, pod.namespace(), timings.leaseName());
+		EarlyTakeover early = ElectionConfiguration.earlyTakeover(
+				new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", "test-leader"), pod, client);
 		LeaseElector elector = new LeaseElector(leaseApi, pod.holderIdentity(), timings,
 				new LeaderEvents(timeline.publisher(name, listener), (event) -> {
-				}), ElectionObserver.all(List.of(timeline.observer(name), observer)), clock, Ticker.SYSTEM);
+				}), ElectionObserver.all(List.of(timeline.observer(name), observer)), clock, Ticker.SYSTEM, early);
 		return new Candidate(name, proxy, elector, timeline);
 	}
 

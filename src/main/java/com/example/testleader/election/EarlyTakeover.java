@@ -1,0 +1,60 @@
+package com.example.testleader.election;
+
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where this process runs, for the Lease ({@link HolderPod}), and what followers need to
+ * take over before the lease expires: the view of the pods and the rule
+ * ({@link ProcessGone}).
+ */
+final class EarlyTakeover {
+
+	private static final Logger log = LoggerFactory.getLogger(EarlyTakeover.class);
+
+	/** Off: nothing is written about the pod, nothing is watched, everything is waited out. */
+	static final EarlyTakeover OFF = new EarlyTakeover(null, null);
+
+	private final HolderPod here;
+
+	private final PodWatch pods;
+
+	private final ProcessGone rule;
+
+	/**
+	 * @param here where this process runs, or {@code null} if it does not know (no POD_UID)
+	 * @param pods the view of the application's pods, or {@code null} to look at none
+	 */
+	EarlyTakeover(HolderPod here, PodWatch pods) {
+		this.here = here;
+		this.pods = pods;
+		this.rule = new ProcessGone(here, (pods != null) ? pods : ProcessGone.PodView.NONE);
+	}
+
+	/** What this process writes with its terms about where it runs. */
+	Optional<HolderPod> here() {
+		return Optional.ofNullable(this.here);
+	}
+
+	/** Why {@code record}'s holder is gone, if the API proves it. */
+	Optional<String> proof(LeaseRecord record) {
+		return this.rule.proof(record);
+	}
+
+	void start(String lease, Runnable changed) {
+		if (this.pods != null) {
+			this.pods.start(changed);
+			log.info("Lease {}: a follower takes over before the lease expires when the kubelet reports its holder's "
+					+ "container gone", lease);
+		}
+	}
+
+	void stop() {
+		if (this.pods != null) {
+			this.pods.stop();
+		}
+	}
+
+}

@@ -1,0 +1,131 @@
+package com.example.testleader.election;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What this replica sees of its application's pods: a fabric8 informer on the pods
+ * matching a label selector in the Lease's namespace (one list, then one watch: no
+ * requests in steady state beyond the watch). Deleted pods are remembered with their
+ * last status, so that a graceful deletion (reported terminated first) can prove its
+ * holder gone and a force deletion (last seen running) cannot.
+ *
+ * <p>
+ * It answers only while the informer is in sync and watching; without permission to
+ * list or watch pods it says so once and answers nothing, and the replicas wait out the
+ * lease as before.
+ */
+final class PodWatch implements ProcessGone.PodView {
+
+	private static final Logger log = LoggerFactory.getLogger(PodWatch.class);
+
+	/** Deleted pods kept, the oldest dropped first. */
+	private static final int DELETED_KEPT = 64;
+
+	private final KubernetesClient client;
+
+	private final String namespace;
+
+	private final String selector;
+
+	private final Map<String, Pod> deleted = new LinkedHashMap<>() {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, Pod> eldest) {
+			return size() > DELETED_KEPT;
+		}
+
+	};
+
+	private volatile SharedIndexInformer<Pod> informer;
+
+	private volatile boolean refused;
+
+	PodWatch(KubernetesClient client, String namespace, String selector) {
+		this.client = client;
+		this.namespace = namespace;
+		this.selector = selector;
+	}
+
+	/** Starts watching without blocking; {@code changed} is told of every change. */
+	void start(Runnable changed) {
+		SharedIndexInformer<Pod> started = this.client.pods()
+			.inNamespace(this.namespace)
+			.withLabelSelector(this.selector)
+			.runnableInformer(0);
+		started.addEventHandler(new ResourceEventHandler<Pod>() {
+
+			@Override
+			public void onAdd(Pod pod) {
+				changed.run();
+			}
+
+			@Override
+			public void onUpdate(Pod before, Pod after) {
+				changed.run();
+			}
+
+			@Override
+			public void onDelete(Pod pod, boolean finalStateUnknown) {
+				if (!finalStateUnknown) {
+					synchronized (PodWatch.this.deleted) {
+						PodWatch.this.deleted.put(pod.getMetadata().getUid(), pod);
+					}
+				}
+				changed.run();
+			}
+
+		});
+		started.exceptionHandler((isStarted, failure) -> {
+			if (failure instanceof KubernetesClientException ex && (ex.getCode() == 403 || ex.getCode() == 401)) {
+				if (!this.refused) {
+					this.refused = true;
+					log.warn("Early takeover is off: this replica may not list and watch pods in namespace {} ({}). "
+							+ "It waits out the lease of a crashed leader as usual; grant get, list and watch on pods "
+							+ "to take over as soon as the kubelet reports the leader's container gone", this.namespace,
+							ex.getMessage());
+				}
+				return false;
+			}
+			return true;
+		});
+		this.informer = started;
+		started.start();
+	}
+
+	@Override
+	public Optional<Pod> lastSeen(String uid) {
+		SharedIndexInformer<Pod> current = this.informer;
+		if (this.refused || current == null || !current.hasSynced() || !current.isWatching()) {
+			return Optional.empty();
+		}
+		Optional<Pod> live = current.getStore()
+			.list()
+			.stream()
+			.filter((pod) -> uid.equals(pod.getMetadata().getUid()))
+			.findFirst();
+		if (live.isPresent()) {
+			return live;
+		}
+		synchronized (this.deleted) {
+			return Optional.ofNullable(this.deleted.get(uid));
+		}
+	}
+
+	void stop() {
+		SharedIndexInformer<Pod> current = this.informer;
+		if (current != null) {
+			current.stop();
+		}
+	}
+
+}

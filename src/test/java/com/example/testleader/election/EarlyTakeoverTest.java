@@ -1,0 +1,232 @@
+package com.example.testleader.election;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.List;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.example.testleader.election.Timeline.Kind;
+import com.example.testleader.faults.FaultProxy;
+import com.example.testleader.local.KubeletStandIn;
+import com.example.testleader.local.LocalKubernetesApi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Taking over before the lease expires, against the in-process API with a kubelet
+ * stand-in: only on the kubelet's proof that the holder's process is gone, never on
+ * anything less.
+ */
+class EarlyTakeoverTest extends ElectionHarness {
+
+	private final LocalKubernetesApi server = LocalKubernetesApi.start(0);
+
+	private final KubernetesClient admin = this.server.client();
+
+	private final KubeletStandIn kubelet = new KubeletStandIn(this.admin, "default", Duration.ofMillis(300));
+
+	@Override
+	protected Config api() {
+		return this.server.clientConfig();
+	}
+
+	@Override
+	protected KubernetesClient admin() {
+		return this.admin;
+	}
+
+	@AfterEach
+	void stopTheKubelet() {
+		this.kubelet.close();
+	}
+
+	@Override
+	protected void afterScenario() {
+		this.admin.close();
+		this.server.close();
+	}
+
+	@Test
+	void aKilledHolderReportedTerminatedIsSucceededBeforeItsLeaseExpires() {
+		Candidate leader = inPod("pod-a");
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = inPod("pod-b");
+		awaitTermOlderThanTheMargin();
+
+		crash(leader);
+		this.kubelet.exited("pod-a", 137, "OOMKilled");
+
+		assertSucceededEarly(leader, follower);
+	}
+
+	@Test
+	void aHolderWhoseContainerRestartedIsSucceededBeforeItsLeaseExpires() {
+		String uid = this.kubelet.podStarted("pod-a");
+		Candidate first = inPod("replica-a", "pod-a", uid);
+		awaitSoleLeader(List.of(first));
+		awaitTermOlderThanTheMargin();
+
+		crash(first);
+		this.kubelet.restarted("pod-a");
+		// the restarted container's new process knows at once that it replaces the holder
+		Candidate restarted = inPod("replica-a (restarted)", "pod-a", uid);
+
+		assertSucceededEarly(first, restarted);
+	}
+
+	@Test
+	void aFollowerSeesTheHoldersContainerRestartedAndSucceedsItBeforeTheLeaseExpires() {
+		Candidate leader = inPod("pod-a");
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = inPod("pod-b");
+		awaitTermOlderThanTheMargin();
+
+		crash(leader);
+		this.kubelet.restarted("pod-a");
+
+		assertSucceededEarly(leader, follower);
+	}
+
+	@Test
+	void aGracefullyDeletedHolderPodIsSucceededBeforeItsLeaseExpires() {
+		Candidate leader = inPod("pod-a");
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = inPod("pod-b");
+		awaitTermOlderThanTheMargin();
+
+		crash(leader);
+		this.kubelet.deletedGracefully("pod-a");
+
+		assertSucceededEarly(leader, follower);
+	}
+
+	@Test
+	void aForceDeletedHolderPodLastSeenRunningIsWaitedOut() {
+		Candidate leader = inPod("pod-a");
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = inPod("pod-b");
+		awaitTermOlderThanTheMargin();
+
+		// the object is gone, but its container may still run
+		this.kubelet.forceDeleted("pod-a");
+		crash(leader);
+
+		assertWaitedOut(leader, follower);
+	}
+
+	@Test
+	void aHolderWhoseNodeIsLostIsWaitedOut() {
+		Candidate leader = inPod("pod-a");
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = inPod("pod-b");
+		awaitTermOlderThanTheMargin();
+
+		// the node is gone with the kubelet: nothing is ever reported
+		crash(leader);
+
+		assertWaitedOut(leader, follower);
+	}
+
+	@Test
+	void aPodRecreatedUnderTheHoldersNameIsNoProof() {
+		Candidate leader = inPod("pod-a");
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = inPod("pod-b");
+		awaitTermOlderThanTheMargin();
+
+		// a StatefulSet recreates pod-a (new UID) while the old one runs on a cut-off node
+		this.kubelet.forceDeleted("pod-a");
+		crash(leader);
+		this.kubelet.podStarted("pod-a");
+		this.kubelet.exited("pod-a", 1, "Error");
+
+		assertWaitedOut(leader, follower);
+	}
+
+	@Test
+	void aHolderCutOffFromTheApiIsWaitedOutAndStepsDownFirst() {
+		Candidate leader = inPod("pod-a");
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = inPod("pod-b");
+		awaitTermOlderThanTheMargin();
+
+		// alive, only partitioned: the kubelet reports it running, as it is
+		leader.proxy().mode(FaultProxy.Mode.BLACKHOLE);
+
+		awaitSoleLeader(List.of(follower));
+		long lastRenewal = this.timeline.last(leader.name(), Kind.RENEWED).orElseThrow().nanos();
+		assertThat(Duration.ofNanos(grantedTo(follower) - lastRenewal)).isGreaterThanOrEqualTo(LEASE);
+		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
+			.isEqualTo(StepDownReason.RENEW_DEADLINE);
+	}
+
+	@Test
+	void aFollowerCutOffFromTheApiDoesNotTakeALiveHoldersLeaseWhenItComesBack() {
+		Candidate leader = inPod("pod-a");
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = inPod("pod-b");
+		awaitTermOlderThanTheMargin();
+
+		follower.proxy().mode(FaultProxy.Mode.BLACKHOLE);
+		await().atMost(LEASE.multipliedBy(2)).until(() -> this.timeline.last(leader.name(), Kind.RENEWED)
+			.map((renewal) -> System.nanoTime() - renewal.nanos() < LEASE.toNanos())
+			.orElse(false) && !follower.elector().leadership().leader());
+		follower.proxy().mode(FaultProxy.Mode.PASS);
+
+		await().during(LEASE.multipliedBy(2))
+			.atMost(LEASE.multipliedBy(3))
+			.until(() -> this.timeline.leaders().equals(java.util.Set.of(leader.name())));
+	}
+
+	/** A candidate in a pod of its own, started by the kubelet stand-in. */
+	private Candidate inPod(String podName) {
+		return inPod(podName, podName, this.kubelet.podStarted(podName));
+	}
+
+	private Candidate inPod(String name, String podName, String uid) {
+		Candidate candidate = track(Candidate.create(name, podName, uid, api(), this.timeline, Clock.systemUTC(),
+				Candidate.NO_LISTENER, Candidate.TIMINGS, ElectionObserver.NONE));
+		candidate.elector().start();
+		candidate.elector().join();
+		return candidate;
+	}
+
+	/**
+	 * Waits until the term began more than the rule's margin ago in the kubelet's
+	 * whole-second time (a holder that dies within it is waited out: a case of its own).
+	 */
+	private void awaitTermOlderThanTheMargin() {
+		ZonedDateTime began = lease().getSpec().getAcquireTime();
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> !ZonedDateTime.now().withNano(0).isBefore(began.plus(ProcessGone.MARGIN).plusSeconds(1)));
+	}
+
+	/** The process dies: no more requests, its work over. */
+	private void crash(Candidate candidate) {
+		candidate.crash();
+	}
+
+	/** Without proof, nobody takes the Lease sooner than a lease duration after its last renewal. */
+	private void assertSucceededEarly(Candidate holder, Candidate successor) {
+		awaitSoleLeader(List.of(successor));
+		long lastRenewal = this.timeline.last(holder.name(), Kind.RENEWED).orElseThrow().nanos();
+		assertThat(Duration.ofNanos(grantedTo(successor) - lastRenewal)).isLessThan(LEASE);
+	}
+
+	private void assertWaitedOut(Candidate leader, Candidate follower) {
+		awaitSoleLeader(List.of(follower));
+		long lastRenewal = this.timeline.last(leader.name(), Kind.RENEWED).orElseThrow().nanos();
+		assertThat(Duration.ofNanos(grantedTo(follower) - lastRenewal)).isGreaterThanOrEqualTo(LEASE);
+	}
+
+	private long grantedTo(Candidate candidate) {
+		return this.timeline.last(candidate.name(), Kind.GRANTED).orElseThrow().nanos();
+	}
+
+}

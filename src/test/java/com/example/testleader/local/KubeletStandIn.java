@@ -1,0 +1,149 @@
+package com.example.testleader.local;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Stands in for the kubelet where there is none (the in-process API): writes a Pod object
+ * per replica and its container's status the way the kubelet would, with its delay
+ * (about a second: the kubelet notices a container's exit on its next relist). Times are
+ * written with whole-second precision, truncated, as the kubelet's are.
+ *
+ * <p>
+ * It reports only what a kubelet could: a process that exits or restarts. A replica that
+ * is merely cut off from the API, or whose node is lost, gets no report at all.
+ */
+public final class KubeletStandIn implements AutoCloseable {
+
+	public static final String CONTAINER = "test-leader";
+
+	public static final Map<String, String> LABELS = Map.of("app.kubernetes.io/name", "test-leader");
+
+	private final KubernetesClient client;
+
+	private final String namespace;
+
+	private final Duration reportDelay;
+
+	private final ScheduledExecutorService reports = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "kubelet-stand-in");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	public KubeletStandIn(KubernetesClient client, String namespace, Duration reportDelay) {
+		this.client = client;
+		this.namespace = namespace;
+		this.reportDelay = reportDelay;
+	}
+
+	/** Creates the pod, its container running since now; returns the pod's UID. */
+	public String podStarted(String podName) {
+		Pod pod = new PodBuilder().withNewMetadata()
+			.withName(podName)
+			.withNamespace(this.namespace)
+			.withUid(UUID.randomUUID().toString())
+			.withLabels(LABELS)
+			.endMetadata()
+			.withNewSpec()
+			.addNewContainer()
+			.withName(CONTAINER)
+			.withImage("test-leader")
+			.endContainer()
+			.endSpec()
+			.withNewStatus()
+			.withPhase("Running")
+			.withContainerStatuses(running(0, now()))
+			.endStatus()
+			.build();
+		return this.client.pods().inNamespace(this.namespace).resource(pod).create().getMetadata().getUid();
+	}
+
+	/** The container's process exited: reported terminated after the delay. */
+	public void exited(String podName, int exitCode, String reason) {
+		Instant finished = now();
+		report(podName, (status) -> new ContainerStatusBuilder(status).withReady(false)
+			.withNewState()
+			.withNewTerminated()
+			.withExitCode(exitCode)
+			.withReason(reason)
+			.withStartedAt(status.getState().getRunning().getStartedAt())
+			.withFinishedAt(finished.toString())
+			.endTerminated()
+			.endState()
+			.build());
+	}
+
+	/** The container's process exited and a new one started: reported after the delay. */
+	public void restarted(String podName) {
+		Instant at = now();
+		report(podName, (status) -> new ContainerStatusBuilder(running(status.getRestartCount() + 1, at))
+			.withNewLastState()
+			.withNewTerminated()
+			.withExitCode(137)
+			.withReason("Error")
+			.withStartedAt(status.getState().getRunning().getStartedAt())
+			.withFinishedAt(at.toString())
+			.endTerminated()
+			.endLastState()
+			.build());
+	}
+
+	/**
+	 * A graceful deletion: the kubelet stops the container (reported terminated), then the
+	 * object goes.
+	 */
+	public void deletedGracefully(String podName) {
+		exited(podName, 143, "Completed");
+		this.reports.schedule(() -> this.client.pods().inNamespace(this.namespace).withName(podName).delete(),
+				this.reportDelay.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	/** A force deletion: the object goes at once, whatever the container still does. */
+	public void forceDeleted(String podName) {
+		this.client.pods().inNamespace(this.namespace).withName(podName).withGracePeriod(0).delete();
+	}
+
+	private void report(String podName, UnaryOperator<ContainerStatus> change) {
+		this.reports.schedule(() -> this.client.pods().inNamespace(this.namespace).withName(podName).edit((pod) -> {
+			ContainerStatus status = pod.getStatus().getContainerStatuses().get(0);
+			return new PodBuilder(pod).editStatus().withContainerStatuses(change.apply(status)).endStatus().build();
+		}), this.reportDelay.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	private static ContainerStatus running(int restartCount, Instant since) {
+		return new ContainerStatusBuilder().withName(CONTAINER)
+			.withReady(true)
+			.withRestartCount(restartCount)
+			.withNewState()
+			.withNewRunning()
+			.withStartedAt(since.toString())
+			.endRunning()
+			.endState()
+			.build();
+	}
+
+	/** The kubelet's clock reading: whole seconds, truncated. */
+	private static Instant now() {
+		return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+	}
+
+	@Override
+	public void close() {
+		this.reports.shutdownNow();
+	}
+
+}
