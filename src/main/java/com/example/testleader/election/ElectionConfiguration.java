@@ -2,6 +2,7 @@ package com.example.testleader.election;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -46,7 +47,8 @@ class ElectionConfiguration {
 	@Bean
 	LeaseElector leaseElector(LeaderElectionProperties properties, ObjectProvider<Config> kubernetesConfig,
 			Environment environment, LeaderEventPublisher leaderEvents, ApplicationEventPublisher applicationEvents,
-			ObjectProvider<ElectionObserver> observers, ObjectProvider<EarlyTakeoverProperties> earlyTakeover) {
+			ObjectProvider<ElectionObserver> observers, ObjectProvider<EarlyTakeoverProperties> earlyTakeover,
+			ObjectProvider<RunningWork> work) {
 		Config config = kubernetesConfig.getIfAvailable();
 		if (config == null) {
 			throw new NoKubernetesApiException();
@@ -59,7 +61,8 @@ class ElectionConfiguration {
 				new LeaderEvents(leaderEvents, applicationEvents), ElectionObserver.all(observers.orderedStream().toList()),
 				Clock.systemUTC(), Ticker.SYSTEM, earlyTakeover(earlyTakeover.getIfAvailable(
 						() -> new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", "test-leader")),
-						pod, client));
+						pod, client),
+				() -> work.orderedStream().map(RunningWork::stillRunning).flatMap(Optional::stream).findFirst());
 	}
 
 	/**

@@ -44,10 +44,21 @@ final class ElectionLoop {
 		this.executor = started;
 	}
 
+	/**
+	 * Stops the loop: no further step runs, a step in flight is interrupted (its API call
+	 * ends at once) and waited for, briefly, so that whoever stops the loop sees the state
+	 * its last step left.
+	 */
 	void stop() {
 		ScheduledThreadPoolExecutor current = this.executor;
 		if (current != null) {
 			current.shutdownNow();
+			try {
+				current.awaitTermination(1, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 

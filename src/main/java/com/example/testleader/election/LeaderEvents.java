@@ -16,12 +16,14 @@ import org.springframework.integration.leader.event.LeaderEventPublisher;
  * or throwing listener never holds up a renewal.
  *
  * <p>
- * Revocations have a thread to themselves: a slow grant or {@link LeaderChanged} listener
- * cannot delay them. Grants and {@code LeaderChanged} events are delivered in order on
- * another thread; revocations in order among themselves. A revocation can therefore
- * overtake the grant of the same term: the term has ended before its revocation is
- * published, so a grant listener that checks {@link LeaseContext#isLeader()} (as the
- * critical-task scheduler does, under the same lock as its revocation) starts nothing.
+ * Grants and revocations share one thread, in order, so that no listener (Spring
+ * Integration's role controller among them) ever sees a term's revocation before its
+ * grant, or a term's grant before the previous term's revocation. A grant whose term has
+ * already ended when its turn comes is not published, nor then is its revocation: a
+ * revocation waits behind a grant only while that grant's listeners are running.
+ * {@link LeaderChanged} events have a thread of their own and never delay either. However
+ * long the listeners take, the critical-task scheduler stops the work at the term's own
+ * deadline on a timer of its own.
  *
  * <p>
  * A listener that throws is logged and the event's future fails. Note that Spring's
@@ -37,9 +39,12 @@ final class LeaderEvents {
 
 	private final ApplicationEventPublisher applicationEvents;
 
-	private volatile ExecutorService executor;
+	private volatile ExecutorService terms;
 
-	private volatile ExecutorService revocations;
+	private volatile ExecutorService changes;
+
+	// Confined to the terms thread: the last context whose grant was not published.
+	private LeaseContext skipped;
 
 	LeaderEvents(LeaderEventPublisher leaderEvents, ApplicationEventPublisher applicationEvents) {
 		this.leaderEvents = leaderEvents;
@@ -47,32 +52,42 @@ final class LeaderEvents {
 	}
 
 	void start() {
-		this.executor = singleThread("leader-events");
-		this.revocations = singleThread("leader-revocations");
+		this.terms = singleThread("leader-events");
+		this.changes = singleThread("leader-changes");
 	}
 
 	void stop() {
-		for (ExecutorService current : new ExecutorService[] { this.executor, this.revocations }) {
+		for (ExecutorService current : new ExecutorService[] { this.terms, this.changes }) {
 			if (current != null) {
 				current.shutdown();
 			}
 		}
 	}
 
-	/** Completes once every listener has returned; fails if one threw. */
+	/** Completes once every listener has returned (at once if the term already ended); fails if one threw. */
 	CompletableFuture<Void> granted(Object source, LeaseContext context) {
-		return dispatch(this.executor, "OnGrantedEvent " + context,
-				() -> this.leaderEvents.publishOnGranted(source, context, context.getRole()));
+		return dispatch(this.terms, "OnGrantedEvent " + context, () -> {
+			if (!context.isLeader()) {
+				log.debug("Not publishing the grant of {}: the term ended before its turn", context);
+				this.skipped = context;
+				return;
+			}
+			this.leaderEvents.publishOnGranted(source, context, context.getRole());
+		});
 	}
 
 	/** Completes once every listener has returned; fails if one threw. */
 	CompletableFuture<Void> revoked(Object source, LeaseContext context) {
-		return dispatch(this.revocations, "OnRevokedEvent " + context,
-				() -> this.leaderEvents.publishOnRevoked(source, context, context.getRole()));
+		return dispatch(this.terms, "OnRevokedEvent " + context, () -> {
+			if (this.skipped == context) {
+				return;
+			}
+			this.leaderEvents.publishOnRevoked(source, context, context.getRole());
+		});
 	}
 
 	void leaderChanged(LeaderChanged event) {
-		dispatch(this.executor, event.toString(), () -> this.applicationEvents.publishEvent(event));
+		dispatch(this.changes, event.toString(), () -> this.applicationEvents.publishEvent(event));
 	}
 
 	private static ExecutorService singleThread(String name) {

@@ -3,7 +3,9 @@ package com.example.testleader.election;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -76,6 +78,9 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private final AtomicReference<HeldTerm> term = new AtomicReference<>();
 
+	/** Requests queued on the loop and not answered yet; answered when the loop stops. */
+	private final Set<CompletableFuture<Handover>> pending = ConcurrentHashMap.newKeySet();
+
 	private volatile SharedIndexInformer<Lease> watch;
 
 	private volatile boolean running;
@@ -96,7 +101,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	private int failures;
 
 	LeaseElector(LeaseApi api, String identity, LeaderElectionProperties timings, LeaderEvents events,
-			ElectionObserver observer, Clock clock, Ticker ticker, EarlyTakeover early) {
+			ElectionObserver observer, Clock clock, Ticker ticker, EarlyTakeover early, RunningWork work) {
 		this.api = api;
 		this.identity = identity;
 		this.timings = timings;
@@ -109,7 +114,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		this.ticker = ticker;
 		this.loop = new ElectionLoop(api.describe(), ticker);
 		this.known = new KnownLease(api, identity, timings, clock, events);
-		this.ending = new TermEnding(api, this.writes, this.cadence, events, observer, ticker, this.known);
+		this.ending = new TermEnding(api, this.writes, this.cadence, events, observer, ticker, this.known, work);
 	}
 
 	/**
@@ -138,15 +143,18 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 */
 	public CompletableFuture<Handover> leave() {
 		this.joinRequested = false;
-		return stepOut();
+		return onLoop(() -> this.joinRequested ? Handover.NOT_LEADING : leaveNow());
 	}
 
+	/** Leaves whatever the application wants: the elector is stopping. */
 	private CompletableFuture<Handover> stepOut() {
-		return onLoop(() -> {
-			this.competing = false;
-			this.loop.cancel();
-			return stepDown(StepDownReason.RELEASED);
-		});
+		return onLoop(this::leaveNow);
+	}
+
+	private Handover leaveNow() {
+		this.competing = false;
+		this.loop.cancel();
+		return stepDown(StepDownReason.RELEASED);
 	}
 
 	/**
@@ -177,9 +185,14 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		});
 	}
 
-	/** Runs {@code action} on the loop; {@link Handover#NOT_LEADING} if the loop is not running. */
+	/**
+	 * Runs {@code action} on the loop; {@link Handover#NOT_LEADING} if the loop is not
+	 * running, or stops before the action's turn.
+	 */
 	private CompletableFuture<Handover> onLoop(Supplier<Handover> action) {
 		CompletableFuture<Handover> done = new CompletableFuture<>();
+		this.pending.add(done);
+		done.whenComplete((outcome, failure) -> this.pending.remove(done));
 		boolean queued = this.loop.execute(() -> {
 			try {
 				done.complete(action.get());
@@ -500,6 +513,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		}
 		this.early.stop();
 		this.loop.stop();
+		this.pending.forEach((request) -> request.complete(Handover.NOT_LEADING));
 		if (this.term.get() != null) {
 			log.warn("The election for Lease {} did not step down within {}; revoking the work now", this.api.describe(),
 					leaveTimeout());

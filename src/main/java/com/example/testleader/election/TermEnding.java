@@ -1,6 +1,7 @@
 package com.example.testleader.election;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +40,11 @@ final class TermEnding {
 
 	private final KnownLease known;
 
+	private final RunningWork work;
+
 	TermEnding(LeaseApi api, TermWrites writes, Cadence cadence, LeaderEvents events, ElectionObserver observer,
-			Ticker ticker, KnownLease known) {
+			Ticker ticker, KnownLease known, RunningWork work) {
+		this.work = work;
 		this.api = api;
 		this.writes = writes;
 		this.cadence = cadence;
@@ -56,7 +60,12 @@ final class TermEnding {
 		log.info("Stopped leading Lease {} (fencing token {}): {}", this.api.describe(),
 				ended.context().fencingToken(), reason);
 		this.observer.lost(ended.context().term(), reason);
-		boolean stopped = awaitRevocation(this.events.revoked(source, ended.context()));
+		CompletableFuture<Void> revoked = this.events.revoked(source, ended.context());
+		if (reason == StepDownReason.ABANDONED) {
+			// the stopping thread has no time left to wait: the work's own deadline stops it
+			return Handover.NOT_RELEASED;
+		}
+		boolean stopped = awaitRevocation(revoked) && nothingStillRuns();
 		if (reason.graceful() && stopped && release(ended)) {
 			return Handover.RELEASED;
 		}
@@ -84,6 +93,13 @@ final class TermEnding {
 			Thread.currentThread().interrupt();
 		}
 		return false;
+	}
+
+	private boolean nothingStillRuns() {
+		Optional<String> running = this.work.stillRunning();
+		running.ifPresent((why) -> log.warn("Not releasing Lease {}: {}; the Lease will expire on its own",
+				this.api.describe(), why));
+		return running.isEmpty();
 	}
 
 	private boolean release(HeldTerm ended) {

@@ -1,7 +1,9 @@
 package com.example.testleader.task;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +16,9 @@ import org.slf4j.LoggerFactory;
 import com.example.testleader.election.LeaderChanged;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaseContext;
+import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.Leadership;
+import com.example.testleader.election.RunningWork;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
@@ -48,7 +53,7 @@ import org.springframework.stereotype.Component;
  * a revocation processed first leaves nothing running.
  */
 @Component
-class CriticalTaskScheduler implements CriticalWorkMonitor {
+class CriticalTaskScheduler implements CriticalWorkMonitor, RunningWork {
 
 	private static final Logger log = LoggerFactory.getLogger(CriticalTaskScheduler.class);
 
@@ -67,8 +72,11 @@ class CriticalTaskScheduler implements CriticalWorkMonitor {
 	// Guarded by the lock; a run leaves it only to be stopped.
 	private TermRun current;
 
+	private final ObjectProvider<LeaseElector> elector;
+
 	CriticalTaskScheduler(ObjectProvider<CriticalWork> work, CriticalTaskProperties properties,
-			LeaderElectionProperties election, MeterRegistry meters) {
+			LeaderElectionProperties election, MeterRegistry meters, ObjectProvider<LeaseElector> elector) {
+		this.elector = elector;
 		Duration margin = election.stopMargin();
 		if (properties.stopTimeout().compareTo(margin) >= 0) {
 			throw new IllegalArgumentException("test-leader.task.stop-timeout (" + properties.stopTimeout()
@@ -217,6 +225,12 @@ class CriticalTaskScheduler implements CriticalWorkMonitor {
 		}
 	}
 
+	/**
+	 * What the work did in this replica's term. The elector decides whether there is a
+	 * term: one whose grant this scheduler has not (yet) seen, delayed behind a slow
+	 * listener or lost, counts from its acquisition, so that a leader without work shows
+	 * as overdue rather than as a follower.
+	 */
 	@Override
 	public CriticalWorkStatus status() {
 		TermRun run;
@@ -224,10 +238,30 @@ class CriticalTaskScheduler implements CriticalWorkMonitor {
 			run = this.current;
 		}
 		List<Long> ignoring = this.stopping.ignoringInterruption();
-		if (run == null || !run.context().isLeader()) {
+		if (run != null && run.context().isLeader()) {
+			return new CriticalWorkStatus(true, run.fencingToken(), run.lastSuccess(), run.sinceLastSuccess(),
+					ignoring);
+		}
+		LeaseElector leading = this.elector.getIfAvailable();
+		Leadership leadership = (leading != null) ? leading.leadership() : null;
+		if (leadership == null || !leadership.leader()) {
 			return CriticalWorkStatus.notLeading(ignoring);
 		}
-		return new CriticalWorkStatus(true, run.fencingToken(), run.lastSuccess(), run.sinceLastSuccess(), ignoring);
+		Duration since = (leadership.acquireTime() != null)
+				? Duration.between(leadership.acquireTime().toInstant(), Instant.now()) : Duration.ZERO;
+		return new CriticalWorkStatus(true, leadership.fencingToken(), null, since, ignoring);
+	}
+
+	/**
+	 * Asked by the elector before it releases the Lease, whatever became of the revocation
+	 * on its way here (an error handler on the event multicaster may have swallowed this
+	 * scheduler's refusal).
+	 */
+	@Override
+	public Optional<String> stillRunning() {
+		List<Long> alive = this.stopping.alive();
+		return alive.isEmpty() ? Optional.empty()
+				: Optional.of("the critical work of fencingToken=" + alive + " still runs");
 	}
 
 	/** Safety net for a context closed without a revocation. */

@@ -37,6 +37,11 @@ final class StoppingRuns {
 		return this.runs.stream().allMatch(TermRun::ignoresInterruption);
 	}
 
+	/** Fencing tokens of the ended terms whose run has not ended yet (stopping, or ignoring its interruption). */
+	synchronized List<Long> alive() {
+		return this.runs.stream().map(TermRun::fencingToken).sorted().toList();
+	}
+
 	/** Fencing tokens of the terms whose run ignored its interruption and still runs. */
 	synchronized List<Long> ignoringInterruption() {
 		return this.runs.stream().filter(TermRun::ignoresInterruption).map(TermRun::fencingToken).sorted().toList();

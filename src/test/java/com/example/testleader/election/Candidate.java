@@ -89,16 +89,18 @@ final class Candidate implements AutoCloseable {
 	 */
 	static Candidate create(String name, String podName, Config api, Timeline timeline, Clock clock,
 			LeaderEventPublisher listener, LeaderElectionProperties timings, ElectionObserver observer) {
-		return create(name, podName, null, api, timeline, clock, listener, timings, observer);
+		return create(name, podName, null, api, timeline, clock, listener, timings, observer, RunningWork.NONE);
 	}
 
 	/**
 	 * A candidate not yet started, that knows its pod: it names it in the Lease and takes
 	 * over early when the pods it watches prove the holder gone.
 	 * @param podUid its POD_UID, or {@code null} for none (early takeover off)
+	 * @param work asked before a release whether work of an ended term still runs
 	 */
 	static Candidate create(String name, String podName, String podUid, Config api, Timeline timeline, Clock clock,
-			LeaderEventPublisher listener, LeaderElectionProperties timings, ElectionObserver observer) {
+			LeaderEventPublisher listener, LeaderElectionProperties timings, ElectionObserver observer,
+			RunningWork work) {
 		FaultProxy proxy;
 		try {
 			proxy = new FaultProxy(api.getMasterUrl());
@@ -118,7 +120,7 @@ final class Candidate implements AutoCloseable {
 				new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", "test-leader"), pod, client);
 		LeaseElector elector = new LeaseElector(leaseApi, pod.holderIdentity(), timings,
 				new LeaderEvents(timeline.publisher(name, listener), (event) -> {
-				}), ElectionObserver.all(List.of(timeline.observer(name), observer)), clock, Ticker.SYSTEM, early);
+				}), ElectionObserver.all(List.of(timeline.observer(name), observer)), clock, Ticker.SYSTEM, early, work);
 		return new Candidate(name, proxy, elector, timeline);
 	}
 

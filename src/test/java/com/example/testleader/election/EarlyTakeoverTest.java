@@ -191,7 +191,7 @@ class EarlyTakeoverTest extends ElectionHarness {
 
 	private Candidate inPod(String name, String podName, String uid) {
 		Candidate candidate = track(Candidate.create(name, podName, uid, api(), this.timeline, Clock.systemUTC(),
-				Candidate.NO_LISTENER, Candidate.TIMINGS, ElectionObserver.NONE));
+				Candidate.NO_LISTENER, Candidate.TIMINGS, ElectionObserver.NONE, RunningWork.NONE));
 		candidate.elector().start();
 		candidate.elector().join();
 		return candidate;

@@ -122,10 +122,15 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 		LeaseContext context = (LeaseContext) this.timeline.last(leader.name(), Kind.GRANTED).orElseThrow().detail();
 		armed.set(true);
 		assertThat(stuck.await(10, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<Handover> asked = leader.elector().yieldLeadership();
 		try {
 			leader.elector().stop();
 
-			assertThat(this.timeline.leaders()).isEmpty();
+			// a request the stuck loop never got to is answered, not left hanging
+			assertThat(asked).isCompletedWithValue(Handover.NOT_LEADING);
+			assertThat(context.isLeader()).isFalse();
+			// revoked without waiting for the work: its own deadline stops it
+			await().atMost(Candidate.TIMINGS.stopMargin()).until(() -> this.timeline.leaders().isEmpty());
 			assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
 				.isEqualTo(StepDownReason.ABANDONED);
 			assertThat(context.isLeader()).isFalse();
@@ -213,6 +218,27 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 		assertThat(successor).isNotSameAs(leader);
 		Entry lost = this.timeline.last(leader.name(), Kind.LOST).orElseThrow();
 		assertThat(lost.detail()).isEqualTo(StepDownReason.YIELDED);
+	}
+
+	/**
+	 * The revocation's listeners returned, yet work of the ended term still runs (its
+	 * refusal was lost on the way: an error handler on the event multicaster swallows a
+	 * listener's exception). The Lease must not be released.
+	 */
+	@Test
+	void theLeaseIsNotReleasedWhileWorkOfTheEndedTermStillRuns() throws Exception {
+		Candidate leader = track(Candidate.create("replica-a", "replica-a", null, api(), this.timeline,
+				Clock.systemUTC(), Candidate.NO_LISTENER, Candidate.TIMINGS, ElectionObserver.NONE,
+				() -> java.util.Optional.of("the critical work of fencingToken=[0] still runs")));
+		leader.elector().start();
+		leader.elector().join();
+		awaitSoleLeader(List.of(leader));
+		start("replica-b");
+
+		assertThat(leader.elector().leave().get(10, TimeUnit.SECONDS)).isEqualTo(Handover.NOT_RELEASED);
+
+		assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(leader.identity());
+		assertThat(this.server.firstRelease()).isEmpty();
 	}
 
 	/** The API config of a client the in-process API can tell apart ({@link LocalKubernetesApi#delay}). */

@@ -25,7 +25,7 @@ public final class TestElectors {
 				timings.leaseName());
 		return new LeaseElector(leaseApi, pod.holderIdentity(), timings,
 				new LeaderEvents(Candidate.NO_LISTENER, (event) -> {
-				}), observer, Clock.systemUTC(), ticker, EarlyTakeover.OFF);
+				}), observer, Clock.systemUTC(), ticker, EarlyTakeover.OFF, RunningWork.NONE);
 	}
 
 }

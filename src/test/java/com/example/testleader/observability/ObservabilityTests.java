@@ -17,6 +17,9 @@ import com.example.testleader.election.ElectionObserver;
 import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.task.CriticalWork;
 
+import org.springframework.context.ApplicationListener;
+import org.springframework.integration.leader.event.OnRevokedEvent;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -229,6 +232,46 @@ class ObservabilityTests {
 			release.countDown();
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(liveness).status() == 200);
+	}
+
+	/**
+	 * Another bean's revocation listener hangs, so this replica's next grant waits behind
+	 * it: the elector leads, the scheduler has not been told. The work must show as
+	 * overdue, not as a follower's.
+	 */
+	@Test
+	void aLeaderWhoseGrantIsHeldUpShowsItsWorkOverdue() {
+		AtomicBoolean hang = new AtomicBoolean();
+		CountDownLatch release = new CountDownLatch(1);
+		ApplicationListener<OnRevokedEvent> slow = (event) -> {
+			if (hang.get()) {
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		};
+		Replica replica = track(Replica.start("replica-a", this.api.url(), this.work,
+				(context) -> context.getBeanFactory().registerSingleton("slowRevocationListener", slow), Replica.WEB));
+		await().atMost(Duration.ofSeconds(10)).until(() -> replica.elector().leadership().leader());
+		String health = replica.management() + "/actuator/health";
+
+		hang.set(true);
+		try {
+			replica.elector().yieldLeadership();
+			// after the yield pause it takes the Lease again; the grant waits behind the revocation
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> replica.elector().leadership().leader()
+						&& "DOWN".equals(Http.get(health).json("$.components.criticalWork.status")));
+			Http.Response down = Http.get(health);
+			assertThat((Boolean) down.json("$.components.criticalWork.details.leading")).isTrue();
+			assertThat((Boolean) down.json("$.components.criticalWork.details.overdue")).isTrue();
+		}
+		finally {
+			release.countDown();
+		}
 	}
 
 	private Replica startLeader(String name) {

@@ -320,13 +320,18 @@ class CriticalTaskSchedulerTest {
 		CriticalTaskProperties tooLong = new CriticalTaskProperties(Duration.ofSeconds(5), Duration.ofSeconds(1));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new CriticalTaskScheduler(provider((term) -> {
-			}), tooLong, ELECTION, new SimpleMeterRegistry()))
+			}), tooLong, ELECTION, new SimpleMeterRegistry(), noElector()))
 			.withMessageStartingWith("test-leader.task.stop-timeout (PT1S) must be shorter than "
 					+ "test-leader.election.lease-duration minus renew-deadline (PT1S)");
 	}
 
 	private CriticalTaskScheduler scheduler(CriticalWork work) {
-		return new CriticalTaskScheduler(provider(work), TASK, ELECTION, this.meters);
+		return new CriticalTaskScheduler(provider(work), TASK, ELECTION, this.meters, noElector());
+	}
+
+	/** No elector: the scheduler knows of terms only through its events. */
+	private static org.springframework.beans.factory.ObjectProvider<com.example.testleader.election.LeaseElector> noElector() {
+		return new StaticListableBeanFactory().getBeanProvider(com.example.testleader.election.LeaseElector.class);
 	}
 
 	private double runs(String outcome) {
