@@ -86,20 +86,29 @@ final class PodWatch implements ProcessGone.PodView {
 
 		});
 		started.exceptionHandler((isStarted, failure) -> {
-			if (failure instanceof KubernetesClientException ex && (ex.getCode() == 403 || ex.getCode() == 401)) {
-				if (!this.refused) {
-					this.refused = true;
-					log.warn("Early takeover is off: this replica may not list and watch pods in namespace {} ({}). "
-							+ "It waits out the lease of a crashed leader as usual; grant get, list and watch on pods "
-							+ "to take over as soon as the kubelet reports the leader's container gone", this.namespace,
-							ex.getMessage());
-				}
-				return false;
+			if (!isForbidden(failure)) {
+				return true;
 			}
-			return true;
+			if (!this.refused) {
+				this.refused = true;
+				log.warn("Early takeover is off: this replica may not list and watch pods in namespace {} ({}). It "
+						+ "waits out the lease of a crashed leader as usual; grant list and watch on pods to take over "
+						+ "as soon as the kubelet reports the leader's container gone", this.namespace,
+						failure.getMessage());
+			}
+			return false;
 		});
 		this.informer = started;
 		started.start();
+	}
+
+	private static boolean isForbidden(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof KubernetesClientException ex && (ex.getCode() == 403 || ex.getCode() == 401)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.example.testleader.election.EarlyTakeoverProperties;
 import com.example.testleader.election.LeaderElectionProperties;
 
 import org.springframework.boot.context.properties.bind.Binder;
@@ -76,6 +77,20 @@ class ManifestsTest {
 		assertThat(fieldRef(container, "POD_NAMESPACE")).isEqualTo("metadata.namespace");
 		assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
 			.isEqualTo(Manifests.one(objects, ServiceAccount.class).getMetadata().getName());
+	}
+
+	@Test
+	void podsNameTheirUidContainerAndLabelsAsEarlyTakeoverExpects() {
+		Deployment deployment = Manifests.one(objects, Deployment.class);
+		Container container = container(deployment);
+		assertThat(fieldRef(container, "POD_UID")).isEqualTo("metadata.uid");
+		EarlyTakeoverProperties early = configuration.bindOrCreate("test-leader.election.early-takeover",
+				EarlyTakeoverProperties.class);
+		assertThat(early.enabled()).isTrue();
+		assertThat(container.getName()).isEqualTo(early.container());
+		String[] selector = early.podSelector().split("=");
+		assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsEntry(selector[0],
+				selector[1]);
 	}
 
 	@Test
@@ -165,13 +180,21 @@ class ManifestsTest {
 	void theRoleIsLimitedToTheConfiguredLeaseAndBoundToTheServiceAccount() {
 		String lease = configuration.bindOrCreate("test-leader.election", LeaderElectionProperties.class).leaseName();
 		Role role = Manifests.one(objects, Role.class);
-		assertThat(role.getRules()).allSatisfy((rule) -> {
+		assertThat(role.getRules()).filteredOn((rule) -> rule.getResources().contains("leases")).allSatisfy((rule) -> {
 			assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
 			assertThat(rule.getResources()).containsExactly("leases");
 			if (!rule.getVerbs().equals(List.of("create"))) {
 				assertThat(rule.getResourceNames()).containsExactly(lease);
 			}
 		});
+		// and the pods, only to read (early takeover)
+		assertThat(role.getRules()).filteredOn((rule) -> !rule.getResources().contains("leases"))
+			.singleElement()
+			.satisfies((rule) -> {
+				assertThat(rule.getApiGroups()).containsExactly("");
+				assertThat(rule.getResources()).containsExactly("pods");
+				assertThat(rule.getVerbs()).containsExactlyInAnyOrder("list", "watch");
+			});
 		RoleBinding binding = Manifests.one(objects, RoleBinding.class);
 		assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
 		assertThat(binding.getSubjects()).singleElement().satisfies((subject) -> {

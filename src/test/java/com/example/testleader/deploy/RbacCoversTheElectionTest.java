@@ -3,15 +3,19 @@ package com.example.testleader.deploy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.Test;
 
 import com.example.testleader.Replica;
 import com.example.testleader.WorkLog;
+import com.example.testleader.local.KubeletStandIn;
 import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.local.LocalKubernetesApi.ApiCall;
 
@@ -26,38 +30,59 @@ class RbacCoversTheElectionTest {
 
 	private static final String LEASES = "/apis/coordination.k8s.io/v1/namespaces/default/leases";
 
+	private static final String PODS = "/api/v1/namespaces/default/pods";
+
 	@Test
 	void theRoleGrantsExactlyTheVerbsAnElectionUses() throws IOException {
 		List<ApiCall> calls = recordAnElection();
 
-		assertThat(calls).allSatisfy((call) -> assertThat(call.path()).startsWith(LEASES));
-		Set<String> used = calls.stream()
-			.map(RbacCoversTheElectionTest::verb)
-			.collect(Collectors.toCollection(TreeSet::new));
-		Set<String> granted = Manifests.one(Manifests.all(), Role.class)
+		assertThat(calls).allSatisfy((call) -> assertThat(call.path()).satisfiesAnyOf(
+				(path) -> assertThat(path).startsWith(LEASES), (path) -> assertThat(path).startsWith(PODS)));
+		Map<String, Set<String>> used = calls.stream()
+			.collect(Collectors.groupingBy(RbacCoversTheElectionTest::resource,
+					Collectors.mapping(RbacCoversTheElectionTest::verb, Collectors.toCollection(TreeSet::new))));
+		Map<String, Set<String>> granted = new TreeMap<>();
+		Manifests.one(Manifests.all(), Role.class)
 			.getRules()
-			.stream()
-			.flatMap((rule) -> rule.getVerbs().stream())
-			.collect(Collectors.toCollection(TreeSet::new));
+			.forEach((rule) -> rule.getResources()
+				.forEach((resource) -> granted.computeIfAbsent(resource, (key) -> new TreeSet<>())
+					.addAll(rule.getVerbs())));
 		assertThat(used).isEqualTo(granted);
-		assertThat(calls).filteredOn((call) -> !verb(call).equals("create"))
+		assertThat(calls).filteredOn((call) -> resource(call).equals("leases") && !verb(call).equals("create"))
 			.allSatisfy((call) -> assertThat(call.path()).satisfiesAnyOf((path) -> assertThat(path).startsWith(LEASES + "/test-lease"),
 					(path) -> assertThat(path).contains("fieldSelector=metadata.name%3Dtest-lease")));
+		// pods only of this application, and only read
+		assertThat(calls).filteredOn((call) -> resource(call).equals("pods"))
+			.allSatisfy((call) -> assertThat(call.path()).contains("labelSelector=app.kubernetes.io%2Fname%3Dtest-leader"));
 	}
 
+	/**
+	 * Two replicas in pods (early takeover on): an election, renewals, a graceful
+	 * handover. Only the replicas' requests are kept, not those that set up the pods.
+	 */
 	private static List<ApiCall> recordAnElection() {
 		WorkLog work = new WorkLog(Duration.ofMillis(1));
-		try (LocalKubernetesApi api = LocalKubernetesApi.start(0)) {
-			Replica first = Replica.start("replica-a", api.url(), work);
-			try (Replica second = Replica.start("replica-b", api.url(), work)) {
+		try (LocalKubernetesApi api = LocalKubernetesApi.start(0);
+				KubernetesClient admin = api.client();
+				KubeletStandIn kubelet = new KubeletStandIn(admin, "default", Duration.ofMillis(100))) {
+			String firstUid = kubelet.podStarted("replica-a");
+			String secondUid = kubelet.podStarted("replica-b");
+			int setUp = api.calls().size();
+			Replica first = Replica.start("replica-a", api.url(), work, "POD_UID=" + firstUid);
+			try (Replica second = Replica.start("replica-b", api.url(), work, "POD_UID=" + secondUid)) {
 				await().atMost(Duration.ofSeconds(10)).until(() -> first.elector().leadership().leader());
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> api.calls().stream().filter((call) -> call.method().equals("PUT")).count() >= 2);
 				first.close();
 				await().atMost(Duration.ofSeconds(10)).until(() -> second.elector().leadership().leader());
 			}
-			return api.calls();
+			List<ApiCall> calls = api.calls();
+			return calls.subList(setUp, calls.size());
 		}
+	}
+
+	private static String resource(ApiCall call) {
+		return call.path().startsWith(PODS) ? "pods" : "leases";
 	}
 
 	/** The RBAC verb of a request, as the API server's authorizer names it. */

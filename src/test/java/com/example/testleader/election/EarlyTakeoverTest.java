@@ -184,6 +184,28 @@ class EarlyTakeoverTest extends ElectionHarness {
 			.until(() -> this.timeline.leaders().equals(java.util.Set.of(leader.name())));
 	}
 
+	/**
+	 * Without permission to list and watch pods, nothing proves a holder gone: the crashed
+	 * leader is waited out, and the replicas do not keep asking for what they may not read.
+	 */
+	@Test
+	void withoutPermissionOnPodsACrashedLeaderIsWaitedOutAsBefore() {
+		// the replicas may not list or watch pods (the kubelet stand-in still writes them)
+		this.server.forbid((path) -> path.startsWith("/api/v1/namespaces/default/pods?"));
+		Candidate leader = inPod("pod-a");
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = inPod("pod-b");
+		awaitTermOlderThanTheMargin();
+
+		crash(leader);
+		this.kubelet.exited("pod-a", 137, "OOMKilled");
+
+		assertWaitedOut(leader, follower);
+		assertThat(this.server.calls()).filteredOn((call) -> call.path().startsWith("/api/v1/namespaces/default/pods?"))
+			.hasSizeLessThanOrEqualTo(2)
+			.allSatisfy((call) -> assertThat(call.status()).isEqualTo(403));
+	}
+
 	/** A candidate in a pod of its own, started by the kubelet stand-in. */
 	private Candidate inPod(String podName) {
 		return inPod(podName, podName, this.kubelet.podStarted(podName));

@@ -51,6 +51,8 @@ public final class LocalKubernetesApi implements AutoCloseable {
 
 	private volatile Predicate<String> refused = (path) -> false;
 
+	private volatile Predicate<String> forbidden = (path) -> false;
+
 	private volatile Function<ApiRequest, Duration> delays = (request) -> Duration.ZERO;
 
 	private LocalKubernetesApi(int port, boolean record) {
@@ -58,6 +60,7 @@ public final class LocalKubernetesApi implements AutoCloseable {
 		Dispatcher crud = new KubernetesMixedDispatcher(responses);
 		this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
 				record ? new Recording(crud, this.calls, (path) -> this.refused.test(path),
+						(path) -> this.forbidden.test(path),
 						(request) -> this.delays.apply(request)) : crud,
 				false);
 		try {
@@ -98,6 +101,11 @@ public final class LocalKubernetesApi implements AutoCloseable {
 	/** From now on, answers requests whose path and query match with 500 (recorded). */
 	public void refuse(Predicate<String> pathAndQuery) {
 		this.refused = pathAndQuery;
+	}
+
+	/** From now on, answers requests whose path and query match with 403, as RBAC would (recorded). */
+	public void forbid(Predicate<String> pathAndQuery) {
+		this.forbidden = pathAndQuery;
 	}
 
 	/**
@@ -187,13 +195,16 @@ public final class LocalKubernetesApi implements AutoCloseable {
 
 		private final Predicate<String> refused;
 
+		private final Predicate<String> forbidden;
+
 		private final Function<ApiRequest, Duration> delays;
 
-		Recording(Dispatcher delegate, List<ApiCall> calls, Predicate<String> refused,
+		Recording(Dispatcher delegate, List<ApiCall> calls, Predicate<String> refused, Predicate<String> forbidden,
 				Function<ApiRequest, Duration> delays) {
 			this.delegate = delegate;
 			this.calls = calls;
 			this.refused = refused;
+			this.forbidden = forbidden;
 			this.delays = delays;
 		}
 
@@ -206,6 +217,8 @@ public final class LocalKubernetesApi implements AutoCloseable {
 					request.getHeaders(), (body != null) ? new Buffer().writeUtf8(body) : null);
 			MockResponse response = this.refused.test(request.getPath())
 					? new MockResponse().setResponseCode(500).setBody("{\"kind\":\"Status\",\"code\":500}")
+					: this.forbidden.test(request.getPath()) ? new MockResponse().setResponseCode(403)
+						.setBody("{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\"}")
 					: invalid(request.getMethod(), body) ? new MockResponse().setResponseCode(422)
 						.setBody("{\"kind\":\"Status\",\"code\":422,\"reason\":\"Invalid\",\"message\":"
 								+ "\"spec.leaseTransitions: must be greater than or equal to 0\"}")
