@@ -1,5 +1,6 @@
 package com.example.testleader.local;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 import com.example.testleader.TestLeaderApplication;
@@ -18,8 +19,12 @@ import org.springframework.core.env.SimpleCommandLinePropertySource;
  * <li>{@code --local.api-only} serves only the API, for replicas started from the jar
  * (see the README).</li>
  * </ul>
+ * The replica runs in a Pod object a {@link KubeletStandIn} wrote ({@code POD_NAME} and
+ * {@code POD_UID} are set for it), so its terms name their pod as in a cluster.
  */
 public final class LocalTestLeaderApplication {
+
+	private static final String LOCAL_POD = "test-leader-local";
 
 	private LocalTestLeaderApplication() {
 	}
@@ -36,9 +41,13 @@ public final class LocalTestLeaderApplication {
 			stopped.await();
 			return;
 		}
+		// the replica runs "in a pod" the kubelet stand-in keeps, so that it names its pod in
+		// the Lease as it would in a cluster
+		KubeletStandIn kubelet = new KubeletStandIn(api.client(), "default", Duration.ofSeconds(1));
+		String uid = kubelet.podStarted(LOCAL_POD);
 		new SpringApplicationBuilder(TestLeaderApplication.class)
 			.properties("spring.main.cloud-platform=kubernetes", "spring.cloud.kubernetes.client.master-url=" + api.url(),
-					"spring.cloud.kubernetes.client.namespace=default")
+					"spring.cloud.kubernetes.client.namespace=default", "POD_NAME=" + LOCAL_POD, "POD_UID=" + uid)
 			.run(args);
 	}
 
