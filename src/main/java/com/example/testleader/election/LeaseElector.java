@@ -12,7 +12,6 @@ import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +32,12 @@ import org.springframework.context.SmartLifecycle;
  * <li>Another replica takes the Lease only a full lease duration after it last saw the
  * record change ({@link Observation}), which is later than this replica's renew deadline;
  * the difference ({@link LeaderElectionProperties#stopMargin()}) is the time the work has
- * to stop.</li>
+ * to stop. Sooner only on the kubelet's proof that the holder's process is gone
+ * ({@link ProcessGone}).</li>
  * <li>On a graceful step-down (leaving the election, shutdown, {@code yield()}) the work
  * is revoked and has stopped before the Lease is released.</li>
- * <li>Listeners run on their own threads ({@link LeaderEvents}) and cannot delay renewals;
- * revocations have a thread to themselves. Failures are logged and retried with backoff;
+ * <li>Listeners run on their own threads ({@link LeaderEvents}) and cannot delay renewals.
+ * Failures are logged and retried with backoff;
  * the loop ({@link ElectionLoop}) never stops on its own. Stopping never loses a
  * revocation: a term still held when the loop is shut down is revoked by the stopping
  * thread.</li>
@@ -45,6 +45,12 @@ import org.springframework.context.SmartLifecycle;
  * <p>
  * It watches the Lease, so a release is acted on at once and any change by someone else
  * is checked at once; polling fills in whenever the watch is quiet.
+ * <p>
+ * This class is the election's one thread and its public face; each part of the timeline
+ * has a class of its own: {@link Acquisition} (a follower takes the Lease),
+ * {@link TermKeeping} (the leader renews), {@link TermEnding} (revoke, wait, release),
+ * {@link KnownLease} with {@link Observation} and {@link ProcessGone} (judging expiry and
+ * proof).
  * <p>
  * <b>What it cannot guarantee</b>: a process paused (GC, SIGSTOP) between checking
  * {@link LeaseContext#isLeader()} and acting may act after its lease is gone. Downstream
@@ -98,7 +104,11 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private long competeAfterNanos;
 
-	private int failures;
+	private final Failures failures;
+
+	private final Acquisition acquisition;
+
+	private final TermKeeping keeping;
 
 	LeaseElector(LeaseApi api, String identity, LeaderElectionProperties timings, LeaderEvents events,
 			ElectionObserver observer, Clock clock, Ticker ticker, EarlyTakeover early, RunningWork work) {
@@ -115,6 +125,10 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		this.loop = new ElectionLoop(api.describe(), ticker);
 		this.known = new KnownLease(api, identity, timings, clock, events);
 		this.ending = new TermEnding(api, this.writes, this.cadence, events, observer, ticker, this.known, work);
+		this.failures = new Failures(api, this.cadence);
+		this.acquisition = new Acquisition(api, identity, this.writes, this.cadence, this.known, early, events, observer,
+				clock, ticker);
+		this.keeping = new TermKeeping(api, this.writes, this.cadence, this.known, observer, clock, ticker);
 	}
 
 	/**
@@ -259,10 +273,13 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		long next = this.cadence.retryNanos();
 		HeldTerm current = this.term.get();
 		try {
-			next = (current != null) ? renew(current) : acquire();
+			next = (current != null) ? this.keeping.renew(this.term, current, this.failures, this::stepDown)
+					: acquire();
 		}
 		catch (RuntimeException ex) {
-			next = (current != null) ? renewalFailed(current, ex) : acquisitionFailed(ex);
+			next = (current != null)
+					? this.keeping.renewalFailed(this.term, current, ex, this.failures, this::stepDown)
+					: this.failures.acquisitionFailed(ex);
 		}
 		finally {
 			if (this.competing || this.term.get() != null) {
@@ -292,66 +309,13 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 				return;
 			}
 			LeaseRecord latest = deleted ? null : seen;
-			long now = this.ticker.nanoTime();
-			this.known.see(latest, now);
-			long next;
-			try {
-				next = tryTake(Optional.ofNullable(latest), now, this.cadence.attempt(this.ticker));
-			}
-			catch (RuntimeException ex) {
-				next = acquisitionFailed(ex);
-			}
-			this.loop.schedule(this::step, next);
+			this.known.see(latest, this.ticker.nanoTime());
+			takeNow(Optional.ofNullable(latest));
 		});
 	}
 
 	private long acquire() {
-		if (!this.competing) {
-			return 0;
-		}
-		Deadline attempt = this.cadence.attempt(this.ticker);
-		Optional<LeaseRecord> current = this.api.get(attempt.nextCall());
-		long now = this.ticker.nanoTime();
-		this.known.read(current.orElse(null), now);
-		recovered();
-		return tryTake(current, now, attempt);
-	}
-
-	/**
-	 * Takes the Lease if this replica may, over {@code current} (as just read or watched);
-	 * otherwise returns when to look again.
-	 */
-	private long tryTake(Optional<LeaseRecord> current, long now, Deadline attempt) {
-		long wait = Math.max(this.known.nanosUntilAcquirable(now), this.competeAfterNanos - now);
-		Optional<String> proof = Optional.empty();
-		if (wait > 0 && this.competeAfterNanos - now <= 0) {
-			proof = this.early.proof(this.known.observation().record());
-		}
-		if (wait > 0 && proof.isEmpty()) {
-			log.debug("Lease {} is held by {}; may take it in {} ms", this.api.describe(),
-					this.known.observation().holder(), TimeUnit.NANOSECONDS.toMillis(wait));
-			return Math.min(this.cadence.jitteredRetryNanos(), wait);
-		}
-		proof.ifPresent((why) -> log.info("Taking Lease {} from {} before it expires: {}", this.api.describe(),
-				this.known.observation().holder(), why));
-		long sentAt = this.ticker.nanoTime();
-		LeaseRecord written;
-		try {
-			written = this.writes.take(current, this.known.observation().nextToken(), attempt);
-		}
-		catch (KubernetesClientException ex) {
-			if (ex.getCode() != 409 && ex.getCode() != 404) {
-				throw ex;
-			}
-			// Another replica wrote first: see what it wrote, so that its term is waited out
-			// from now, not from an older observation.
-			log.debug("Lease {} changed before this replica could take it", this.api.describe());
-			this.known.read(this.api.get(attempt.nextCall()).orElse(null), this.ticker.nanoTime());
-			return this.cadence.jitteredRetryNanos();
-		}
-		this.known.wrote(written, sentAt, proof.orElse(null));
-		becomeLeader(written, sentAt);
-		return this.cadence.retryNanos();
+		return this.competing ? this.acquisition.acquire(this, this.term, this.competeAfterNanos, this.failures) : 0;
 	}
 
 	/**
@@ -360,103 +324,24 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 */
 	private void podsChanged() {
 		this.loop.execute(() -> {
-			LeaseRecord record = this.known.observation().record();
-			if (this.term.get() != null || !this.competing || this.early.proof(record).isEmpty()) {
+			if (this.term.get() != null || !this.competing || !this.acquisition.holderProvenGone()) {
 				return;
 			}
-			long next;
-			try {
-				next = tryTake(Optional.ofNullable(record), this.ticker.nanoTime(), this.cadence.attempt(this.ticker));
-			}
-			catch (RuntimeException ex) {
-				next = acquisitionFailed(ex);
-			}
-			this.loop.schedule(this::step, next);
+			takeNow(Optional.ofNullable(this.known.observation().record()));
 		});
 	}
 
-	private void becomeLeader(LeaseRecord written, long sentAt) {
-		TermValidity validity = new TermValidity(this.ticker, sentAt + this.cadence.renewDeadlineNanos());
-		if (!validity.isValid()) {
-			log.warn("Lease {} was taken only after the renew deadline of the take; not leading on it",
-					this.api.describe());
-			return;
+	/** Takes the Lease now if this replica may, over {@code latest}; schedules the next step. */
+	private void takeNow(Optional<LeaseRecord> latest) {
+		long next;
+		try {
+			next = this.acquisition.tryTake(this, this.term, latest, this.ticker.nanoTime(), this.competeAfterNanos,
+					this.cadence.attempt(this.ticker));
 		}
-		LeaderTerm leaderTerm = new LeaderTerm(this.identity, this.api.name(), written.fencingToken(),
-				this.clock.instant());
-		LeaseContext context = new LeaseContext(this, leaderTerm, validity);
-		this.term.set(new HeldTerm(context, validity, written, sentAt, this.clock.instant(), false));
-		log.info("Became leader of Lease {} as {} with fencing token {}", this.api.describe(), this.identity,
-				leaderTerm.fencingToken());
-		this.observer.acquired(leaderTerm);
-		this.events.granted(this, context);
-	}
-
-	private long renew(HeldTerm current) {
-		if (!current.validity().isValid()) {
-			stepDown(current.renewalFailed() ? StepDownReason.RENEW_DEADLINE : StepDownReason.EXPIRED);
-			return 0;
+		catch (RuntimeException ex) {
+			next = this.failures.acquisitionFailed(ex);
 		}
-		long sentAt = this.ticker.nanoTime();
-		Deadline attempt = this.cadence.renewal(this.ticker, sentAt + current.validity().remainingNanos());
-		LeaseRecord written = this.writes.renew(current.written(), current.context().fencingToken(), attempt,
-				(seen) -> this.known.read(seen, this.ticker.nanoTime()));
-		this.known.wrote(written, sentAt);
-		if (!current.validity().extend(sentAt + this.cadence.renewDeadlineNanos())) {
-			this.observer.renewal(ElectionObserver.RenewalOutcome.TIMEOUT);
-			log.warn("Lease {} was renewed only after the renew deadline: the term had already ended",
-					this.api.describe());
-			stepDown(StepDownReason.RENEW_DEADLINE);
-			return 0;
-		}
-		if (!this.term.compareAndSet(current,
-				new HeldTerm(current.context(), current.validity(), written, sentAt, this.clock.instant(), false))) {
-			return 0;
-		}
-		this.observer.renewal(ElectionObserver.RenewalOutcome.SUCCESS);
-		recovered();
-		log.debug("Renewed Lease {} (fencing token {})", this.api.describe(), current.context().fencingToken());
-		return this.cadence.retryNanos();
-	}
-
-	private long renewalFailed(HeldTerm current, RuntimeException failure) {
-		if (failure instanceof LeaseLostException lost) {
-			this.observer.renewal(ElectionObserver.RenewalOutcome.CONFLICT);
-			stepDown(lost.reason());
-			return 0;
-		}
-		this.observer.renewal((failure instanceof LeaseApi.LeaseApiTimeoutException)
-				? ElectionObserver.RenewalOutcome.TIMEOUT : ElectionObserver.RenewalOutcome.ERROR);
-		this.term.compareAndSet(current, new HeldTerm(current.context(), current.validity(), current.written(),
-				current.renewedAtNanos(), current.renewedAt(), true));
-		this.failures++;
-		long left = current.validity().remainingNanos();
-		if (left <= 0) {
-			log.warn("Could not renew Lease {}: {}", this.api.describe(), TermEnding.describe(failure));
-			stepDown(StepDownReason.RENEW_DEADLINE);
-			return 0;
-		}
-		log.warn("Could not renew Lease {} ({} ms before the renew deadline): {}", this.api.describe(),
-				TimeUnit.NANOSECONDS.toMillis(left), TermEnding.describe(failure));
-		return Math.min(this.cadence.retryNanos(), left);
-	}
-
-	private long acquisitionFailed(RuntimeException failure) {
-		this.failures++;
-		long backoff = this.cadence.backoffNanos(this.failures);
-		if (Integer.bitCount(this.failures) == 1) {
-			log.warn("Could not reach Lease {} ({} failures in a row), retrying in {} ms: {}", this.api.describe(),
-					this.failures, TimeUnit.NANOSECONDS.toMillis(backoff), TermEnding.describe(failure));
-		}
-		log.debug("Election step for Lease {} failed", this.api.describe(), failure);
-		return backoff;
-	}
-
-	private void recovered() {
-		if (this.failures > 0) {
-			log.info("Reached Lease {} again after {} failed attempts", this.api.describe(), this.failures);
-			this.failures = 0;
-		}
+		this.loop.schedule(this::step, next);
 	}
 
 	/**
@@ -494,7 +379,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	@Override
 	public void stop(Runnable callback) {
 		stepOut().completeOnTimeout(null, leaveTimeout().toMillis(), TimeUnit.MILLISECONDS)
-			.whenComplete((result, failure) -> {
+			.whenCompleteAsync((result, failure) -> {
 				shutDown();
 				callback.run();
 			});

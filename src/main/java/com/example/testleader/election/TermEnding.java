@@ -115,7 +115,7 @@ final class TermEnding {
 		}
 		catch (RuntimeException ex) {
 			log.warn("Could not release Lease {}; other replicas take it over once it expires: {}",
-					this.api.describe(), describe(ex));
+					this.api.describe(), Failures.describe(ex));
 		}
 		return false;
 	}
@@ -129,12 +129,8 @@ final class TermEnding {
 		}
 		catch (RuntimeException ex) {
 			log.info("Did not create Lease {} again ({}); the others take over once the deletion is waited out",
-					this.api.describe(), describe(ex));
+					this.api.describe(), Failures.describe(ex));
 		}
-	}
-
-	static String describe(Throwable failure) {
-		return failure.getClass().getSimpleName() + ": " + failure.getMessage();
 	}
 
 }
