@@ -1,10 +1,15 @@
 package com.example.testleader.election;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +30,8 @@ final class ElectionLoop {
 	private volatile ScheduledThreadPoolExecutor executor;
 
 	private volatile long lastProgressNanos;
+
+	private final Set<Runnable> unanswered = ConcurrentHashMap.newKeySet();
 
 	private ScheduledFuture<?> next;
 
@@ -60,6 +67,7 @@ final class ElectionLoop {
 				Thread.currentThread().interrupt();
 			}
 		}
+		List.copyOf(this.unanswered).forEach(Runnable::run);
 	}
 
 	/** Runs {@code action} on the loop; {@code false} if the loop is not running. */
@@ -75,6 +83,31 @@ final class ElectionLoop {
 		catch (RejectedExecutionException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * Runs {@code action} on the loop and answers with its result; with
+	 * {@code ifNotRun} if the loop is not running, or stops before the action's turn, so
+	 * that no caller waits for an answer that will never come.
+	 */
+	<T> CompletableFuture<T> call(Supplier<T> action, T ifNotRun) {
+		CompletableFuture<T> done = new CompletableFuture<>();
+		Runnable abandon = () -> done.complete(ifNotRun);
+		this.unanswered.add(abandon);
+		done.whenComplete((result, failure) -> this.unanswered.remove(abandon));
+		boolean queued = execute(() -> {
+			try {
+				done.complete(action.get());
+			}
+			catch (RuntimeException ex) {
+				done.completeExceptionally(ex);
+				throw ex;
+			}
+		});
+		if (!queued) {
+			abandon.run();
+		}
+		return done;
 	}
 
 	/** Runs {@code step} after {@code delayNanos}, instead of the step scheduled before. On the loop only. */

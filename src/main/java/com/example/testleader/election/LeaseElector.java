@@ -3,9 +3,7 @@ package com.example.testleader.election;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -83,9 +81,6 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	private final EarlyTakeover early;
 
 	private final AtomicReference<HeldTerm> term = new AtomicReference<>();
-
-	/** Requests queued on the loop and not answered yet; answered when the loop stops. */
-	private final Set<CompletableFuture<Handover>> pending = ConcurrentHashMap.newKeySet();
 
 	private volatile SharedIndexInformer<Lease> watch;
 
@@ -199,27 +194,8 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		});
 	}
 
-	/**
-	 * Runs {@code action} on the loop; {@link Handover#NOT_LEADING} if the loop is not
-	 * running, or stops before the action's turn.
-	 */
 	private CompletableFuture<Handover> onLoop(Supplier<Handover> action) {
-		CompletableFuture<Handover> done = new CompletableFuture<>();
-		this.pending.add(done);
-		done.whenComplete((outcome, failure) -> this.pending.remove(done));
-		boolean queued = this.loop.execute(() -> {
-			try {
-				done.complete(action.get());
-			}
-			catch (RuntimeException ex) {
-				done.completeExceptionally(ex);
-				throw ex;
-			}
-		});
-		if (!queued) {
-			done.complete(Handover.NOT_LEADING);
-		}
-		return done;
+		return this.loop.call(action, Handover.NOT_LEADING);
 	}
 
 	/** What this replica believes right now; never calls the API server. */
@@ -398,7 +374,6 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		}
 		this.early.stop();
 		this.loop.stop();
-		this.pending.forEach((request) -> request.complete(Handover.NOT_LEADING));
 		if (this.term.get() != null) {
 			log.warn("The election for Lease {} did not step down within {}; revoking the work now", this.api.describe(),
 					leaveTimeout());
