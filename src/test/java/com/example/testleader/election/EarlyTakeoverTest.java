@@ -54,10 +54,8 @@ class EarlyTakeoverTest extends ElectionHarness {
 
 	@Test
 	void aKilledHolderReportedTerminatedIsSucceededBeforeItsLeaseExpires() {
-		Candidate leader = inPod("pod-a");
-		awaitSoleLeader(List.of(leader));
-		Candidate follower = inPod("pod-b");
-		awaitTermOlderThanTheMargin();
+		Candidate leader = leaderInPod("pod-a");
+		Candidate follower = followerInPod("pod-b");
 
 		crash(leader);
 		this.kubelet.exited("pod-a", 137, "OOMKilled");
@@ -82,10 +80,8 @@ class EarlyTakeoverTest extends ElectionHarness {
 
 	@Test
 	void aFollowerSeesTheHoldersContainerRestartedAndSucceedsItBeforeTheLeaseExpires() {
-		Candidate leader = inPod("pod-a");
-		awaitSoleLeader(List.of(leader));
-		Candidate follower = inPod("pod-b");
-		awaitTermOlderThanTheMargin();
+		Candidate leader = leaderInPod("pod-a");
+		Candidate follower = followerInPod("pod-b");
 
 		crash(leader);
 		this.kubelet.restarted("pod-a");
@@ -95,10 +91,8 @@ class EarlyTakeoverTest extends ElectionHarness {
 
 	@Test
 	void aGracefullyDeletedHolderPodIsSucceededBeforeItsLeaseExpires() {
-		Candidate leader = inPod("pod-a");
-		awaitSoleLeader(List.of(leader));
-		Candidate follower = inPod("pod-b");
-		awaitTermOlderThanTheMargin();
+		Candidate leader = leaderInPod("pod-a");
+		Candidate follower = followerInPod("pod-b");
 
 		crash(leader);
 		this.kubelet.deletedGracefully("pod-a");
@@ -108,10 +102,8 @@ class EarlyTakeoverTest extends ElectionHarness {
 
 	@Test
 	void aForceDeletedHolderPodLastSeenRunningIsWaitedOut() {
-		Candidate leader = inPod("pod-a");
-		awaitSoleLeader(List.of(leader));
-		Candidate follower = inPod("pod-b");
-		awaitTermOlderThanTheMargin();
+		Candidate leader = leaderInPod("pod-a");
+		Candidate follower = followerInPod("pod-b");
 
 		// the object is gone, but its container may still run
 		this.kubelet.forceDeleted("pod-a");
@@ -122,10 +114,8 @@ class EarlyTakeoverTest extends ElectionHarness {
 
 	@Test
 	void aHolderWhoseNodeIsLostIsWaitedOut() {
-		Candidate leader = inPod("pod-a");
-		awaitSoleLeader(List.of(leader));
-		Candidate follower = inPod("pod-b");
-		awaitTermOlderThanTheMargin();
+		Candidate leader = leaderInPod("pod-a");
+		Candidate follower = followerInPod("pod-b");
 
 		// the node is gone with the kubelet: nothing is ever reported
 		crash(leader);
@@ -135,10 +125,8 @@ class EarlyTakeoverTest extends ElectionHarness {
 
 	@Test
 	void aPodRecreatedUnderTheHoldersNameIsNoProof() {
-		Candidate leader = inPod("pod-a");
-		awaitSoleLeader(List.of(leader));
-		Candidate follower = inPod("pod-b");
-		awaitTermOlderThanTheMargin();
+		Candidate leader = leaderInPod("pod-a");
+		Candidate follower = followerInPod("pod-b");
 
 		// a StatefulSet recreates pod-a (new UID) while the old one runs on a cut-off node
 		this.kubelet.forceDeleted("pod-a");
@@ -151,10 +139,8 @@ class EarlyTakeoverTest extends ElectionHarness {
 
 	@Test
 	void aHolderCutOffFromTheApiIsWaitedOutAndStepsDownFirst() {
-		Candidate leader = inPod("pod-a");
-		awaitSoleLeader(List.of(leader));
-		Candidate follower = inPod("pod-b");
-		awaitTermOlderThanTheMargin();
+		Candidate leader = leaderInPod("pod-a");
+		Candidate follower = followerInPod("pod-b");
 
 		// alive, only partitioned: the kubelet reports it running, as it is
 		leader.proxy().mode(FaultProxy.Mode.BLACKHOLE);
@@ -168,10 +154,8 @@ class EarlyTakeoverTest extends ElectionHarness {
 
 	@Test
 	void aFollowerCutOffFromTheApiDoesNotTakeALiveHoldersLeaseWhenItComesBack() {
-		Candidate leader = inPod("pod-a");
-		awaitSoleLeader(List.of(leader));
-		Candidate follower = inPod("pod-b");
-		awaitTermOlderThanTheMargin();
+		Candidate leader = leaderInPod("pod-a");
+		Candidate follower = followerInPod("pod-b");
 
 		follower.proxy().mode(FaultProxy.Mode.BLACKHOLE);
 		await().atMost(LEASE.multipliedBy(2)).until(() -> this.timeline.last(leader.name(), Kind.RENEWED)
@@ -192,10 +176,8 @@ class EarlyTakeoverTest extends ElectionHarness {
 	void withoutPermissionOnPodsACrashedLeaderIsWaitedOutAsBefore() {
 		// the replicas may not list or watch pods (the kubelet stand-in still writes them)
 		this.server.forbid((path) -> path.startsWith("/api/v1/namespaces/default/pods?"));
-		Candidate leader = inPod("pod-a");
-		awaitSoleLeader(List.of(leader));
-		Candidate follower = inPod("pod-b");
-		awaitTermOlderThanTheMargin();
+		Candidate leader = leaderInPod("pod-a");
+		Candidate follower = followerInPod("pod-b");
 
 		crash(leader);
 		this.kubelet.exited("pod-a", 137, "OOMKilled");
@@ -204,6 +186,24 @@ class EarlyTakeoverTest extends ElectionHarness {
 		assertThat(this.server.calls()).filteredOn((call) -> call.path().startsWith("/api/v1/namespaces/default/pods?"))
 			.hasSizeLessThanOrEqualTo(2)
 			.allSatisfy((call) -> assertThat(call.status()).isEqualTo(403));
+	}
+
+	private Candidate leaderInPod(String podName) {
+		Candidate leader = inPod(podName);
+		awaitSoleLeader(List.of(leader));
+		return leader;
+	}
+
+	/**
+	 * A follower in a pod of its own, once it knows who leads and the leader's term is
+	 * older than the rule's margin in the kubelet's whole-second time (a holder that dies
+	 * within it is waited out: a case of its own).
+	 */
+	private Candidate followerInPod(String podName) {
+		Candidate follower = inPod(podName);
+		await().atMost(LEASE).until(() -> follower.elector().leadership().holder() != null);
+		awaitTermOlderThanTheMargin();
+		return follower;
 	}
 
 	/** A candidate in a pod of its own, started by the kubelet stand-in. */
@@ -219,10 +219,6 @@ class EarlyTakeoverTest extends ElectionHarness {
 		return candidate;
 	}
 
-	/**
-	 * Waits until the term began more than the rule's margin ago in the kubelet's
-	 * whole-second time (a holder that dies within it is waited out: a case of its own).
-	 */
 	private void awaitTermOlderThanTheMargin() {
 		ZonedDateTime began = lease().getSpec().getAcquireTime();
 		await().atMost(Duration.ofSeconds(5))
