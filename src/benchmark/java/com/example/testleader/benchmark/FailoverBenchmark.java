@@ -44,7 +44,7 @@ public final class FailoverBenchmark {
 		Path logs = options.output().resolve("logs")
 			.resolve((scenario + "-" + candidate + "-" + index).toLowerCase(Locale.ROOT));
 		System.out.printf("== %s, %s, run %d of %d%n", scenario.title, candidate, index, options.repeats());
-		try (Cluster cluster = new Cluster(candidate, options, logs)) {
+		try (Cluster cluster = new Cluster(candidate, options, logs, scenario.inPods())) {
 			run.from = System.nanoTime();
 			try {
 				scenario.run(cluster, options, run, faketime);

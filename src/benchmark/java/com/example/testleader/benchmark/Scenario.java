@@ -78,7 +78,13 @@ enum Scenario {
 		}
 	},
 
-	CRASH("Crash of the leader (SIGKILL)", "last renewal → successor runs the task", "≤ lease + 1 s (16 s)") {
+	/**
+	 * The crash as measured before early takeover, so that its numbers stay comparable with
+	 * the earlier results: the replicas run in no pod (no POD_UID), so nothing is reported
+	 * and the service waits out the lease. Every other scenario runs its replicas in pods.
+	 */
+	CRASH("Crash of the leader (SIGKILL), early takeover off (no POD_UID)", "last renewal → successor runs the task",
+			"≤ lease + 1 s (16 s)") {
 		@Override
 		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
 			ReplicaProcess leader = cluster.startAll(options.replicas());
@@ -87,6 +93,11 @@ enum Scenario {
 			leader.kill();
 			Event next = awaitLeading(cluster, kill, (r) -> !r.equals(leader.name), Duration.ofSeconds(60));
 			run.latencies.add(Run.millis(next.nanos() - lastRenewal(cluster, leader, kill)));
+		}
+
+		@Override
+		boolean inPods() {
+			return false;
 		}
 	},
 
@@ -228,6 +239,14 @@ enum Scenario {
 	}
 
 	abstract void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws Exception;
+
+	/**
+	 * Whether the replicas run in pods the kubelet stand-in reports on, with POD_UID set so
+	 * that the service may take over early.
+	 */
+	boolean inPods() {
+		return true;
+	}
 
 	/**
 	 * Cuts the leader off with {@code mode} until it has stepped down and another replica
