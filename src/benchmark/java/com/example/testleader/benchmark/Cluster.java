@@ -100,6 +100,12 @@ final class Cluster implements AutoCloseable {
 			.redirectOutput(this.logs.resolve("api.log").toFile())
 			.start();
 		this.apiUrl = "http://127.0.0.1:" + port;
+		// an API that dies under a run explains every failure after it: say so, with its status
+		this.api.onExit().thenAccept((ended) -> {
+			if (!this.closing) {
+				this.events.add("api", Events.Kind.FAULT, "API process exited, status " + ended.exitValue());
+			}
+		});
 		await().atMost(Duration.ofSeconds(30)).until(() -> accepts(port));
 		this.admin = new KubernetesClientBuilder().withConfig(LocalKubernetesApi.clientConfig(this.apiUrl)).build();
 		warmUpApi();

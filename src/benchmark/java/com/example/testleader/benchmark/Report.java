@@ -200,6 +200,9 @@ final class Report {
 			}
 		}
 		g.setStroke(new BasicStroke(1.5f));
+		// where the labels on each of the two lines under the rows end: one that would run
+		// into the label before it (two faults at once, a report right after) goes below
+		int[] labelsEnd = { Integer.MIN_VALUE, Integer.MIN_VALUE };
 		for (Event event : run.events) {
 			boolean fault = event.kind() == Kind.FAULT || event.kind() == Kind.HEALED
 					|| (event.kind() == Kind.DIED && "SIGKILL".equals(event.detail()));
@@ -211,8 +214,9 @@ final class Report {
 			g.setColor((event.kind() == Kind.HEALED) ? new Color(30, 90, 200)
 					: report ? new Color(230, 140, 0) : new Color(200, 30, 30));
 			g.drawLine(x, rowsTop, x, rowsTop + replicas.size() * rowHeight);
-			// the kubelet's reports on a line of their own: they follow their fault closely
-			g.drawString(event.detail(), x + 3, rowsTop + replicas.size() * rowHeight + (report ? 23 : 11));
+			int line = (labelsEnd[0] < x) ? 0 : 1;
+			labelsEnd[line] = x + 3 + g.getFontMetrics().stringWidth(event.detail());
+			g.drawString(event.detail(), x + 3, rowsTop + replicas.size() * rowHeight + 11 + 12 * line);
 		}
 	}
 
