@@ -12,7 +12,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,6 +28,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 
 import com.example.testleader.faults.FaultProxy;
+import com.example.testleader.local.KubeletStandIn;
 import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.local.LocalTestLeaderApplication;
 
@@ -31,6 +37,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * One run's world: the in-process API as its own process on loopback, one fault proxy and
  * one process per replica, and a watch of the Lease by the benchmark itself.
+ *
+ * <p>
+ * Unless told otherwise, each replica runs "in a pod": a {@link KubeletStandIn} creates its
+ * Pod before the process starts, the process gets the pod's UID as POD_UID (so the service
+ * takes over early on the kubelet's proof), and when the process exits the stand-in reports
+ * its container terminated with the process's exit status, after the kubelet's delay. A
+ * replica whose node is lost, or whose pod was force-deleted, gets no report. The baseline
+ * ignores the pods.
  */
 final class Cluster implements AutoCloseable {
 
@@ -61,9 +75,23 @@ final class Cluster implements AutoCloseable {
 
 	private final List<ReplicaProcess> replicas = new ArrayList<>();
 
-	Cluster(Candidate candidate, Options options, Path logs) throws IOException {
+	private final boolean inPods;
+
+	private final KubeletStandIn kubelet;
+
+	/** Replicas the kubelet says nothing more of: their node is lost, or their pod is gone. */
+	private final Set<String> unreported = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean closing;
+
+	/**
+	 * @param inPods whether the replicas run in pods the kubelet stand-in reports on; without,
+	 * they get no POD_UID and the service waits out every lease, as before early takeover
+	 */
+	Cluster(Candidate candidate, Options options, Path logs, boolean inPods) throws IOException {
 		this.candidate = candidate;
 		this.options = options;
+		this.inPods = inPods;
 		this.logs = Files.createDirectories(logs);
 		int port = freePort();
 		this.api = new ProcessBuilder(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
@@ -72,6 +100,12 @@ final class Cluster implements AutoCloseable {
 			.redirectOutput(this.logs.resolve("api.log").toFile())
 			.start();
 		this.apiUrl = "http://127.0.0.1:" + port;
+		// an API that dies under a run explains every failure after it: say so, with its status
+		this.api.onExit().thenAccept((ended) -> {
+			if (!this.closing) {
+				this.events.add("api", Events.Kind.FAULT, "API process exited, status " + ended.exitValue());
+			}
+		});
 		await().atMost(Duration.ofSeconds(30)).until(() -> accepts(port));
 		this.admin = new KubernetesClientBuilder().withConfig(LocalKubernetesApi.clientConfig(this.apiUrl)).build();
 		warmUpApi();
@@ -89,6 +123,35 @@ final class Cluster implements AutoCloseable {
 			}
 
 		});
+		this.kubelet = new KubeletStandIn(this.admin, "default", options.kubeletDelay());
+		if (inPods) {
+			this.admin.pods().inNamespace("default").watch(new Watcher<Pod>() {
+
+				@Override
+				public void eventReceived(Action action, Pod pod) {
+					terminated(pod).ifPresent((state) -> Cluster.this.events.add(pod.getMetadata().getName(),
+							Events.Kind.REPORTED, "kubelet: exit " + state.getExitCode()));
+				}
+
+				@Override
+				public void onClose(WatcherException cause) {
+				}
+
+			});
+		}
+	}
+
+	private static Optional<ContainerStateTerminated> terminated(Pod pod) {
+		if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+			return Optional.empty();
+		}
+		return pod.getStatus()
+			.getContainerStatuses()
+			.stream()
+			.map(ContainerStatus::getState)
+			.filter((state) -> state != null && state.getTerminated() != null)
+			.map((state) -> state.getTerminated())
+			.findFirst();
 	}
 
 	/**
@@ -136,7 +199,10 @@ final class Cluster implements AutoCloseable {
 		watch.close();
 	}
 
-	/** Starts a replica named {@code name}; {@code environment} adds to the standard one. */
+	/**
+	 * Starts a replica named {@code name}, in a pod of the same name unless this cluster
+	 * runs none; {@code environment} adds to the standard one.
+	 */
 	ReplicaProcess start(String name, Map<String, String> environment) {
 		FaultProxy proxy;
 		try {
@@ -148,6 +214,9 @@ final class Cluster implements AutoCloseable {
 		Map<String, String> env = new HashMap<>(Map.of("KUBERNETES_MASTER", proxy.url(), "POD_NAME", name,
 				"POD_NAMESPACE", "default", "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
 				"KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"));
+		if (this.inPods) {
+			env.put("POD_UID", this.kubelet.podStarted(name));
+		}
 		env.putAll(environment);
 		List<String> command = (this.candidate == Candidate.SERVICE)
 				? List.of(java(), "-Xmx256m", "-jar", this.options.jar().toString(),
@@ -157,8 +226,37 @@ final class Cluster implements AutoCloseable {
 						Fabric8Candidate.class.getName());
 		ReplicaProcess replica = ReplicaProcess.start(name, command, env, proxy, this.events,
 				this.logs.resolve(name + ".log"));
+		replica.onExit((status) -> exited(name, status));
 		this.replicas.add(replica);
 		return replica;
+	}
+
+	/** What the kubelet does when a container's process exits: reports it, after its delay. */
+	private void exited(String name, int status) {
+		if (this.inPods && !this.closing && !this.unreported.contains(name)) {
+			this.kubelet.exited(name, status, (status == 0) ? "Completed" : "Error");
+		}
+	}
+
+	/**
+	 * The node of {@code replica} is lost from now on: its kubelet reports nothing more, so
+	 * its pod keeps showing the container running whatever becomes of the process.
+	 */
+	void loseNode(ReplicaProcess replica) {
+		this.unreported.add(replica.name);
+		this.events.add(replica.name, Events.Kind.FAULT, "node lost");
+	}
+
+	/**
+	 * Force-deletes the pod of {@code replica} (grace period 0), whose process goes on
+	 * running: what happens when the kubelet cannot act on the deletion, as on a node cut
+	 * off from the API (a healthy kubelet would stop the container soon after). With the
+	 * object gone, nothing can be reported of the process any more.
+	 */
+	void forceDeletePod(ReplicaProcess replica) {
+		this.unreported.add(replica.name);
+		this.kubelet.forceDeleted(replica.name);
+		this.events.add(replica.name, Events.Kind.FAULT, "pod force-deleted");
 	}
 
 	/**
@@ -206,6 +304,8 @@ final class Cluster implements AutoCloseable {
 
 	@Override
 	public void close() {
+		this.closing = true;
+		this.kubelet.close();
 		this.replicas.forEach(ReplicaProcess::destroy);
 		this.replicas.forEach((r) -> r.proxy.close());
 		this.admin.close();

@@ -8,14 +8,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What happened in one run, on the benchmark's own monotonic clock: the replicas' log lines
- * (timed when they arrive, so a skewed replica clock does not matter), signals, faults, and
- * the Lease versions the benchmark watched.
+ * (timed when they arrive, so a skewed replica clock does not matter), signals, faults, the
+ * Lease versions the benchmark watched, and the kubelet stand-in's reports as the benchmark
+ * watched them land ({@code REPORTED}).
  */
 final class Events {
 
 	enum Kind {
 
-		STARTED, READY, LEADING, STOPPED, DIED, NEW_LEADER, FAULT, HEALED, RENEWED, DELETED
+		STARTED, READY, LEADING, STOPPED, DIED, NEW_LEADER, FAULT, HEALED, RENEWED, DELETED, REPORTED
 
 	}
 

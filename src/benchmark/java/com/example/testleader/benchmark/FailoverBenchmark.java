@@ -44,7 +44,7 @@ public final class FailoverBenchmark {
 		Path logs = options.output().resolve("logs")
 			.resolve((scenario + "-" + candidate + "-" + index).toLowerCase(Locale.ROOT));
 		System.out.printf("== %s, %s, run %d of %d%n", scenario.title, candidate, index, options.repeats());
-		try (Cluster cluster = new Cluster(candidate, options, logs)) {
+		try (Cluster cluster = new Cluster(candidate, options, logs, scenario.inPods())) {
 			run.from = System.nanoTime();
 			try {
 				scenario.run(cluster, options, run, faketime);
@@ -55,6 +55,10 @@ public final class FailoverBenchmark {
 				run.notes.add("run failed: " + ex);
 			}
 			run.finish(cluster.events);
+			run.events.stream()
+				.filter((e) -> e.kind() == Events.Kind.FAULT && e.detail().startsWith("API process exited"))
+				.forEach((e) -> run.notes.add(String.format(Locale.ROOT, "%s at %+.1f s (0: the fault)", e.detail(),
+						(e.nanos() - run.from) / 1e9)));
 			Files.write(logs.resolve("events.tsv"), cluster.events.all()
 				.stream()
 				.map((e) -> String.format(Locale.ROOT, "%.3f\t%s\t%s\t%s", (e.nanos() - run.from) / 1e9, e.replica(),

@@ -11,10 +11,12 @@ import java.util.Locale;
  * {@code benchmark.repeats} (3), {@code benchmark.replicas} (3), {@code benchmark.scenarios}
  * (all, or a comma-separated list), {@code benchmark.candidates} (service,baseline),
  * {@code benchmark.steady} (60s: the window for API load), {@code benchmark.warm-up} (20s:
- * after start-up, before a fault) and {@code benchmark.output} (benchmark-results).
+ * after start-up, before a fault), {@code benchmark.kubelet-delay} (1s: how long the kubelet
+ * stand-in takes to report a container's exit, the kubelet's relist period; {@code 0.5s}
+ * for half a second) and {@code benchmark.output} (benchmark-results).
  */
 record Options(Path jar, int repeats, int replicas, List<Scenario> scenarios, List<Cluster.Candidate> candidates,
-		Duration steady, Duration warmUp, Path output) {
+		Duration steady, Duration warmUp, Duration kubeletDelay, Path output) {
 
 	static Options fromSystemProperties() {
 		String scenarios = System.getProperty("benchmark.scenarios", "all");
@@ -23,6 +25,7 @@ record Options(Path jar, int repeats, int replicas, List<Scenario> scenarios, Li
 				scenarios.equals("all") ? List.of(Scenario.values()) : parse(scenarios, Scenario.class),
 				parse(System.getProperty("benchmark.candidates", "service,baseline"), Cluster.Candidate.class),
 				duration("benchmark.steady", "60s"), duration("benchmark.warm-up", "20s"),
+				duration("benchmark.kubelet-delay", "1s"),
 				Path.of(System.getProperty("benchmark.output", "benchmark-results")));
 	}
 

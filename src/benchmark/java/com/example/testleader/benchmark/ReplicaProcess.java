@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -111,6 +112,14 @@ final class ReplicaProcess {
 	void kill() {
 		this.events.add(this.name, Events.Kind.DIED, "SIGKILL");
 		this.process.toHandle().destroyForcibly();
+	}
+
+	/**
+	 * Tells {@code exited} the process's exit status once it has exited, as a container
+	 * runtime would: 128 + n for a process ended by signal n (137 for SIGKILL).
+	 */
+	void onExit(IntConsumer exited) {
+		this.process.onExit().thenAccept((ended) -> exited.accept(ended.exitValue()));
 	}
 
 	boolean awaitExit(Duration timeout) throws InterruptedException {

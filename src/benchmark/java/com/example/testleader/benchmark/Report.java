@@ -40,7 +40,9 @@ final class Report {
 			.append(options.replicas()).append(" replicas, ").append(options.repeats())
 			.append(" runs per scenario, lease 15 s / renew deadline 10 s / retry 2 s, on ")
 			.append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
-			.append(System.getProperty("java.version")).append(". Baseline: fabric8 7.3.1 `LeaderElector`, same timings, ")
+			.append(System.getProperty("java.version")).append(". Replicas run in pods of a kubelet stand-in that reports a ")
+			.append("container's exit after ").append(options.kubeletDelay().toMillis()).append(" ms (not in the scenario ")
+			.append("with early takeover off). Baseline: fabric8 7.3.1 `LeaderElector`, same timings, ")
 			.append("release on cancel. Latencies in ms, median / max over all runs (\"never\" = the event did not ")
 			.append("happen while the fault lasted); ratio = service ÷ baseline (medians).\n\n");
 		md.append("| Scenario | Key latency | Target | test-leader | baseline | ratio | Overlap, ms (service / baseline) | ")
@@ -137,7 +139,10 @@ final class Report {
 		return (candidate == Cluster.Candidate.SERVICE) ? "test-leader" : "baseline";
 	}
 
-	/** One panel per scenario and candidate (its first run): a row per replica, faults in red. */
+	/**
+	 * One panel per scenario and candidate (its first run): a row per replica, faults in red,
+	 * the kubelet stand-in's reports in orange.
+	 */
 	static BufferedImage timeline(List<Run> runs) {
 		List<Run> firsts = new ArrayList<>();
 		Set<String> seen = new LinkedHashSet<>();
@@ -149,7 +154,7 @@ final class Report {
 		int width = 1400;
 		int left = 170;
 		int rowHeight = 18;
-		List<Integer> heights = firsts.stream().map((r) -> 40 + rowHeight * Math.max(1, replicas(r).size())).toList();
+		List<Integer> heights = firsts.stream().map((r) -> 52 + rowHeight * Math.max(1, replicas(r).size())).toList();
 		int height = 20 + heights.stream().mapToInt(Integer::intValue).sum();
 		BufferedImage image = new BufferedImage(width, Math.max(height, 60), BufferedImage.TYPE_INT_RGB);
 		Graphics2D g = image.createGraphics();
@@ -195,16 +200,23 @@ final class Report {
 			}
 		}
 		g.setStroke(new BasicStroke(1.5f));
+		// where the labels on each of the two lines under the rows end: one that would run
+		// into the label before it (two faults at once, a report right after) goes below
+		int[] labelsEnd = { Integer.MIN_VALUE, Integer.MIN_VALUE };
 		for (Event event : run.events) {
 			boolean fault = event.kind() == Kind.FAULT || event.kind() == Kind.HEALED
 					|| (event.kind() == Kind.DIED && "SIGKILL".equals(event.detail()));
-			if (!fault || event.nanos() < from || event.nanos() > run.to) {
+			boolean report = event.kind() == Kind.REPORTED;
+			if (!(fault || report) || event.nanos() < from || event.nanos() > run.to) {
 				continue;
 			}
 			int x = left + (int) ((event.nanos() - from) / 1e9 * scale);
-			g.setColor((event.kind() == Kind.HEALED) ? new Color(30, 90, 200) : new Color(200, 30, 30));
+			g.setColor((event.kind() == Kind.HEALED) ? new Color(30, 90, 200)
+					: report ? new Color(230, 140, 0) : new Color(200, 30, 30));
 			g.drawLine(x, rowsTop, x, rowsTop + replicas.size() * rowHeight);
-			g.drawString(event.detail(), x + 3, rowsTop + replicas.size() * rowHeight + 11);
+			int line = (labelsEnd[0] < x) ? 0 : 1;
+			labelsEnd[line] = x + 3 + g.getFontMetrics().stringWidth(event.detail());
+			g.drawString(event.detail(), x + 3, rowsTop + replicas.size() * rowHeight + 11 + 12 * line);
 		}
 	}
 
