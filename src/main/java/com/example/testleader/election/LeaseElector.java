@@ -66,19 +66,24 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private final Cadence cadence;
 
-	private final TermWrites writes;
+	private final Ticker ticker;
 
 	private final LeaderEvents events;
 
-	private final ElectionObserver observer;
-
-	private final Clock clock;
-
-	private final Ticker ticker;
+	private final EarlyTakeover early;
 
 	private final ElectionLoop loop;
 
-	private final EarlyTakeover early;
+	// The parts of the timeline, each run on the loop.
+	private final KnownLease known;
+
+	private final Acquisition acquisition;
+
+	private final TermKeeping keeping;
+
+	private final TermEnding ending;
+
+	private final Failures failures;
 
 	private final AtomicReference<HeldTerm> term = new AtomicReference<>();
 
@@ -93,17 +98,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	private volatile boolean competing;
 
 	// Confined to the loop.
-	private final KnownLease known;
-
-	private final TermEnding ending;
-
 	private long competeAfterNanos;
-
-	private final Failures failures;
-
-	private final Acquisition acquisition;
-
-	private final TermKeeping keeping;
 
 	LeaseElector(LeaseApi api, String identity, LeaderElectionProperties timings, LeaderEvents events,
 			ElectionObserver observer, Clock clock, Ticker ticker, EarlyTakeover early, RunningWork work) {
@@ -111,19 +106,17 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		this.identity = identity;
 		this.timings = timings;
 		this.cadence = new Cadence(timings);
-		this.early = early;
-		this.writes = new TermWrites(api, identity, timings.leaseDuration(), clock, early.here());
-		this.events = events;
-		this.observer = observer;
-		this.clock = clock;
 		this.ticker = ticker;
+		this.events = events;
+		this.early = early;
 		this.loop = new ElectionLoop(api.describe(), ticker);
+		TermWrites writes = new TermWrites(api, identity, timings.leaseDuration(), clock, early.here());
 		this.known = new KnownLease(api, identity, timings, clock, events);
-		this.ending = new TermEnding(api, this.writes, this.cadence, events, observer, ticker, this.known, work);
-		this.failures = new Failures(api, this.cadence);
-		this.acquisition = new Acquisition(api, identity, this.writes, this.cadence, this.known, early, events, observer,
+		this.acquisition = new Acquisition(api, identity, writes, this.cadence, this.known, early, events, observer,
 				clock, ticker);
-		this.keeping = new TermKeeping(api, this.writes, this.cadence, this.known, observer, clock, ticker);
+		this.keeping = new TermKeeping(api, writes, this.cadence, this.known, observer, clock, ticker);
+		this.ending = new TermEnding(api, writes, this.cadence, events, observer, ticker, this.known, work);
+		this.failures = new Failures(api, this.cadence);
 	}
 
 	/**
