@@ -65,7 +65,7 @@ final class Acquisition {
 
 	/** Whether what is known now proves the holder gone: worth a take without waiting. */
 	boolean holderProvenGone() {
-		return this.early.proof(this.known.observation().record()).isPresent();
+		return this.early.proof(this.known.observation()).isPresent();
 	}
 
 	/**
@@ -77,7 +77,7 @@ final class Acquisition {
 		long wait = Math.max(this.known.nanosUntilAcquirable(now), notBeforeNanos - now);
 		Optional<String> proof = Optional.empty();
 		if (wait > 0 && notBeforeNanos - now <= 0) {
-			proof = this.early.proof(this.known.observation().record());
+			proof = this.early.proof(this.known.observation());
 		}
 		if (wait > 0 && proof.isEmpty()) {
 			log.debug("Lease {} is held by {}; may take it in {} ms", this.api.describe(),

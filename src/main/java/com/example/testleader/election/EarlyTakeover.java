@@ -30,7 +30,7 @@ final class EarlyTakeover {
 	EarlyTakeover(HolderPod here, PodWatch pods) {
 		this.here = here;
 		this.pods = pods;
-		this.rule = new ProcessGone(here, (pods != null) ? pods : ProcessGone.PodView.NONE);
+		this.rule = new ProcessGone((pods != null) ? pods : ProcessGone.PodView.NONE);
 	}
 
 	/** What this process writes with its terms about where it runs. */
@@ -38,8 +38,16 @@ final class EarlyTakeover {
 		return Optional.ofNullable(this.here);
 	}
 
-	/** Why {@code record}'s holder is gone, if the API proves it. */
-	Optional<String> proof(LeaseRecord record) {
+	/**
+	 * Why the holder of the Lease as last seen is gone, if the API proves it; never for a
+	 * record whose fencing token is below one already seen (a restored or hand-written
+	 * record: the live holder's term is newer than the one it names).
+	 */
+	Optional<String> proof(Observation seen) {
+		LeaseRecord record = seen.record();
+		if (record == null || record.fencingToken() < seen.lastToken()) {
+			return Optional.empty();
+		}
 		return this.rule.proof(record);
 	}
 

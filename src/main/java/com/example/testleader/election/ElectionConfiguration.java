@@ -80,7 +80,7 @@ class ElectionConfiguration {
 					+ "metadata.uid), so this replica cannot name its pod; a crashed leader's lease is waited out");
 			return EarlyTakeover.OFF;
 		}
-		return new EarlyTakeover(new HolderPod(pod.holderIdentity(), pod.podUid(), properties.container()),
+		return new EarlyTakeover(new HolderPod(pod.holderIdentity(), pod.podUid(), properties.container(), null),
 				new PodWatch(client, pod.namespace(), properties.podSelector()));
 	}
 

@@ -1,38 +1,55 @@
 package com.example.testleader.election;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * Where the process holding a term runs: its pod's UID and its container, as the holder
- * writes them into the Lease with every term (annotation {@value #ANNOTATION}, together
- * with its holder identity, so that an annotation left behind by another holder is never
- * taken for this one's). The pod name alone is not enough: a StatefulSet pod recreated on
- * another node keeps its name but gets a new UID, while the old one may still run.
+ * Where the process holding a term runs, and when its term began: its pod's UID, its
+ * container, and the beginning on the node's wall clock, as the holder writes them into
+ * the Lease with every term (annotation {@value #ANNOTATION}, together with its holder
+ * identity, so that an annotation left behind by another holder is never taken for this
+ * one's). The pod name alone is not enough: a StatefulSet pod recreated on another node
+ * keeps its name but gets a new UID, while the old one may still run.
+ *
+ * <p>
+ * The beginning is the holder's wall clock moved forward by however far that clock was
+ * stepped back since the holder's process started ({@link SteppedClock}), so that it is
+ * never earlier than a reading the kubelet took of the same clock before the step.
  *
  * @param identity the holder identity the annotation was written for
  * @param podUid the holder's pod UID (downward API {@code metadata.uid})
  * @param container the holder's container name
+ * @param termBegan when the term began, as above; {@code null} until the term is taken
  */
-record HolderPod(String identity, String podUid, String container) {
+record HolderPod(String identity, String podUid, String container, Instant termBegan) {
 
 	static final String ANNOTATION = "test-leader.example.com/holder-pod";
 
-	String annotation() {
-		return this.identity + " " + this.podUid + " " + this.container;
+	/** The same pod and container, for a term that began at {@code began}. */
+	HolderPod beganAt(Instant began) {
+		return new HolderPod(this.identity, this.podUid, this.container, began);
 	}
 
-	/** The annotation's value parsed, if it is well-formed. */
+	String annotation() {
+		return this.identity + " " + this.podUid + " " + this.container + " " + this.termBegan;
+	}
+
+	/** The annotation's value parsed, if it is well-formed and names the term's beginning. */
 	static Optional<HolderPod> parse(String annotation) {
 		if (annotation == null) {
 			return Optional.empty();
 		}
 		String[] parts = annotation.strip().split(" ");
-		return (parts.length == 3) ? Optional.of(new HolderPod(parts[0], parts[1], parts[2])) : Optional.empty();
-	}
-
-	/** Whether {@code other} runs in the same container of the same pod (another process, maybe). */
-	boolean sameContainer(HolderPod other) {
-		return this.podUid.equals(other.podUid) && this.container.equals(other.container);
+		if (parts.length != 4) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(new HolderPod(parts[0], parts[1], parts[2], Instant.parse(parts[3])));
+		}
+		catch (DateTimeParseException ex) {
+			return Optional.empty();
+		}
 	}
 
 }

@@ -110,7 +110,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		this.events = events;
 		this.early = early;
 		this.loop = new ElectionLoop(api.describe(), ticker);
-		TermWrites writes = new TermWrites(api, identity, timings.leaseDuration(), clock, early.here());
+		TermWrites writes = new TermWrites(api, identity, timings.leaseDuration(), clock, ticker, early.here());
 		this.known = new KnownLease(api, identity, timings, clock, events);
 		this.acquisition = new Acquisition(api, identity, writes, this.cadence, this.known, early, events, observer,
 				clock, ticker);

@@ -133,6 +133,22 @@ record LeaseRecord(Lease lease) {
 			.build();
 	}
 
+	/**
+	 * This version with the term's beginning and holder pod as {@code mine} wrote them: a
+	 * write over someone else's change keeps what the term itself says of when and where it
+	 * began.
+	 */
+	LeaseRecord withTermOf(LeaseRecord mine) {
+		LeaseBuilder builder = new LeaseBuilder(this.lease).editSpec().withAcquireTime(mine.acquireTime()).endSpec();
+		Map<String, String> annotations = mine.lease.getMetadata().getAnnotations();
+		String pod = (annotations != null) ? annotations.get(HolderPod.ANNOTATION) : null;
+		builder = builder.editMetadata().removeFromAnnotations(HolderPod.ANNOTATION).endMetadata();
+		if (pod != null) {
+			builder = builder.editMetadata().addToAnnotations(HolderPod.ANNOTATION, pod).endMetadata();
+		}
+		return new LeaseRecord(builder.build());
+	}
+
 	/** {@code lease} naming where its holder runs, if that is known. */
 	static Lease withHolderPod(Lease lease, Optional<HolderPod> pod) {
 		return pod.map((where) -> new LeaseBuilder(lease).editMetadata()

@@ -1,6 +1,7 @@
 package com.example.testleader.election;
 
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Optional;
 
@@ -16,76 +17,72 @@ import io.fabric8.kubernetes.api.model.Pod;
  * Everything else waits out the lease.
  *
  * <p>
- * The holder names its pod UID and container with every term ({@link HolderPod}). A
- * container runs one instance at a time, and a new instance starts only after the
- * previous one has exited. So the holder's process is gone when, in the status the
- * kubelet reported for that pod (by UID, so a pod recreated under the same name never
- * counts):
+ * The holder names its pod UID, its container and the beginning of its term with every
+ * term ({@link HolderPod}). A container runs one instance at a time, and a new instance
+ * starts only after the previous one has exited. So the holder's process is gone when, in
+ * the status the kubelet reported for that pod (by UID, so a pod recreated under the same
+ * name never counts), the holder's container:
  * <ul>
- * <li>its container is {@code terminated} and finished after the term began: nothing
- * runs in that container, and the instance that stopped was, or came after, the one that
- * began the term. Requiring the finish to be after the term's start keeps a stale view
- * (an older instance's termination, seen before its restart and the new instance's own
- * term) from counting;</li>
- * <li>its container is {@code running} an instance that started after the term began:
- * the term was begun by an earlier instance, which has exited;</li>
- * <li>this very replica runs in the holder's container, as another process: the holder
- * was this container's previous process.</li>
+ * <li>is {@code terminated}, or shows a {@code lastState.terminated} (waiting to restart,
+ * or restarted), that finished after the term began: the instance that stopped was, or
+ * came after, the one that began the term, and it has stopped;</li>
+ * <li>is {@code running} an instance that started after the term began: the term was
+ * begun by an earlier instance, which has exited.</li>
  * </ul>
- * A deleted pod counts by its last reported status: a graceful deletion ends only after
- * the kubelet stopped the containers (terminated), while a force-deleted pod's last status
- * still says running, which proves nothing.
+ * Requiring each time to be after the term began keeps a stale view (an older instance's
+ * exit, seen before its restart and the new instance's own term) from counting. A deleted
+ * pod counts by its last reported status: a graceful deletion ends only after the kubelet
+ * stopped the containers (terminated), while a force-deleted pod's last status still says
+ * running, which proves nothing.
  *
  * <p>
- * The term's {@code acquireTime} comes from the holder's clock and the kubelet's times
- * from the kubelet's: both are the clock of the node the pod is bound to. The kubelet's
- * times have whole-second precision and are truncated, so they are never later than the
- * truth, which only makes the comparisons more cautious. {@link #MARGIN} (one second) is
- * demanded on top, against a step of the node's clock between the two readings; time
- * synchronisation slews small offsets rather than stepping, so one second is enough. A
- * holder that dies within that second of beginning its term is waited out.
+ * There is no shortcut for "this replica runs in the holder's own container": a container
+ * can run two processes of this application at once ({@code kubectl exec}), so only the
+ * kubelet's account of the container's instances counts.
  *
  * <p>
- * Not proof, and so waited out: a pod missing from what this replica has seen, a view of
- * the pods not in sync (or not permitted), a node that is NotReady or unreachable (its
- * pods still show running), a holder record without a pod (written by something else, or
- * an older version of this service).
+ * The kubelet's times and the term's beginning are readings of one clock, that of the
+ * node the pod is bound to. The kubelet's have whole-second precision and are truncated,
+ * so never later than the truth. The holder moves its reading forward by any backward
+ * step of the clock since its process started ({@link SteppedClock}), so a step cannot
+ * make a live holder's container look restarted after its term began. {@link #MARGIN} (one
+ * second) is demanded on top. What remains: a backward step that comes after an instance
+ * exits and before the next one's process starts, larger than the time between the two,
+ * seen together with a pod view that still shows the old exit. Not proof either, and so
+ * waited out: a pod missing from what this replica has seen, a view of the pods not in
+ * sync (or not permitted), a node that is NotReady or unreachable (its pods still show
+ * running), a holder record without a pod or without its term's beginning (written by
+ * something else, or an older version of this service), and a record whose fencing token
+ * is below one this replica has seen (a restored or hand-written record: the live
+ * holder's term is newer).
  */
 final class ProcessGone {
 
 	static final Duration MARGIN = Duration.ofSeconds(1);
 
-	private final HolderPod self;
-
 	private final PodView pods;
 
-	/**
-	 * @param self where this process runs, or {@code null} if unknown
-	 * @param pods what this replica has seen of the application's pods
-	 */
-	ProcessGone(HolderPod self, PodView pods) {
-		this.self = self;
+	/** @param pods what this replica has seen of the application's pods */
+	ProcessGone(PodView pods) {
 		this.pods = pods;
 	}
 
 	/** Why the process that holds {@code record}'s term is gone, if the API proves it. */
 	Optional<String> proof(LeaseRecord record) {
-		if (record == null || record.acquireTime() == null) {
-			return Optional.empty();
-		}
-		Optional<HolderPod> holder = record.holderPod();
+		Optional<HolderPod> holder = (record != null) ? record.holderPod() : Optional.empty();
 		if (holder.isEmpty()) {
 			return Optional.empty();
 		}
 		HolderPod where = holder.get();
-		if (this.self != null && this.self.sameContainer(where) && !this.self.identity().equals(where.identity())) {
-			return Optional.of("this replica's own container runs a new process: the holder " + where.identity()
-					+ " was its previous one");
-		}
-		Optional<ContainerState> state = this.pods.lastSeen(where.podUid()).flatMap((pod) -> state(pod, where));
-		ZonedDateTime began = record.acquireTime().plus(MARGIN);
-		return state.flatMap((seen) -> terminated(seen.getTerminated(), began, where)
-			.or(() -> restarted(seen.getRunning(), began, where)));
+		Optional<ContainerStatus> status = this.pods.lastSeen(where.podUid()).flatMap((pod) -> status(pod, where));
+		ZonedDateTime began = where.termBegan().plus(MARGIN).atZone(ZoneOffset.UTC);
+		return status.flatMap((seen) -> {
+			ContainerState state = (seen.getState() != null) ? seen.getState() : new ContainerState();
+			ContainerState last = (seen.getLastState() != null) ? seen.getLastState() : new ContainerState();
+			return terminated(state.getTerminated(), began, where)
+				.or(() -> terminated(last.getTerminated(), began, where))
+				.or(() -> restarted(state.getRunning(), began, where));
+		});
 	}
 
 	private static Optional<String> terminated(ContainerStateTerminated terminated, ZonedDateTime began,
@@ -106,7 +103,7 @@ final class ProcessGone {
 				+ ") restarted at " + running.getStartedAt() + ", after the term began");
 	}
 
-	private static Optional<ContainerState> state(Pod pod, HolderPod where) {
+	private static Optional<ContainerStatus> status(Pod pod, HolderPod where) {
 		if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
 			return Optional.empty();
 		}
@@ -114,8 +111,6 @@ final class ProcessGone {
 			.getContainerStatuses()
 			.stream()
 			.filter((status) -> where.container().equals(status.getName()))
-			.map(ContainerStatus::getState)
-			.filter((state) -> state != null)
 			.findFirst();
 	}
 

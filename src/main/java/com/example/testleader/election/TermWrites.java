@@ -31,12 +31,16 @@ final class TermWrites {
 
 	private final Optional<HolderPod> here;
 
-	TermWrites(LeaseApi api, String identity, Duration leaseDuration, Clock clock, Optional<HolderPod> here) {
+	private final SteppedClock began;
+
+	TermWrites(LeaseApi api, String identity, Duration leaseDuration, Clock clock, Ticker ticker,
+			Optional<HolderPod> here) {
 		this.api = api;
 		this.identity = identity;
 		this.leaseDuration = leaseDuration;
 		this.clock = clock;
 		this.here = here;
+		this.began = SteppedClock.sinceJvmStart(clock, ticker);
 	}
 
 	/**
@@ -48,7 +52,7 @@ final class TermWrites {
 		Lease taken = current.isPresent() ? current.get().acquiredBy(this.identity, this.leaseDuration, now, token)
 				: LeaseRecord.created(this.api.namespace(), this.api.name(), this.identity, this.leaseDuration, now,
 						token);
-		taken = LeaseRecord.withHolderPod(taken, this.here);
+		taken = LeaseRecord.withHolderPod(taken, this.here.map((pod) -> pod.beganAt(this.began.now())));
 		return current.isPresent() ? this.api.update(taken, deadline.nextCall())
 				: this.api.create(taken, deadline.nextCall());
 	}
@@ -101,7 +105,8 @@ final class TermWrites {
 		}
 		log.warn("Lease {} was changed by someone else but is still this replica's term; writing over the change",
 				this.api.describe());
-		return this.api.update(change.apply(latest.get()), deadline.nextCall());
+		// the term's own beginning and pod, not whatever the change made of them
+		return this.api.update(change.apply(latest.get().withTermOf(mine)), deadline.nextCall());
 	}
 
 	private ZonedDateTime now() {

@@ -72,7 +72,7 @@ class EarlyTakeoverTest extends ElectionHarness {
 
 		crash(first);
 		this.kubelet.restarted("pod-a");
-		// the restarted container's new process knows at once that it replaces the holder
+		// the restarted container's new process takes over once the kubelet reports the restart
 		Candidate restarted = inPod("replica-a (restarted)", "pod-a", uid);
 
 		assertSucceededEarly(first, restarted);
@@ -166,6 +166,68 @@ class EarlyTakeoverTest extends ElectionHarness {
 		await().during(LEASE.multipliedBy(2))
 			.atMost(LEASE.multipliedBy(3))
 			.until(() -> this.timeline.leaders().equals(java.util.Set.of(leader.name())));
+	}
+
+	/**
+	 * A second process of the application in the leader's own container ({@code kubectl
+	 * exec}, with the container's environment): the same pod and container, another
+	 * identity. That proves nothing about the leader.
+	 */
+	@Test
+	void aSecondProcessInTheLeadersOwnContainerDoesNotTakeItsLease() {
+		String uid = this.kubelet.podStarted("pod-a");
+		Candidate leader = inPod("replica-a", "pod-a", uid);
+		awaitSoleLeader(List.of(leader));
+		awaitTermOlderThanTheMargin();
+
+		Candidate exec = inPod("replica-a (exec)", "pod-a", uid);
+
+		await().during(LEASE.multipliedBy(2))
+			.atMost(LEASE.multipliedBy(3))
+			.until(() -> this.timeline.leaders().equals(java.util.Set.of(leader.name()))
+					&& leader.identity().equals(exec.elector().leadership().holder()));
+	}
+
+	/**
+	 * A backup of the Lease is written back (etcd restore, {@code kubectl apply} of a saved
+	 * manifest): it names a holder whose container has restarted since, so the kubelet's
+	 * report proves that holder gone, but the live leader's term is newer. Its fencing token
+	 * is below the one seen: it is waited out like any other write.
+	 */
+	@Test
+	void aRestoredRecordNamingAGoneHolderIsWaitedOut() {
+		String oldUid = this.kubelet.podStarted("pod-x");
+		this.kubelet.restarted("pod-x");
+		Candidate first = leaderInPod("pod-a");
+		List<Candidate> others = List.of(followerInPod("pod-b"), followerInPod("pod-c"));
+		first.elector().yieldLeadership().join();
+		awaitSoleLeader(others);
+
+		String gone = "pod-x_deadbeef";
+		long[] restored = new long[1];
+		await().atMost(LEASE).ignoreExceptions().until(() -> {
+			restored[0] = editLease((lease) -> {
+				lease.getSpec().setHolderIdentity(gone);
+				lease.getSpec().setLeaseTransitions(0);
+				lease.getSpec().setAcquireTime(ZonedDateTime.now().minusMinutes(5));
+				lease.getMetadata()
+					.getAnnotations()
+					.put(HolderPod.ANNOTATION, gone + " " + oldUid + " test-leader "
+							+ java.time.Instant.now().minusSeconds(300));
+			});
+			return true;
+		});
+
+		await().atMost(LEASE.multipliedBy(4))
+			.until(() -> this.timeline.entries().stream().filter((e) -> e.kind() == Kind.GRANTED).count() == 3);
+		long next = this.timeline.entries()
+			.stream()
+			.filter((e) -> e.kind() == Kind.GRANTED)
+			.skip(2)
+			.findFirst()
+			.orElseThrow()
+			.nanos();
+		assertThat(Duration.ofNanos(next - restored[0])).isGreaterThanOrEqualTo(LEASE);
 	}
 
 	/**

@@ -19,12 +19,12 @@ class ProcessGoneTest {
 
 	private static final ZonedDateTime TERM_BEGAN = ZonedDateTime.parse("2026-11-25T10:00:00.400Z");
 
-	private static final HolderPod HOLDER = new HolderPod("pod-a_1234abcd", "uid-a", "test-leader");
+	private static final HolderPod HOLDER = new HolderPod("pod-a_1234abcd", "uid-a", "test-leader",
+			TERM_BEGAN.toInstant());
 
 	private final Map<String, Pod> pods = new HashMap<>();
 
-	private final ProcessGone rule = new ProcessGone(new HolderPod("pod-b_99999999", "uid-b", "test-leader"),
-			(uid) -> Optional.ofNullable(this.pods.get(uid)));
+	private final ProcessGone rule = new ProcessGone((uid) -> Optional.ofNullable(this.pods.get(uid)));
 
 	@Test
 	void aHolderContainerTerminatedAfterTheTermBeganProvesItGone() {
@@ -55,12 +55,34 @@ class ProcessGoneTest {
 	}
 
 	@Test
-	void thisReplicasOwnContainerRunningANewProcessProvesItsPredecessorGone() {
-		ProcessGone restarted = new ProcessGone(new HolderPod("pod-a_5678efgh", "uid-a", "test-leader"),
-				(uid) -> Optional.empty());
-		assertThat(restarted.proof(heldRecord())).hasValueSatisfying((why) -> assertThat(why).contains("own container"));
-		ProcessGone sameProcess = new ProcessGone(HOLDER, (uid) -> Optional.empty());
-		assertThat(sameProcess.proof(heldRecord())).isEmpty();
+	void aContainerWaitingToRestartAfterAnExitSinceTheTermBeganProvesItGone() {
+		// CrashLoopBackOff: the exit is only in lastState
+		Pod waiting = pod(new ContainerStatusBuilder().withName("test-leader")
+			.withNewState()
+			.withNewWaiting()
+			.withReason("CrashLoopBackOff")
+			.endWaiting()
+			.endState()
+			.withNewLastState()
+			.withNewTerminated()
+			.withExitCode(1)
+			.withStartedAt("2026-11-25T09:59:00Z")
+			.withFinishedAt("2026-11-25T10:00:04Z")
+			.endTerminated()
+			.endLastState()
+			.build());
+		this.pods.put("uid-a", waiting);
+		assertThat(this.rule.proof(heldRecord())).isPresent();
+	}
+
+	@Test
+	void aRecordWithoutTheTermsBeginningProvesNothing() {
+		this.pods.put("uid-a", terminated("2026-11-25T09:59:00Z", "2026-11-25T10:00:05Z"));
+		Lease lease = LeaseRecord.created("default", "test-lease", HOLDER.identity(), Duration.ofSeconds(15),
+				TERM_BEGAN, 3);
+		lease.getMetadata()
+			.setAnnotations(Map.of(HolderPod.ANNOTATION, HOLDER.identity() + " uid-a test-leader"));
+		assertThat(this.rule.proof(new LeaseRecord(lease))).isEmpty();
 	}
 
 	@Test

@@ -80,7 +80,7 @@ public final class KubeletStandIn implements AutoCloseable {
 			.withNewTerminated()
 			.withExitCode(exitCode)
 			.withReason(reason)
-			.withStartedAt(status.getState().getRunning().getStartedAt())
+			.withStartedAt(startedAt(status))
 			.withFinishedAt(finished.toString())
 			.endTerminated()
 			.endState()
@@ -95,7 +95,7 @@ public final class KubeletStandIn implements AutoCloseable {
 			.withNewTerminated()
 			.withExitCode(137)
 			.withReason("Error")
-			.withStartedAt(status.getState().getRunning().getStartedAt())
+			.withStartedAt(startedAt(status))
 			.withFinishedAt(at.toString())
 			.endTerminated()
 			.endLastState()
@@ -134,6 +134,12 @@ public final class KubeletStandIn implements AutoCloseable {
 			.endRunning()
 			.endState()
 			.build();
+	}
+
+	/** When the instance now reported on started, if it was running. */
+	private static String startedAt(ContainerStatus status) {
+		return (status.getState() != null && status.getState().getRunning() != null)
+				? status.getState().getRunning().getStartedAt() : null;
 	}
 
 	/** The kubelet's clock reading: whole seconds, truncated. */
