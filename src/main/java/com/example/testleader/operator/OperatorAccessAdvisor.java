@@ -68,13 +68,13 @@ final class OperatorAccessAdvisor implements OperationInvokerAdvisor, AutoClosea
 		if (operationType == OperationType.READ) {
 			return invoker;
 		}
-		OperatorAction action = this.actions.getOrDefault(endpointId, OperatorAction.unmapped(endpointId));
+		OperatorAction action = this.actions.getOrDefault(endpointId,
+				OperatorAction.unmapped(endpointId, operationType));
 		return (context) -> {
 			Decision decision = decide(action);
 			if (!decision.allowed()) {
 				return new WebEndpointResponse<>(Map.of("message", decision.message()), decision.status());
 			}
-			log.info("Operator call by {}: {}", decision.caller(), action.what());
 			return invoker.invoke(context);
 		};
 	}
@@ -86,6 +86,9 @@ final class OperatorAccessAdvisor implements OperationInvokerAdvisor, AutoClosea
 		}
 		HttpServletRequest request = servlet.getRequest();
 		Decision decision = this.access.check(request, action);
+		if (decision.allowed()) {
+			log.info("Operator call by {}: {} {}", decision.caller(), request.getMethod(), request.getRequestURI());
+		}
 		HttpServletResponse response = servlet.getResponse();
 		if (decision.status() == 401 && response != null) {
 			// RFC 6750: a 401 names the scheme that would be accepted

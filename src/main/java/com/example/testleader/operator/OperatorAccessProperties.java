@@ -24,11 +24,7 @@ record OperatorAccessProperties(Auth auth) {
 
 	enum Auth {
 
-		KUBERNETES, LOOPBACK;
-
-		String value() {
-			return name().toLowerCase();
-		}
+		KUBERNETES, LOOPBACK
 
 	}
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
 
 import org.springframework.boot.actuate.endpoint.EndpointId;
+import org.springframework.boot.actuate.endpoint.OperationType;
 
 /**
  * A write operation of an operator endpoint and the permission on a real object that
@@ -30,8 +31,9 @@ record OperatorAction(String what, String verb, String group, String resource, S
 		return new OperatorAction("shut this replica down", "delete", "", "pods", namespace, pod);
 	}
 
-	static OperatorAction unmapped(EndpointId endpoint) {
-		return new OperatorAction("change the '" + endpoint + "' endpoint", null, null, null, null, null);
+	static OperatorAction unmapped(EndpointId endpoint, OperationType type) {
+		return new OperatorAction("call the " + type.name().toLowerCase() + " operation of the '" + endpoint
+				+ "' endpoint", null, null, null, null, null);
 	}
 
 	boolean mapped() {

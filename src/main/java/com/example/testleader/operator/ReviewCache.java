@@ -15,7 +15,7 @@ import com.example.testleader.election.Ticker;
  *
  * <p>
  * Bounded: whoever reaches the port can send tokens at will, so when the cache is full
- * the expired entries go, and if none had expired, all of them (a cleared cache only
+ * the expired entries go, and if that makes no room, all of them (a cleared cache only
  * costs reviews).
  */
 final class ReviewCache {

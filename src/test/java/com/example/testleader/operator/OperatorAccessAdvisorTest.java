@@ -60,8 +60,8 @@ class OperatorAccessAdvisorTest {
 
 			assertThat(answer).isInstanceOfSatisfying(WebEndpointResponse.class, (response) -> {
 				assertThat(response.getStatus()).isEqualTo(403);
-				assertThat(response.getBody()).isEqualTo(Map.of("message", "No one may change the 'loggers' endpoint: "
-						+ "no Kubernetes permission stands for it (test-leader.operator.auth=kubernetes)"));
+				assertThat(response.getBody()).isEqualTo(Map.of("message", "No one may call the write operation of the "
+						+ "'loggers' endpoint: no Kubernetes permission stands for it (test-leader.operator.auth=kubernetes)"));
 			});
 			assertThat(this.invoked).isFalse();
 		}
