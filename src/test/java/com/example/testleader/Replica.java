@@ -43,7 +43,9 @@ public final class Replica implements AutoCloseable {
 				"POD_NAME=" + podName, "POD_NAMESPACE=default", "test-leader.election.lease-duration=3s",
 				"test-leader.election.renew-deadline=2s", "test-leader.election.retry-period=500ms",
 				"test-leader.task.period=150ms", "test-leader.task.stop-timeout=500ms",
-				"spring.main.web-application-type=none", "spring.main.banner-mode=off"));
+				"spring.main.web-application-type=none", "spring.main.banner-mode=off",
+				// as on a developer's machine, also where the tests run in a pod
+				"test-leader.operator.auth=loopback"));
 		properties.addAll(List.of(extraProperties));
 		Map<String, String> byKey = new LinkedHashMap<>();
 		properties.forEach((property) -> byKey.put(property.substring(0, property.indexOf('=')), property));

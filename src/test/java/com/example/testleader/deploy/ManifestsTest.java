@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +58,7 @@ class ManifestsTest {
 	void everyFieldOfEveryManifestIsKnownToTheModel() {
 		assertThat(objects).extracting(HasMetadata::getKind)
 			.containsExactlyInAnyOrder("Deployment", "NetworkPolicy", "PodDisruptionBudget", "ServiceAccount", "Role",
-					"RoleBinding", "Service");
+					"RoleBinding", "ClusterRoleBinding", "Service");
 		assertThat(objects).allSatisfy((object) -> assertThat(Manifests.unknownFields(object)).isEmpty());
 	}
 
@@ -200,6 +202,25 @@ class ManifestsTest {
 		assertThat(binding.getSubjects()).singleElement().satisfies((subject) -> {
 			assertThat(subject.getKind()).isEqualTo("ServiceAccount");
 			assertThat(subject.getName()).isEqualTo(Manifests.one(objects, ServiceAccount.class).getMetadata().getName());
+		});
+	}
+
+	/**
+	 * The operator endpoints' checks (TokenReview, SubjectAccessReview) are cluster-scoped:
+	 * the one grant beyond the namespace, and the built-in role that holds only them.
+	 */
+	@Test
+	void theOnlyClusterWideGrantIsDelegatedAuthAndItGoesToTheServiceAccount() {
+		assertThat(objects).noneMatch((object) -> object instanceof ClusterRole);
+		ClusterRoleBinding binding = Manifests.one(objects, ClusterRoleBinding.class);
+		assertThat(binding.getRoleRef().getApiGroup()).isEqualTo("rbac.authorization.k8s.io");
+		assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+		assertThat(binding.getRoleRef().getName()).isEqualTo("system:auth-delegator");
+		assertThat(binding.getSubjects()).singleElement().satisfies((subject) -> {
+			assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+			assertThat(subject.getName()).isEqualTo(Manifests.one(objects, ServiceAccount.class).getMetadata().getName());
+			// a ClusterRoleBinding names the namespace itself; the tests and the README's paths use default
+			assertThat(subject.getNamespace()).isEqualTo("default");
 		});
 	}
 
