@@ -8,7 +8,9 @@ import java.util.Map;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -27,7 +29,7 @@ class ImageBuildTest {
 	@Test
 	void buildImageMakesANonRootJava17ImageNamedTestLeader() throws Exception {
 		Element image = imageConfiguration();
-		assertThat(text(image, "name")).isEqualTo("test-leader");
+		assertThat(imageName()).startsWith("test-leader:");
 		// Paketo's builders run the application as a non-root user
 		assertThat(text(image, "builder")).startsWith("paketobuildpacks/builder-");
 		assertThat(text((Element) image.getElementsByTagName("env").item(0), "BP_JVM_VERSION")).isEqualTo("17");
@@ -41,7 +43,7 @@ class ImageBuildTest {
 			.get("artifacts")).get(0);
 		Map<String, Object> buildpacks = (Map<String, Object>) artifact.get("buildpacks");
 		Element image = imageConfiguration();
-		assertThat(artifact.get("image")).isEqualTo(text(image, "name"));
+		assertThat(imageName()).startsWith(artifact.get("image") + ":");
 		assertThat(buildpacks.get("builder")).isEqualTo(text(image, "builder"));
 		assertThat((List<String>) buildpacks.get("env")).contains("BP_JVM_VERSION=17");
 
@@ -58,9 +60,35 @@ class ImageBuildTest {
 			.containsEntry("port", service.getSpec().getPorts().get(0).getPort());
 	}
 
+	@Test
+	void theDeploymentRunsTheTagTheBuildGivesAndTheReadmeLoadsWithoutPullingIt() throws Exception {
+		// :latest (or no tag) means imagePullPolicy Always: on kind, ImagePullBackOff
+		String image = imageName();
+		assertThat(image).matches("[^:]+:[^:]+").doesNotEndWith(":latest");
+		Container container = ManifestsTest.container(Manifests.one(Manifests.all(), Deployment.class));
+		assertThat(container.getImage()).isEqualTo(image);
+		assertThat(container.getImagePullPolicy()).isEqualTo("IfNotPresent");
+		assertThat(Files.readString(Path.of("README.md"))).contains("kind load docker-image " + image);
+	}
+
+	/** The name {@code spring-boot:build-image} gives the image, properties resolved. */
+	private static String imageName() throws Exception {
+		Element project = pom().getDocumentElement();
+		String version = null;
+		for (int i = 0; i < project.getChildNodes().getLength(); i++) {
+			if (project.getChildNodes().item(i).getNodeName().equals("version")) {
+				version = project.getChildNodes().item(i).getTextContent().trim();
+			}
+		}
+		return text(imageConfiguration(), "name").replace("${project.version}", version);
+	}
+
+	private static Document pom() throws Exception {
+		return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+	}
+
 	private static Element imageConfiguration() throws Exception {
-		Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
-		NodeList plugins = pom.getElementsByTagName("plugin");
+		NodeList plugins = pom().getElementsByTagName("plugin");
 		for (int i = 0; i < plugins.getLength(); i++) {
 			Element plugin = (Element) plugins.item(i);
 			if (text(plugin, "artifactId").equals("spring-boot-maven-plugin")) {
