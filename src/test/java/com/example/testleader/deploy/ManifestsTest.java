@@ -1,10 +1,14 @@
 package com.example.testleader.deploy;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -12,6 +16,7 @@ import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -123,6 +128,65 @@ class ManifestsTest {
 	}
 
 	@Test
+	void theJvmIsSizedToThePodsLimitsRatherThanToTheNode() throws IOException {
+		Container container = container(Manifests.one(objects, Deployment.class));
+		List<EnvVar> env = container.getEnv();
+		String options = env(container, "JAVA_TOOL_OPTIONS").getValue();
+		// the processor count: the CPU limit from the downward API, which the kubelet expands
+		// into the options (only variables defined earlier expand); Paketo's helper then
+		// leaves it alone instead of setting the node's CPU count
+		Matcher processors = Pattern.compile("-XX:ActiveProcessorCount=\\$\\((\\w+)\\)").matcher(options);
+		assertThat(processors.find()).as(options).isTrue();
+		EnvVar cpu = env(container, processors.group(1));
+		assertThat(env.indexOf(cpu)).isLessThan(env.indexOf(env(container, "JAVA_TOOL_OPTIONS")));
+		assertThat(cpu.getValueFrom().getResourceFieldRef().getResource()).isEqualTo("limits.cpu");
+		assertThat(cpu.getValueFrom().getResourceFieldRef().getDivisor()).isEqualTo(new Quantity("1"));
+		assertThat(container.getResources().getLimits()).containsEntry("cpu", new Quantity("1"));
+
+		// the memory calculator leaves head room, and the heap the manifest and README state
+		// is the one it computes from the manifest's values
+		int headRoom = Integer.parseInt(env(container, "BPL_JVM_HEAD_ROOM").getValue());
+		assertThat(headRoom).isBetween(5, 25);
+		long heap = calculatedHeap(container.getResources().getLimits().get("memory"), headRoom,
+				Integer.parseInt(env(container, "BPL_JVM_THREAD_COUNT").getValue()), options);
+		String stated = "-Xmx" + (heap / 1024) + "K";
+		assertThat(Files.readString(Path.of("k8s/deployment.yaml"))).contains(stated);
+		assertThat(Files.readString(Path.of("README.md"))).contains(stated);
+	}
+
+	/**
+	 * The heap Paketo's memory calculator (libjvm's {@code calc}) gives: the limit less the
+	 * head room, direct memory (10M unless set), metaspace, reserved code cache and one stack
+	 * per counted thread. Metaspace must be set: otherwise the calculator derives it from the
+	 * number of classes in the image, which cannot be read here.
+	 */
+	private static long calculatedHeap(Quantity limit, int headRoomPercent, int threads, String options) {
+		long total = limit.getNumericalAmount().longValueExact();
+		long headRoom = (long) (headRoomPercent / 100.0 * total);
+		long direct = size(options, "-XX:MaxDirectMemorySize=", "10M");
+		long metaspace = size(options, "-XX:MaxMetaspaceSize=", null);
+		long codeCache = size(options, "-XX:ReservedCodeCacheSize=", "240M");
+		long stack = size(options, "-Xss", "1M");
+		return total - headRoom - direct - metaspace - codeCache - stack * threads;
+	}
+
+	private static long size(String options, String flag, String defaultValue) {
+		String value = Arrays.stream(options.split("\\s+"))
+			.filter((option) -> option.startsWith(flag))
+			.map((option) -> option.substring(flag.length()))
+			.findFirst()
+			.orElse(defaultValue);
+		assertThat(value).as(flag + " in JAVA_TOOL_OPTIONS").isNotNull();
+		long amount = Long.parseLong(value.substring(0, value.length() - 1));
+		return switch (Character.toLowerCase(value.charAt(value.length() - 1))) {
+			case 'k' -> amount * 1024;
+			case 'm' -> amount * 1024 * 1024;
+			case 'g' -> amount * 1024 * 1024 * 1024;
+			default -> throw new IllegalArgumentException(flag + value);
+		};
+	}
+
+	@Test
 	void podsAreHardenedSizedAndSpread() {
 		PodSpec pod = Manifests.one(objects, Deployment.class).getSpec().getTemplate().getSpec();
 		assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
@@ -213,8 +277,11 @@ class ManifestsTest {
 	}
 
 	private static String fieldRef(Container container, String name) {
-		EnvVar variable = container.getEnv().stream().filter((env) -> env.getName().equals(name)).findFirst().orElseThrow();
-		return variable.getValueFrom().getFieldRef().getFieldPath();
+		return env(container, name).getValueFrom().getFieldRef().getFieldPath();
+	}
+
+	private static EnvVar env(Container container, String name) {
+		return container.getEnv().stream().filter((env) -> env.getName().equals(name)).findFirst().orElseThrow();
 	}
 
 	private static int containerPort(Container container, String name) {
