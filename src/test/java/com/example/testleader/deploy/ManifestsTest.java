@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -110,6 +111,24 @@ class ManifestsTest {
 		assertThat(configuration.bind("management.endpoint.health.probes.enabled", Boolean.class).get()).isTrue();
 		assertThat(configuration.bind("management.endpoint.health.group.liveness.include", String[].class).get())
 			.contains("leader");
+	}
+
+	@Test
+	void probesGiveASlowAnswerTimeWithoutStretchingTheirWindows() {
+		Container container = container(Manifests.one(objects, Deployment.class));
+		List<Probe> probes = List.of(container.getStartupProbe(), container.getLivenessProbe(),
+				container.getReadinessProbe());
+		// more than the default 1 s, and within the period: a probe ends before the next is
+		// due, so a probe's window stays period x failureThreshold
+		assertThat(probes).allSatisfy((probe) -> assertThat(probe.getTimeoutSeconds()).isGreaterThan(1)
+			.isLessThanOrEqualTo(probe.getPeriodSeconds()));
+		// out of the Service before a restart, and start-up has the longest
+		assertThat(window(container.getReadinessProbe())).isLessThan(window(container.getLivenessProbe()));
+		assertThat(window(container.getLivenessProbe())).isLessThan(window(container.getStartupProbe()));
+	}
+
+	private static int window(Probe probe) {
+		return probe.getPeriodSeconds() * probe.getFailureThreshold();
 	}
 
 	@Test
