@@ -209,9 +209,14 @@ class ManifestsTest {
 	void podsAreHardenedSizedAndSpread() {
 		PodSpec pod = Manifests.one(objects, Deployment.class).getSpec().getTemplate().getSpec();
 		assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-		assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+		// the image's own non-root user and group (Paketo's run image), none forced here
+		assertThat(pod.getSecurityContext().getRunAsUser()).isNull();
+		assertThat(pod.getSecurityContext().getRunAsGroup()).isNull();
+		assertThat(pod.getSecurityContext().getFsGroup()).isNull();
 		assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
 		Container container = pod.getContainers().get(0);
+		assertThat(container.getSecurityContext().getRunAsUser()).isNull();
+		assertThat(container.getSecurityContext().getRunAsGroup()).isNull();
 		assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
 		assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
 		assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
