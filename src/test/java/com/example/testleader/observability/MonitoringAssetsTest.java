@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -15,11 +14,12 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 import com.example.testleader.Replica;
 import com.example.testleader.WorkLog;
+import com.example.testleader.deploy.Manifests;
 import com.example.testleader.local.LocalKubernetesApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,7 +57,7 @@ class MonitoringAssetsTest {
 	}
 
 	private static List<String> expressionsOfDashboard() throws IOException {
-		Path file = Path.of("k8s/monitoring/grafana-dashboard.json");
+		Path file = Path.of("k8s/monitoring/dashboards/test-leader.json");
 		JsonNode dashboard = new ObjectMapper().readTree(Files.readString(file));
 		List<String> expressions = new ArrayList<>();
 		dashboard.path("panels").forEach((panel) -> panel.path("targets").forEach((target) -> expressions.add(target.path("expr").asText())));
@@ -69,12 +69,13 @@ class MonitoringAssetsTest {
 		return expressions;
 	}
 
-	@SuppressWarnings("unchecked")
 	private static List<String> expressionsOfAlerts() throws IOException {
-		Map<String, Object> rules = new Yaml().load(Files.readString(Path.of("k8s/monitoring/alert-rules.yaml")));
-		return ((List<Map<String, Object>>) rules.get("groups")).stream()
-			.flatMap((group) -> ((List<Map<String, Object>>) group.get("rules")).stream())
-			.map((rule) -> (String) rule.get("expr"))
+		PrometheusRule rules = Manifests.one(Manifests.monitoring(), PrometheusRule.class);
+		return rules.getSpec()
+			.getGroups()
+			.stream()
+			.flatMap((group) -> group.getRules().stream())
+			.map((rule) -> rule.getExpr().getStrVal())
 			.toList();
 	}
 
