@@ -228,7 +228,7 @@ class ManifestsTest {
 	}
 
 	@Test
-	void disruptionBudgetServiceAndScrapeHintsSelectTheseReplicas() {
+	void disruptionBudgetAndServiceSelectTheseReplicas() {
 		Deployment deployment = Manifests.one(objects, Deployment.class);
 		Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
 		PodDisruptionBudget budget = Manifests.one(objects, PodDisruptionBudget.class);
@@ -238,9 +238,6 @@ class ManifestsTest {
 		assertThat(labels).containsAllEntriesOf(service.getSpec().getSelector());
 		assertThat(service.getSpec().getPorts()).singleElement()
 			.satisfies((port) -> assertThat(port.getTargetPort()).isEqualTo(new IntOrString("management")));
-		assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
-			.containsEntry("prometheus.io/port", String.valueOf(containerPort(container(deployment), "management")))
-			.containsEntry("prometheus.io/path", "/actuator/prometheus");
 	}
 
 	@Test

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +32,26 @@ class MonitoringManifestsTest {
 		// a kind the model does not know would be read generically, its fields unchecked
 		assertThat(objects).noneMatch(GenericKubernetesResource.class::isInstance);
 		assertThat(objects).allSatisfy((object) -> assertThat(Manifests.unknownFields(object)).isEmpty());
+	}
+
+	@Test
+	void prometheusFindsTheReplicasThroughTheServiceMonitorAlone() throws IOException {
+		List<HasMetadata> objects = Manifests.all();
+		Service service = Manifests.one(objects, Service.class);
+		ServiceMonitor monitor = Manifests.one(Manifests.monitoring(), ServiceMonitor.class);
+		assertThat(service.getMetadata().getLabels()).containsAllEntriesOf(monitor.getSpec().getSelector().getMatchLabels());
+		assertThat(monitor.getSpec().getEndpoints()).singleElement().satisfies((endpoint) -> {
+			assertThat(endpoint.getPort()).isEqualTo(service.getSpec().getPorts().get(0).getName());
+			assertThat(endpoint.getPath()).isEqualTo("/actuator/prometheus");
+		});
+		// a second discovery path (the prometheus.io/* convention) would scrape every pod twice
+		Map<String, String> annotations = Manifests.one(objects, Deployment.class)
+			.getSpec()
+			.getTemplate()
+			.getMetadata()
+			.getAnnotations();
+		assertThat((annotations != null) ? annotations.keySet() : List.<String>of())
+			.noneSatisfy((key) -> assertThat(key).startsWith("prometheus.io/"));
 	}
 
 	@Test
