@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
@@ -26,6 +28,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -259,6 +262,43 @@ class ManifestsTest {
 			assertThat(rule.getFrom()).filteredOn((peer) -> peer.getNamespaceSelector() == null)
 				.allSatisfy((peer) -> assertThat(peer.getPodSelector()).isNotNull());
 		});
+	}
+
+	@Test
+	void prometheusNamespaceIsNamedInOnePlaceAndSaidWhereUsersLook() throws IOException {
+		String namespace = Manifests.one(objects, NetworkPolicy.class)
+			.getSpec()
+			.getIngress()
+			.stream()
+			.flatMap((rule) -> rule.getFrom().stream())
+			.filter((peer) -> peer.getNamespaceSelector() != null)
+			.findFirst()
+			.orElseThrow()
+			.getNamespaceSelector()
+			.getMatchLabels()
+			.get("kubernetes.io/metadata.name");
+		// no other field of any manifest names it: changing it there is enough
+		List<HasMetadata> everything = new ArrayList<>(objects);
+		everything.addAll(Manifests.monitoring());
+		KubernetesSerialization serialization = new KubernetesSerialization();
+		long named = everything.stream()
+			.mapToLong((object) -> valuesEqualTo(serialization.convertValue(object, JsonNode.class), namespace))
+			.sum();
+		assertThat(named).isEqualTo(1);
+		String notice = "Prometheus must run in the namespace `" + namespace + "`";
+		assertThat(Files.readString(Path.of("k8s/network-policy.yaml"))).contains(notice);
+		assertThat(Files.readString(Path.of("README.md"))).contains(notice);
+	}
+
+	private static long valuesEqualTo(JsonNode node, String value) {
+		if (node.isTextual()) {
+			return node.asText().equals(value) ? 1 : 0;
+		}
+		long count = 0;
+		for (JsonNode child : node) {
+			count += valuesEqualTo(child, value);
+		}
+		return count;
 	}
 
 	@Test
