@@ -3,47 +3,78 @@ package com.example.testleader.deploy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code spring-boot:build-image} and skaffold build the same image; these machines have no
- * Docker, so the configuration is checked here and the real build is left to machines with
- * one.
+ * {@code spring-boot:build-image} builds the image, also under skaffold; these machines have
+ * no Docker, so the configuration is checked here and the real build is left to machines
+ * with one.
  */
 class ImageBuildTest {
+
+	private static final Pattern BUILDER = Pattern.compile("paketobuildpacks/builder-[\\w.-]+(:[\\w.-]+)?");
 
 	@Test
 	void buildImageMakesANonRootJava17ImageNamedTestLeader() throws Exception {
 		Element image = imageConfiguration();
-		assertThat(text(image, "name")).isEqualTo("test-leader");
+		assertThat(imageName()).startsWith("test-leader:");
 		// Paketo's builders run the application as a non-root user
 		assertThat(text(image, "builder")).startsWith("paketobuildpacks/builder-");
 		assertThat(text((Element) image.getElementsByTagName("env").item(0), "BP_JVM_VERSION")).isEqualTo("17");
 	}
 
 	@Test
+	void theBuilderIsPinnedToAReleaseEverywhereItIsNamed() throws Exception {
+		String builder = text(imageConfiguration(), "builder");
+		assertThat(builder).matches("paketobuildpacks/builder-noble-java-tiny:\\d+\\.\\d+\\.\\d+");
+		List<String> named = new ArrayList<>();
+		for (Path file : textFiles()) {
+			Matcher matcher = BUILDER.matcher(Files.readString(file));
+			while (matcher.find()) {
+				named.add(file + ": " + matcher.group());
+			}
+		}
+		assertThat(named).isNotEmpty().allSatisfy((mention) -> assertThat(mention).endsWith(": " + builder));
+	}
+
+	@Test
 	@SuppressWarnings("unchecked")
-	void skaffoldBuildsTheSameImageAndDeploysTheManifestsToKind() throws Exception {
+	void skaffoldRunsBuildImageUnderTheNameItChoseAndDeploysTheManifestsToKind() throws Exception {
 		Map<String, Object> skaffold = new Yaml().load(Files.readString(Path.of("skaffold.yaml")));
+		assertThat(skaffold).containsEntry("apiVersion", "skaffold/v4beta13");
 		Map<String, Object> artifact = ((List<Map<String, Object>>) ((Map<String, Object>) skaffold.get("build"))
 			.get("artifacts")).get(0);
-		Map<String, Object> buildpacks = (Map<String, Object>) artifact.get("buildpacks");
-		Element image = imageConfiguration();
-		assertThat(artifact.get("image")).isEqualTo(text(image, "name"));
-		assertThat(buildpacks.get("builder")).isEqualTo(text(image, "builder"));
-		assertThat((List<String>) buildpacks.get("env")).contains("BP_JVM_VERSION=17");
+		// no buildpacks builder: it would build from source inside the builder, a second build
+		assertThat(artifact).containsOnlyKeys("image", "custom");
+		assertThat(imageName()).startsWith(artifact.get("image") + ":");
+		Map<String, Object> custom = (Map<String, Object>) artifact.get("custom");
+		assertThat(((String) custom.get("buildCommand")).split("\\s+")).startsWith("./mvnw")
+			.contains("spring-boot:build-image", "-Dspring-boot.build-image.imageName=$IMAGE",
+					"-Dspring-boot.build-image.publish=$PUSH_IMAGE");
+		// a <name> in the plugin's <image> would win over -Dspring-boot.build-image.imageName
+		assertThat(children(imageConfiguration(), "name")).isEmpty();
+		// skaffold dev rebuilds when what goes into the image changes
+		assertThat((List<String>) ((Map<String, Object>) custom.get("dependencies")).get("paths"))
+			.contains("pom.xml", "src/main");
 
 		Map<String, Object> manifests = (Map<String, Object>) skaffold.get("manifests");
 		assertThat((List<String>) manifests.get("rawYaml")).containsExactly("k8s/*.yaml");
@@ -58,9 +89,41 @@ class ImageBuildTest {
 			.containsEntry("port", service.getSpec().getPorts().get(0).getPort());
 	}
 
+	@Test
+	void theDeploymentRunsTheTagTheBuildGivesAndTheReadmeLoadsWithoutPullingIt() throws Exception {
+		// :latest (or no tag) means imagePullPolicy Always: on kind, ImagePullBackOff
+		String image = imageName();
+		assertThat(image).matches("[^:]+:[^:]+").doesNotEndWith(":latest");
+		Container container = ManifestsTest.container(Manifests.one(Manifests.all(), Deployment.class));
+		assertThat(container.getImage()).isEqualTo(image);
+		assertThat(container.getImagePullPolicy()).isEqualTo("IfNotPresent");
+		assertThat(Files.readString(Path.of("README.md"))).contains("kind load docker-image " + image);
+	}
+
+	/** The name {@code spring-boot:build-image} gives the image, properties resolved. */
+	private static String imageName() throws Exception {
+		Element project = pom().getDocumentElement();
+		String version = children(project, "version").get(0).getTextContent().trim();
+		Element properties = (Element) children(project, "properties").get(0);
+		return text(properties, "spring-boot.build-image.imageName").replace("${project.version}", version);
+	}
+
+	/** The files that may name the builder: build files, documentation, manifests. */
+	private static List<Path> textFiles() throws IOException {
+		List<Path> files = new ArrayList<>(List.of(Path.of("pom.xml"), Path.of("skaffold.yaml"), Path.of("README.md"),
+				Path.of("HELP.md")));
+		try (Stream<Path> manifests = Files.walk(Path.of("k8s"))) {
+			manifests.filter(Files::isRegularFile).forEach(files::add);
+		}
+		return files;
+	}
+
+	private static Document pom() throws Exception {
+		return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+	}
+
 	private static Element imageConfiguration() throws Exception {
-		Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
-		NodeList plugins = pom.getElementsByTagName("plugin");
+		NodeList plugins = pom().getElementsByTagName("plugin");
 		for (int i = 0; i < plugins.getLength(); i++) {
 			Element plugin = (Element) plugins.item(i);
 			if (text(plugin, "artifactId").equals("spring-boot-maven-plugin")) {
@@ -68,6 +131,16 @@ class ImageBuildTest {
 			}
 		}
 		throw new IOException("No spring-boot-maven-plugin in pom.xml");
+	}
+
+	private static List<Node> children(Element parent, String tag) {
+		List<Node> children = new ArrayList<>();
+		for (int i = 0; i < parent.getChildNodes().getLength(); i++) {
+			if (parent.getChildNodes().item(i).getNodeName().equals(tag)) {
+				children.add(parent.getChildNodes().item(i));
+			}
+		}
+		return children;
 	}
 
 	private static String text(Element parent, String tag) {

@@ -15,7 +15,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
-/** The manifests in {@code k8s/}, read with fabric8's model classes. */
+/**
+ * The manifests in {@code k8s/} and {@code k8s/monitoring/}, read with fabric8's model
+ * classes (the Prometheus Operator's from fabric8's monitoring model).
+ */
 public final class Manifests {
 
 	private Manifests() {
@@ -30,8 +33,30 @@ public final class Manifests {
 
 	/** Every object of every {@link #files() manifest}. */
 	static List<HasMetadata> all() throws IOException {
+		return readAll(files());
+	}
+
+	/**
+	 * Every file {@code kubectl apply -f k8s/monitoring/} reads: the directory's own
+	 * {@code .json}, {@code .yaml} and {@code .yml} files (its subdirectories only with -R).
+	 */
+	public static List<Path> monitoringFiles() throws IOException {
+		try (Stream<Path> files = Files.list(Path.of("k8s", "monitoring"))) {
+			return files.filter(Files::isRegularFile)
+				.filter((f) -> f.getFileName().toString().matches(".*\\.(json|yaml|yml)"))
+				.sorted()
+				.toList();
+		}
+	}
+
+	/** Every object of every {@link #monitoringFiles() monitoring manifest}. */
+	public static List<HasMetadata> monitoring() throws IOException {
+		return readAll(monitoringFiles());
+	}
+
+	private static List<HasMetadata> readAll(List<Path> files) throws IOException {
 		List<HasMetadata> objects = new ArrayList<>();
-		for (Path file : files()) {
+		for (Path file : files) {
 			objects.addAll(read(file));
 		}
 		return objects;
@@ -40,14 +65,18 @@ public final class Manifests {
 	static List<HasMetadata> read(Path file) throws IOException {
 		try (InputStream in = Files.newInputStream(file)) {
 			Object parsed = new KubernetesSerialization().unmarshal(in);
-			if (parsed instanceof List<?> list) {
-				return list.stream().map(HasMetadata.class::cast).toList();
+			List<?> objects = (parsed instanceof List<?> list) ? list : List.of(parsed);
+			for (Object object : objects) {
+				if (!(object instanceof HasMetadata)) {
+					throw new IllegalStateException(file + " is not a Kubernetes object (apiVersion, kind, metadata): "
+							+ "kubectl apply -f rejects it");
+				}
 			}
-			return List.of((HasMetadata) parsed);
+			return objects.stream().map(HasMetadata.class::cast).toList();
 		}
 	}
 
-	static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> type) {
+	public static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> type) {
 		List<T> found = objects.stream().filter(type::isInstance).map(type::cast).toList();
 		if (found.size() != 1) {
 			throw new IllegalStateException("Expected one " + type.getSimpleName() + " in k8s/, found " + found.size());

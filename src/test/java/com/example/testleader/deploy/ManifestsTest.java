@@ -1,17 +1,25 @@
 package com.example.testleader.deploy;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -22,6 +30,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +119,24 @@ class ManifestsTest {
 	}
 
 	@Test
+	void probesGiveASlowAnswerTimeWithoutStretchingTheirWindows() {
+		Container container = container(Manifests.one(objects, Deployment.class));
+		List<Probe> probes = List.of(container.getStartupProbe(), container.getLivenessProbe(),
+				container.getReadinessProbe());
+		// more than the default 1 s, and within the period: a probe ends before the next is
+		// due, so a probe's window stays period x failureThreshold
+		assertThat(probes).allSatisfy((probe) -> assertThat(probe.getTimeoutSeconds()).isGreaterThan(1)
+			.isLessThanOrEqualTo(probe.getPeriodSeconds()));
+		// out of the Service before a restart, and start-up has the longest
+		assertThat(window(container.getReadinessProbe())).isLessThan(window(container.getLivenessProbe()));
+		assertThat(window(container.getLivenessProbe())).isLessThan(window(container.getStartupProbe()));
+	}
+
+	private static int window(Probe probe) {
+		return probe.getPeriodSeconds() * probe.getFailureThreshold();
+	}
+
+	@Test
 	void theGracePeriodOutlastsTheServicesOwnDrain() {
 		// the election's phase and the web server's each take up to one phase timeout (which
 		// start-up holds to at least the election's longest leave)
@@ -125,12 +152,76 @@ class ManifestsTest {
 	}
 
 	@Test
+	void theJvmIsSizedToThePodsLimitsRatherThanToTheNode() throws IOException {
+		Container container = container(Manifests.one(objects, Deployment.class));
+		List<EnvVar> env = container.getEnv();
+		String options = env(container, "JAVA_TOOL_OPTIONS").getValue();
+		// the processor count: the CPU limit from the downward API, which the kubelet expands
+		// into the options (only variables defined earlier expand); Paketo's helper then
+		// leaves it alone instead of setting the node's CPU count
+		Matcher processors = Pattern.compile("-XX:ActiveProcessorCount=\\$\\((\\w+)\\)").matcher(options);
+		assertThat(processors.find()).as(options).isTrue();
+		EnvVar cpu = env(container, processors.group(1));
+		assertThat(env.indexOf(cpu)).isLessThan(env.indexOf(env(container, "JAVA_TOOL_OPTIONS")));
+		assertThat(cpu.getValueFrom().getResourceFieldRef().getResource()).isEqualTo("limits.cpu");
+		assertThat(cpu.getValueFrom().getResourceFieldRef().getDivisor()).isEqualTo(new Quantity("1"));
+		assertThat(container.getResources().getLimits()).containsEntry("cpu", new Quantity("1"));
+
+		// the memory calculator leaves head room, and the heap the manifest and README state
+		// is the one it computes from the manifest's values
+		int headRoom = Integer.parseInt(env(container, "BPL_JVM_HEAD_ROOM").getValue());
+		assertThat(headRoom).isBetween(5, 25);
+		long heap = calculatedHeap(container.getResources().getLimits().get("memory"), headRoom,
+				Integer.parseInt(env(container, "BPL_JVM_THREAD_COUNT").getValue()), options);
+		String stated = "-Xmx" + (heap / 1024) + "K";
+		assertThat(Files.readString(Path.of("k8s/deployment.yaml"))).contains(stated);
+		assertThat(Files.readString(Path.of("README.md"))).contains(stated);
+	}
+
+	/**
+	 * The heap Paketo's memory calculator (libjvm's {@code calc}) gives: the limit less the
+	 * head room, direct memory (10M unless set), metaspace, reserved code cache and one stack
+	 * per counted thread. Metaspace must be set: otherwise the calculator derives it from the
+	 * number of classes in the image, which cannot be read here.
+	 */
+	private static long calculatedHeap(Quantity limit, int headRoomPercent, int threads, String options) {
+		long total = limit.getNumericalAmount().longValueExact();
+		long headRoom = (long) (headRoomPercent / 100.0 * total);
+		long direct = size(options, "-XX:MaxDirectMemorySize=", "10M");
+		long metaspace = size(options, "-XX:MaxMetaspaceSize=", null);
+		long codeCache = size(options, "-XX:ReservedCodeCacheSize=", "240M");
+		long stack = size(options, "-Xss", "1M");
+		return total - headRoom - direct - metaspace - codeCache - stack * threads;
+	}
+
+	private static long size(String options, String flag, String defaultValue) {
+		String value = Arrays.stream(options.split("\\s+"))
+			.filter((option) -> option.startsWith(flag))
+			.map((option) -> option.substring(flag.length()))
+			.findFirst()
+			.orElse(defaultValue);
+		assertThat(value).as(flag + " in JAVA_TOOL_OPTIONS").isNotNull();
+		long amount = Long.parseLong(value.substring(0, value.length() - 1));
+		return switch (Character.toLowerCase(value.charAt(value.length() - 1))) {
+			case 'k' -> amount * 1024;
+			case 'm' -> amount * 1024 * 1024;
+			case 'g' -> amount * 1024 * 1024 * 1024;
+			default -> throw new IllegalArgumentException(flag + value);
+		};
+	}
+
+	@Test
 	void podsAreHardenedSizedAndSpread() {
 		PodSpec pod = Manifests.one(objects, Deployment.class).getSpec().getTemplate().getSpec();
 		assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-		assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+		// the image's own non-root user and group (Paketo's run image), none forced here
+		assertThat(pod.getSecurityContext().getRunAsUser()).isNull();
+		assertThat(pod.getSecurityContext().getRunAsGroup()).isNull();
+		assertThat(pod.getSecurityContext().getFsGroup()).isNull();
 		assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
 		Container container = pod.getContainers().get(0);
+		assertThat(container.getSecurityContext().getRunAsUser()).isNull();
+		assertThat(container.getSecurityContext().getRunAsGroup()).isNull();
 		assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
 		assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
 		assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
@@ -142,7 +233,7 @@ class ManifestsTest {
 	}
 
 	@Test
-	void disruptionBudgetServiceAndScrapeHintsSelectTheseReplicas() {
+	void disruptionBudgetAndServiceSelectTheseReplicas() {
 		Deployment deployment = Manifests.one(objects, Deployment.class);
 		Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
 		PodDisruptionBudget budget = Manifests.one(objects, PodDisruptionBudget.class);
@@ -152,9 +243,6 @@ class ManifestsTest {
 		assertThat(labels).containsAllEntriesOf(service.getSpec().getSelector());
 		assertThat(service.getSpec().getPorts()).singleElement()
 			.satisfies((port) -> assertThat(port.getTargetPort()).isEqualTo(new IntOrString("management")));
-		assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
-			.containsEntry("prometheus.io/port", String.valueOf(containerPort(container(deployment), "management")))
-			.containsEntry("prometheus.io/path", "/actuator/prometheus");
 	}
 
 	@Test
@@ -176,6 +264,43 @@ class ManifestsTest {
 			assertThat(rule.getFrom()).filteredOn((peer) -> peer.getNamespaceSelector() == null)
 				.allSatisfy((peer) -> assertThat(peer.getPodSelector()).isNotNull());
 		});
+	}
+
+	@Test
+	void prometheusNamespaceIsNamedInOnePlaceAndSaidWhereUsersLook() throws IOException {
+		String namespace = Manifests.one(objects, NetworkPolicy.class)
+			.getSpec()
+			.getIngress()
+			.stream()
+			.flatMap((rule) -> rule.getFrom().stream())
+			.filter((peer) -> peer.getNamespaceSelector() != null)
+			.findFirst()
+			.orElseThrow()
+			.getNamespaceSelector()
+			.getMatchLabels()
+			.get("kubernetes.io/metadata.name");
+		// no other field of any manifest names it: changing it there is enough
+		List<HasMetadata> everything = new ArrayList<>(objects);
+		everything.addAll(Manifests.monitoring());
+		KubernetesSerialization serialization = new KubernetesSerialization();
+		long named = everything.stream()
+			.mapToLong((object) -> valuesEqualTo(serialization.convertValue(object, JsonNode.class), namespace))
+			.sum();
+		assertThat(named).isEqualTo(1);
+		String notice = "Prometheus must run in the namespace `" + namespace + "`";
+		assertThat(Files.readString(Path.of("k8s/network-policy.yaml"))).contains(notice);
+		assertThat(Files.readString(Path.of("README.md"))).contains(notice);
+	}
+
+	private static long valuesEqualTo(JsonNode node, String value) {
+		if (node.isTextual()) {
+			return node.asText().equals(value) ? 1 : 0;
+		}
+		long count = 0;
+		for (JsonNode child : node) {
+			count += valuesEqualTo(child, value);
+		}
+		return count;
 	}
 
 	@Test
@@ -234,8 +359,11 @@ class ManifestsTest {
 	}
 
 	private static String fieldRef(Container container, String name) {
-		EnvVar variable = container.getEnv().stream().filter((env) -> env.getName().equals(name)).findFirst().orElseThrow();
-		return variable.getValueFrom().getFieldRef().getFieldPath();
+		return env(container, name).getValueFrom().getFieldRef().getFieldPath();
+	}
+
+	private static EnvVar env(Container container, String name) {
+		return container.getEnv().stream().filter((env) -> env.getName().equals(name)).findFirst().orElseThrow();
 	}
 
 	private static int containerPort(Container container, String name) {

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -15,11 +14,12 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 import com.example.testleader.Replica;
 import com.example.testleader.WorkLog;
+import com.example.testleader.deploy.Manifests;
 import com.example.testleader.local.LocalKubernetesApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The Grafana dashboard and the alert rules in {@code k8s/monitoring} reference only
- * metrics a running replica really exports.
+ * metrics a running replica really exports, and count a pod scraped twice once.
  */
 class MonitoringAssetsTest {
 
@@ -56,12 +56,34 @@ class MonitoringAssetsTest {
 			.containsExactly("leader_election_master_status");
 	}
 
+	@Test
+	void aPodScrapedTwiceCountsOnceInEveryAlertAndPanel() throws IOException {
+		// the ServiceMonitor is the one discovery path, but a Prometheus may still find the
+		// pods another way too: "more than one leader" must not fire on one leader then
+		List<String> expressions = new ArrayList<>(expressionsOfAlerts());
+		expressions.addAll(expressionsOfPanels());
+		assertThat(expressions).isNotEmpty()
+			.allSatisfy((expression) -> assertThat(PerPodAggregation.countedTwice(expression)).as(expression).isEmpty());
+	}
+
+	@Test
+	void sumsOverRawSeriesAreCountedTwiceAndMaximaPerPodAreNot() {
+		assertThat(PerPodAggregation.countedTwice("sum by (name) (a_status{x=\"y\"}) > 1")).containsExactly("a_status");
+		assertThat(PerPodAggregation.countedTwice("sum by (name) (max by (name, pod) (a_status{x=\"y\"})) > 1"))
+			.isEmpty();
+		// pods merged before the sum
+		assertThat(PerPodAggregation.countedTwice("sum(max by (name) (a_status))")).containsExactly("a_status");
+		assertThat(PerPodAggregation.countedTwice("sum(rate(a_sum[5m])) / sum(max by (pod) (rate(a_count[5m])))"))
+			.containsExactly("a_sum");
+		// not aggregated: each alert twice
+		assertThat(PerPodAggregation.countedTwice("rate(a_total[5m]) > 0")).containsExactly("a_total");
+		assertThat(PerPodAggregation.countedTwice("max(a_token) or absent(b_status{x=\"y\"})")).isEmpty();
+		assertThat(PerPodAggregation.countedTwice("max by (pod) (increase(a_total[5m])) > 0")).isEmpty();
+	}
+
 	private static List<String> expressionsOfDashboard() throws IOException {
-		Path file = Path.of("k8s/monitoring/grafana-dashboard.json");
-		JsonNode dashboard = new ObjectMapper().readTree(Files.readString(file));
-		List<String> expressions = new ArrayList<>();
-		dashboard.path("panels").forEach((panel) -> panel.path("targets").forEach((target) -> expressions.add(target.path("expr").asText())));
-		dashboard.path("templating").path("list").forEach((variable) -> {
+		List<String> expressions = new ArrayList<>(expressionsOfPanels());
+		dashboard().path("templating").path("list").forEach((variable) -> {
 			if (variable.path("type").asText().equals("query")) {
 				expressions.add(variable.path("definition").asText());
 			}
@@ -69,12 +91,24 @@ class MonitoringAssetsTest {
 		return expressions;
 	}
 
-	@SuppressWarnings("unchecked")
+	private static List<String> expressionsOfPanels() throws IOException {
+		List<String> expressions = new ArrayList<>();
+		dashboard().path("panels")
+			.forEach((panel) -> panel.path("targets").forEach((target) -> expressions.add(target.path("expr").asText())));
+		return expressions;
+	}
+
+	private static JsonNode dashboard() throws IOException {
+		return new ObjectMapper().readTree(Files.readString(Path.of("k8s/monitoring/dashboards/test-leader.json")));
+	}
+
 	private static List<String> expressionsOfAlerts() throws IOException {
-		Map<String, Object> rules = new Yaml().load(Files.readString(Path.of("k8s/monitoring/alert-rules.yaml")));
-		return ((List<Map<String, Object>>) rules.get("groups")).stream()
-			.flatMap((group) -> ((List<Map<String, Object>>) group.get("rules")).stream())
-			.map((rule) -> (String) rule.get("expr"))
+		PrometheusRule rules = Manifests.one(Manifests.monitoring(), PrometheusRule.class);
+		return rules.getSpec()
+			.getGroups()
+			.stream()
+			.flatMap((group) -> group.getRules().stream())
+			.map((rule) -> rule.getExpr().getStrVal())
 			.toList();
 	}
 
