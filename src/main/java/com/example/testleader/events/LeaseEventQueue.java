@@ -28,6 +28,10 @@ import org.springframework.context.SmartLifecycle;
  * never fatal; a 403 (the Role lacks {@code create} on {@code events}) is logged once.
  *
  * <p>
+ * Its client is built on that thread for the first Event: a replica that never leads
+ * never builds one, and none is built on the way to ready.
+ *
+ * <p>
  * It starts just before the elector and stops just after it ({@link #getPhase()}), so
  * the Event of a graceful step-down at shutdown, queued while the elector stops, is still
  * sent: the stop waits up to {@link EventsProperties#timeout()} for the queue to drain,
@@ -51,13 +55,17 @@ final class LeaseEventQueue implements SmartLifecycle {
 
 	private volatile ThreadPoolExecutor sender;
 
-	private volatile KubernetesClient client;
+	private volatile String lease;
 
-	private volatile LeaseEventWriter writer;
+	// Guarded by this: built on the sender thread, closed by the stopping one.
+	private LeaseEventWriter writer;
+
+	private boolean closed;
 
 	/**
 	 * @param kubernetes the shared client configuration (the election refuses to start without one)
-	 * @param elector where the Lease is, read at start (the elector is built before its observers' users)
+	 * @param elector asked where the Lease is only once this starts: it is built with its
+	 * observers, this queue's among them
 	 * @param component the Events' source and reporting component
 	 */
 	LeaseEventQueue(EventsProperties properties, ObjectProvider<Config> kubernetes, ObjectProvider<LeaseElector> elector,
@@ -81,9 +89,9 @@ final class LeaseEventQueue implements SmartLifecycle {
 
 	private void send(LeadershipChange change) {
 		try {
-			this.writer.write(change);
+			writer().write(change);
 			this.outcomes.sent();
-			log.debug("Recorded Event on Lease {}: {}", this.writer.describe(), change.message());
+			log.debug("Recorded Event on Lease {}: {}", this.lease, change.message());
 		}
 		catch (KubernetesClientException ex) {
 			this.outcomes.failed();
@@ -91,16 +99,35 @@ final class LeaseEventQueue implements SmartLifecycle {
 				log.warn("Not permitted to record Kubernetes Events on Lease {} (403): grant create and patch on core "
 						+ "events in its namespace (see k8s/rbac.yaml). The election is unaffected; further refusals "
 						+ "are only counted (leader_election_events_total, outcome failed). Not recorded: {}",
-						this.writer.describe(), change.message());
+						this.lease, change.message());
 			}
 			else if (ex.getCode() != 403) {
-				log.warn("Could not record Event on Lease {} ({}): {}", this.writer.describe(), change.message(),
-						ex.getMessage());
+				log.warn("Could not record Event on Lease {} ({}): {}", this.lease, change.message(), ex.getMessage());
 			}
 		}
 		catch (RuntimeException ex) {
 			this.outcomes.failed();
-			log.warn("Could not record Event on Lease {} ({})", this.writer.describe(), change.message(), ex);
+			log.warn("Could not record Event on Lease {} ({})", this.lease, change.message(), ex);
+		}
+	}
+
+	private synchronized LeaseEventWriter writer() {
+		if (this.closed) {
+			throw new IllegalStateException("The events client is closed: the service is stopping");
+		}
+		if (this.writer == null) {
+			Leadership where = this.elector.getObject().leadership();
+			this.writer = new LeaseEventWriter(eventsClient(this.kubernetes.getObject(), this.properties.timeout()),
+					where.namespace(), where.leaseName(), this.component);
+		}
+		return this.writer;
+	}
+
+	private synchronized void closeWriter() {
+		this.closed = true;
+		if (this.writer != null) {
+			this.writer.close();
+			this.writer = null;
 		}
 	}
 
@@ -111,9 +138,11 @@ final class LeaseEventQueue implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		Leadership lease = this.elector.getObject().leadership();
-		this.client = eventsClient(this.kubernetes.getObject(), this.properties.timeout());
-		this.writer = new LeaseEventWriter(this.client, lease.namespace(), lease.leaseName(), this.component);
+		Leadership where = this.elector.getObject().leadership();
+		this.lease = where.namespace() + "/" + where.leaseName();
+		synchronized (this) {
+			this.closed = false;
+		}
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
 				new ArrayBlockingQueue<>(this.properties.queueCapacity()), (task) -> {
 					Thread thread = new Thread(task, "lease-events");
@@ -147,7 +176,7 @@ final class LeaseEventQueue implements SmartLifecycle {
 		}
 		finally {
 			this.sender = null;
-			this.client.close();
+			closeWriter();
 		}
 	}
 

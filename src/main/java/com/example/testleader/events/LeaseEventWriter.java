@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * a slow or failing events API cannot hold up a renewal. A write cut off by the timeout
  * may still land later: at worst an Event appears late, never twice.
  */
-final class LeaseEventWriter {
+final class LeaseEventWriter implements AutoCloseable {
 
 	static final String REASON = "LeaderElection";
 
@@ -43,15 +43,12 @@ final class LeaseEventWriter {
 
 	private final String component;
 
+	/** @param client its own client, closed with it */
 	LeaseEventWriter(KubernetesClient client, String namespace, String lease, String component) {
 		this.client = client;
 		this.namespace = namespace;
 		this.lease = lease;
 		this.component = component;
-	}
-
-	String describe() {
-		return this.namespace + "/" + this.lease;
 	}
 
 	/** Creates the Event; throws what the API answered if it could not. */
@@ -94,10 +91,16 @@ final class LeaseEventWriter {
 			return (current != null) ? current.getMetadata().getUid() : null;
 		}
 		catch (KubernetesClientException ex) {
-			log.debug("Could not read Lease {} for its UID; the Event names it without: {}", describe(),
-					ex.getMessage());
+			log.debug("Could not read Lease {}/{} for its UID; the Event names it without: {}", this.namespace,
+					this.lease, ex.getMessage());
 			return null;
 		}
+	}
+
+	/** Closes the client, which this writer owns. */
+	@Override
+	public void close() {
+		this.client.close();
 	}
 
 }
