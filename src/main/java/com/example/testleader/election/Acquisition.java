@@ -102,12 +102,13 @@ final class Acquisition {
 			return this.cadence.jitteredRetryNanos();
 		}
 		this.known.wrote(written, sentAt, proof.orElse(null));
-		begin(elector, term, written, sentAt);
+		begin(elector, term, written, sentAt, proof);
 		return this.cadence.retryNanos();
 	}
 
 	/** A term begins with this process's own write, valid a renew deadline from when it was sent. */
-	private void begin(Terms elector, AtomicReference<HeldTerm> term, LeaseRecord written, long sentAt) {
+	private void begin(Terms elector, AtomicReference<HeldTerm> term, LeaseRecord written, long sentAt,
+			Optional<String> proof) {
 		TermValidity validity = new TermValidity(this.ticker, sentAt + this.cadence.renewDeadlineNanos());
 		if (!validity.isValid()) {
 			log.warn("Lease {} was taken only after the renew deadline of the take; not leading on it",
@@ -120,7 +121,7 @@ final class Acquisition {
 		term.set(new HeldTerm(context, validity, written, sentAt, this.clock.instant(), false));
 		log.info("Became leader of Lease {} as {} with fencing token {}", this.api.describe(), this.identity,
 				leaderTerm.fencingToken());
-		this.observer.acquired(leaderTerm);
+		this.observer.acquired(leaderTerm, proof);
 		this.events.granted(elector, context);
 	}
 

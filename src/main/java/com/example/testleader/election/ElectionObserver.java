@@ -1,14 +1,16 @@
 package com.example.testleader.election;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.slf4j.LoggerFactory;
 
 /**
- * Told, on the election's own thread, what the elector does: for metrics. Implementations
- * must return at once (a counter increment, not I/O): they run between renewals, and one
- * that blocks stalls the election (which the liveness probe then reports).
+ * Told, on the election's own thread, what the elector does: for metrics and Kubernetes
+ * Events. Implementations must return at once (a counter increment, a hand-off that never
+ * waits; not I/O): they run between renewals, and one that blocks stalls the election
+ * (which the liveness probe then reports).
  */
 public interface ElectionObserver {
 
@@ -21,7 +23,12 @@ public interface ElectionObserver {
 
 			@Override
 			public void acquired(LeaderTerm term) {
-				each((observer) -> observer.acquired(term));
+				acquired(term, Optional.empty());
+			}
+
+			@Override
+			public void acquired(LeaderTerm term, Optional<String> earlyTakeover) {
+				each((observer) -> observer.acquired(term, earlyTakeover));
 			}
 
 			@Override
@@ -50,6 +57,16 @@ public interface ElectionObserver {
 
 	/** This replica began a term. */
 	default void acquired(LeaderTerm term) {
+	}
+
+	/**
+	 * This replica began a term, taking the Lease before it expired or not. Observers that
+	 * do not care how override {@link #acquired(LeaderTerm)}, which this calls.
+	 * @param earlyTakeover for a take before the Lease expired, why the previous holder's
+	 * process was known to be gone (as in {@link LeaderChanged#earlyTakeover()}); else empty
+	 */
+	default void acquired(LeaderTerm term, Optional<String> earlyTakeover) {
+		acquired(term);
 	}
 
 	/** This replica's term ended. */

@@ -315,13 +315,24 @@ class ManifestsTest {
 			}
 		});
 		// and the pods, only to read (early takeover)
-		assertThat(role.getRules()).filteredOn((rule) -> !rule.getResources().contains("leases"))
+		assertThat(role.getRules()).filteredOn((rule) -> rule.getResources().contains("pods"))
 			.singleElement()
 			.satisfies((rule) -> {
 				assertThat(rule.getApiGroups()).containsExactly("");
 				assertThat(rule.getResources()).containsExactly("pods");
 				assertThat(rule.getVerbs()).containsExactlyInAnyOrder("list", "watch");
 			});
+		// and core Events, to write them (events.k8s.io alone gets client-go's kind of Event rejected)
+		assertThat(role.getRules()).filteredOn((rule) -> rule.getResources().contains("events"))
+			.singleElement()
+			.satisfies((rule) -> {
+				assertThat(rule.getApiGroups()).containsExactly("");
+				assertThat(rule.getResources()).containsExactly("events");
+				assertThat(rule.getVerbs()).containsExactly("create");
+				assertThat(rule.getResourceNames()).isNullOrEmpty();
+			});
+		assertThat(role.getRules()).allSatisfy((rule) -> assertThat(rule.getResources()).singleElement()
+			.isIn("leases", "pods", "events"));
 		RoleBinding binding = Manifests.one(objects, RoleBinding.class);
 		assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
 		assertThat(binding.getSubjects()).singleElement().satisfies((subject) -> {

@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The Role grants exactly the verbs the service uses: a whole election (create, renewals,
- * watch, a graceful handover) is recorded by the in-process API and compared with it.
+ * watch, a graceful handover, the Events of each change) is recorded by the in-process API
+ * and compared with it.
  */
 class RbacCoversTheElectionTest {
 
@@ -32,12 +33,15 @@ class RbacCoversTheElectionTest {
 
 	private static final String PODS = "/api/v1/namespaces/default/pods";
 
+	private static final String EVENTS = "/api/v1/namespaces/default/events";
+
 	@Test
 	void theRoleGrantsExactlyTheVerbsAnElectionUses() throws IOException {
 		List<ApiCall> calls = recordAnElection();
 
 		assertThat(calls).allSatisfy((call) -> assertThat(call.path()).satisfiesAnyOf(
-				(path) -> assertThat(path).startsWith(LEASES), (path) -> assertThat(path).startsWith(PODS)));
+				(path) -> assertThat(path).startsWith(LEASES), (path) -> assertThat(path).startsWith(PODS),
+				(path) -> assertThat(path).startsWith(EVENTS)));
 		Map<String, Set<String>> used = calls.stream()
 			.collect(Collectors.groupingBy(RbacCoversTheElectionTest::resource,
 					Collectors.mapping(RbacCoversTheElectionTest::verb, Collectors.toCollection(TreeSet::new))));
@@ -48,6 +52,10 @@ class RbacCoversTheElectionTest {
 				.forEach((resource) -> granted.computeIfAbsent(resource, (key) -> new TreeSet<>())
 					.addAll(rule.getVerbs())));
 		assertThat(used).isEqualTo(granted);
+		// the Events of the election: created, nothing else
+		assertThat(calls).filteredOn((call) -> resource(call).equals("events"))
+			.isNotEmpty()
+			.allSatisfy((call) -> assertThat(verb(call)).isEqualTo("create"));
 		assertThat(calls).filteredOn((call) -> resource(call).equals("leases") && !verb(call).equals("create"))
 			.allSatisfy((call) -> assertThat(call.path()).satisfiesAnyOf((path) -> assertThat(path).startsWith(LEASES + "/test-lease"),
 					(path) -> assertThat(path).contains("fieldSelector=metadata.name%3Dtest-lease")));
@@ -82,7 +90,7 @@ class RbacCoversTheElectionTest {
 	}
 
 	private static String resource(ApiCall call) {
-		return call.path().startsWith(PODS) ? "pods" : "leases";
+		return call.path().startsWith(PODS) ? "pods" : call.path().startsWith(EVENTS) ? "events" : "leases";
 	}
 
 	/** The RBAC verb of a request, as the API server's authorizer names it. */
