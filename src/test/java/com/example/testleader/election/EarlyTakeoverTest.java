@@ -5,15 +5,12 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.List;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.example.testleader.election.Timeline.Kind;
 import com.example.testleader.faults.FaultProxy;
 import com.example.testleader.local.KubeletStandIn;
-import com.example.testleader.local.LocalKubernetesApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,31 +22,11 @@ import static org.awaitility.Awaitility.await;
  */
 class EarlyTakeoverTest extends ElectionHarness {
 
-	private final LocalKubernetesApi server = LocalKubernetesApi.start(0);
-
-	private final KubernetesClient admin = this.server.client();
-
-	private final KubeletStandIn kubelet = new KubeletStandIn(this.admin, "default", Duration.ofMillis(300));
-
-	@Override
-	protected Config api() {
-		return this.server.clientConfig();
-	}
-
-	@Override
-	protected KubernetesClient admin() {
-		return this.admin;
-	}
+	private final KubeletStandIn kubelet = new KubeletStandIn(admin(), "default", Duration.ofMillis(300));
 
 	@AfterEach
 	void stopTheKubelet() {
 		this.kubelet.close();
-	}
-
-	@Override
-	protected void afterScenario() {
-		this.admin.close();
-		this.server.close();
 	}
 
 	@Test
@@ -237,7 +214,7 @@ class EarlyTakeoverTest extends ElectionHarness {
 	@Test
 	void withoutPermissionOnPodsACrashedLeaderIsWaitedOutAsBefore() {
 		// the replicas may not list or watch pods (the kubelet stand-in still writes them)
-		this.server.forbid((path) -> path.startsWith("/api/v1/namespaces/default/pods?"));
+		server().forbid((path) -> path.startsWith("/api/v1/namespaces/default/pods?"));
 		Candidate leader = leaderInPod("pod-a");
 		Candidate follower = followerInPod("pod-b");
 
@@ -245,7 +222,7 @@ class EarlyTakeoverTest extends ElectionHarness {
 		this.kubelet.exited("pod-a", 137, "OOMKilled");
 
 		assertWaitedOut(leader, follower);
-		assertThat(this.server.calls()).filteredOn((call) -> call.path().startsWith("/api/v1/namespaces/default/pods?"))
+		assertThat(server().calls()).filteredOn((call) -> call.path().startsWith("/api/v1/namespaces/default/pods?"))
 			.hasSizeLessThanOrEqualTo(2)
 			.allSatisfy((call) -> assertThat(call.status()).isEqualTo(403));
 	}

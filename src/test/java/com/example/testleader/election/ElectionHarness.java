@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterEach;
 
 import com.example.testleader.election.Timeline.Kind;
+import com.example.testleader.local.LocalKubernetesApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,11 +31,32 @@ abstract class ElectionHarness {
 
 	private final List<Candidate> candidates = new ArrayList<>();
 
-	/** Client configuration of the API under test. */
-	protected abstract Config api();
+	private LocalKubernetesApi inProcess;
+
+	private KubernetesClient inProcessAdmin;
+
+	/**
+	 * Client configuration of the API under test: fabric8's in-process API unless a
+	 * subclass names another (a real cluster).
+	 */
+	protected Config api() {
+		return server().clientConfig();
+	}
 
 	/** A client standing for an operator or another program. */
-	protected abstract KubernetesClient admin();
+	protected KubernetesClient admin() {
+		server();
+		return this.inProcessAdmin;
+	}
+
+	/** The in-process API, started on first use, closed after the test. */
+	protected LocalKubernetesApi server() {
+		if (this.inProcess == null) {
+			this.inProcess = LocalKubernetesApi.start(0);
+			this.inProcessAdmin = this.inProcess.client();
+		}
+		return this.inProcess;
+	}
 
 	protected Candidate start(String podName) {
 		return track(Candidate.start(podName, api(), this.timeline));
@@ -56,7 +78,15 @@ abstract class ElectionHarness {
 		}
 		finally {
 			this.candidates.forEach(Candidate::close);
-			afterScenario();
+			try {
+				afterScenario();
+			}
+			finally {
+				if (this.inProcess != null) {
+					this.inProcessAdmin.close();
+					this.inProcess.close();
+				}
+			}
 		}
 	}
 

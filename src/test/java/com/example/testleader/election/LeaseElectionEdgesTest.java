@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.Test;
 
 import com.example.testleader.election.Timeline.Entry;
@@ -27,26 +26,6 @@ import static org.awaitility.Awaitility.await;
  * promise broke before.
  */
 class LeaseElectionEdgesTest extends ElectionHarness {
-
-	private final LocalKubernetesApi server = LocalKubernetesApi.start(0);
-
-	private final KubernetesClient admin = this.server.client();
-
-	@Override
-	protected Config api() {
-		return this.server.clientConfig();
-	}
-
-	@Override
-	protected KubernetesClient admin() {
-		return this.admin;
-	}
-
-	@Override
-	protected void afterScenario() {
-		this.admin.close();
-		this.server.close();
-	}
 
 	/**
 	 * Someone labels the Lease (metadata only: followers' timers go on), so the leader's
@@ -66,7 +45,7 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 		// just under the longest call (half the renew deadline), so that each call answers
 		Duration slow = Candidate.TIMINGS.renewDeadline().multipliedBy(45).dividedBy(100);
 		AtomicInteger phase = new AtomicInteger();
-		this.server.delay((request) -> {
+		server().delay((request) -> {
 			if (!"replica-a".equals(request.client())) {
 				return Duration.ZERO;
 			}
@@ -238,7 +217,7 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 		assertThat(leader.elector().leave().get(10, TimeUnit.SECONDS)).isEqualTo(Handover.NOT_RELEASED);
 
 		assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(leader.identity());
-		assertThat(this.server.firstRelease()).isEmpty();
+		assertThat(server().firstRelease()).isEmpty();
 	}
 
 	/** The API config of a client the in-process API can tell apart ({@link LocalKubernetesApi#delay}). */

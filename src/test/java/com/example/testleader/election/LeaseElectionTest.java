@@ -9,14 +9,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
 import com.example.testleader.election.Timeline.Kind;
 import com.example.testleader.faults.FaultProxy;
-import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.local.LocalKubernetesApi.ApiCall;
 
 import org.springframework.integration.leader.Context;
@@ -32,32 +29,12 @@ import static org.awaitility.Awaitility.await;
  */
 class LeaseElectionTest extends LeaseElectionScenarios {
 
-	private final LocalKubernetesApi server = LocalKubernetesApi.start(0);
-
-	private final KubernetesClient admin = this.server.client();
-
-	@Override
-	protected Config api() {
-		return this.server.clientConfig();
-	}
-
-	@Override
-	protected KubernetesClient admin() {
-		return this.admin;
-	}
-
 	@Override
 	protected void afterScenario() {
-		try {
-			assertThat(this.server.calls()).filteredOn((call) -> call.method().equals("PUT"))
-				.allSatisfy((call) -> assertThat(Serialization.unmarshal(call.body(), Lease.class)
-					.getMetadata()
-					.getResourceVersion()).as("resourceVersion of %s", call.body()).isNotBlank());
-		}
-		finally {
-			this.admin.close();
-			this.server.close();
-		}
+		assertThat(server().calls()).filteredOn((call) -> call.method().equals("PUT"))
+			.allSatisfy((call) -> assertThat(Serialization.unmarshal(call.body(), Lease.class)
+				.getMetadata()
+				.getResourceVersion()).as("resourceVersion of %s", call.body()).isNotBlank());
 	}
 
 	@Test
@@ -71,12 +48,12 @@ class LeaseElectionTest extends LeaseElectionScenarios {
 
 		CompletableFuture<Handover> left = leader.elector().leave();
 		assertThat(stopping.await(10, TimeUnit.SECONDS)).isTrue();
-		assertThat(this.server.firstRelease()).as("a release sent while the work is still stopping").isEmpty();
+		assertThat(server().firstRelease()).as("a release sent while the work is still stopping").isEmpty();
 		stop.countDown();
 		left.get(10, TimeUnit.SECONDS);
 
 		long workStopped = this.timeline.last(leader.name(), Kind.REVOKED).orElseThrow().nanos();
-		ApiCall release = this.server.firstRelease().orElseThrow();
+		ApiCall release = server().firstRelease().orElseThrow();
 		assertThat(release.receivedAtNanos()).isGreaterThan(workStopped);
 		Lease released = lease();
 		assertThat(released.getSpec().getHolderIdentity()).isEmpty();
@@ -190,7 +167,7 @@ class LeaseElectionTest extends LeaseElectionScenarios {
 
 	@Test
 	void withoutAWatchPollingStillElectsAndHandsOver() throws Exception {
-		this.server.refuse((path) -> path.contains("fieldSelector="));
+		server().refuse((path) -> path.contains("fieldSelector="));
 		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
 		Candidate leader = awaitSoleLeader(all);
 
@@ -198,13 +175,13 @@ class LeaseElectionTest extends LeaseElectionScenarios {
 
 		Candidate successor = awaitSoleLeader(all);
 		assertThat(successor).isNotSameAs(leader);
-		assertThat(this.server.calls()).filteredOn((call) -> call.path().contains("fieldSelector="))
+		assertThat(server().calls()).filteredOn((call) -> call.path().contains("fieldSelector="))
 			.isNotEmpty()
 			.allSatisfy((call) -> assertThat(call.status()).isEqualTo(500));
 	}
 
 	private long watchRequests() {
-		return this.server.calls().stream().filter((call) -> call.path().contains("watch=true")).count();
+		return server().calls().stream().filter((call) -> call.path().contains("watch=true")).count();
 	}
 
 	private Candidate slowPolling(String name) {
@@ -214,7 +191,7 @@ class LeaseElectionTest extends LeaseElectionScenarios {
 
 	@Test
 	void anUpdateWithoutAResourceVersionIsRefused() {
-		try (LeaseApi api = new LeaseApi(this.server.client(), "default", "test-lease")) {
+		try (LeaseApi api = new LeaseApi(server().client(), "default", "test-lease")) {
 			Lease lease = LeaseRecord.created("default", "test-lease", "me", LEASE, java.time.ZonedDateTime.now(), 0);
 			assertThatIllegalArgumentException().isThrownBy(() -> api.update(lease, Duration.ofSeconds(1)))
 				.withMessageContaining("must carry a resourceVersion");
