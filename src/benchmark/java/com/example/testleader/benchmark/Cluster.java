@@ -63,6 +63,8 @@ final class Cluster implements AutoCloseable {
 
 	private final Candidate candidate;
 
+	private final ServiceJar service;
+
 	private final Options options;
 
 	private final Path logs;
@@ -85,11 +87,13 @@ final class Cluster implements AutoCloseable {
 	private volatile boolean closing;
 
 	/**
+	 * @param service how the service's replicas start (unused for the baseline)
 	 * @param inPods whether the replicas run in pods the kubelet stand-in reports on; without,
 	 * they get no POD_UID and the service waits out every lease, as before early takeover
 	 */
-	Cluster(Candidate candidate, Options options, Path logs, boolean inPods) throws IOException {
+	Cluster(Candidate candidate, ServiceJar service, Options options, Path logs, boolean inPods) throws IOException {
 		this.candidate = candidate;
+		this.service = service;
 		this.options = options;
 		this.inPods = inPods;
 		this.logs = Files.createDirectories(logs);
@@ -218,10 +222,7 @@ final class Cluster implements AutoCloseable {
 			env.put("POD_UID", this.kubelet.podStarted(name));
 		}
 		env.putAll(environment);
-		List<String> command = (this.candidate == Candidate.SERVICE)
-				? List.of(java(), "-Xmx256m", "-jar", this.options.jar().toString(),
-						"--spring.main.cloud-platform=kubernetes", "--server.port=0", "--management.server.port=0",
-						"--spring.main.banner-mode=off")
+		List<String> command = (this.candidate == Candidate.SERVICE) ? this.service.command()
 				: List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
 						Fabric8Candidate.class.getName());
 		ReplicaProcess replica = ReplicaProcess.start(name, command, env, proxy, this.events,
@@ -313,7 +314,7 @@ final class Cluster implements AutoCloseable {
 	}
 
 	private static String java() {
-		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		return ServiceJar.java();
 	}
 
 	private static int freePort() throws IOException {

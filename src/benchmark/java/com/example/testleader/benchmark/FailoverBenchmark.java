@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -23,11 +25,23 @@ public final class FailoverBenchmark {
 	public static void main(String[] args) throws Exception {
 		Options options = Options.fromSystemProperties();
 		Optional<Path> faketime = options.scenarios().contains(Scenario.SKEW) ? libfaketime() : Optional.empty();
+		// once per benchmark, not per replica: the training run is part of building an image
+		Map<Boolean, ServiceJar> services = new HashMap<>();
+		if (options.candidates().contains(Cluster.Candidate.SERVICE)) {
+			for (boolean cds : options.cds()) {
+				services.put(cds, cds ? ServiceJar.trained(options.jar(), options.jvmOptions(),
+						options.jar().resolveSibling("cds"))
+						: ServiceJar.packaged(options.jar(), options.jvmOptions()));
+			}
+		}
 		List<Run> runs = new ArrayList<>();
 		for (Scenario scenario : options.scenarios()) {
 			for (Cluster.Candidate candidate : options.candidates()) {
-				for (int i = 1; i <= options.repeats(); i++) {
-					runs.add(run(scenario, candidate, i, options, faketime));
+				List<Boolean> variants = (candidate == Cluster.Candidate.SERVICE) ? options.cds() : List.of(false);
+				for (boolean cds : variants) {
+					for (int i = 1; i <= options.repeats(); i++) {
+						runs.add(run(new Run(scenario, candidate, cds), services.get(cds), i, options, faketime));
+					}
 				}
 			}
 		}
@@ -38,13 +52,14 @@ public final class FailoverBenchmark {
 				+ options.output().resolve("timeline.png"));
 	}
 
-	private static Run run(Scenario scenario, Cluster.Candidate candidate, int index, Options options,
-			Optional<Path> faketime) throws IOException {
-		Run run = new Run(scenario, candidate);
+	private static Run run(Run run, ServiceJar service, int index, Options options, Optional<Path> faketime)
+			throws IOException {
+		Scenario scenario = run.scenario;
+		String variant = (run.candidate == Cluster.Candidate.SERVICE && !run.cds) ? "-nocds" : "";
 		Path logs = options.output().resolve("logs")
-			.resolve((scenario + "-" + candidate + "-" + index).toLowerCase(Locale.ROOT));
-		System.out.printf("== %s, %s, run %d of %d%n", scenario.title, candidate, index, options.repeats());
-		try (Cluster cluster = new Cluster(candidate, options, logs, scenario.inPods())) {
+			.resolve((scenario + "-" + run.candidate + variant + "-" + index).toLowerCase(Locale.ROOT));
+		System.out.printf("== %s, %s, run %d of %d%n", scenario.title, Report.name(run), index, options.repeats());
+		try (Cluster cluster = new Cluster(run.candidate, service, options, logs, scenario.inPods())) {
 			run.from = System.nanoTime();
 			try {
 				scenario.run(cluster, options, run, faketime);

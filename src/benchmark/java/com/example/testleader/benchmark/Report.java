@@ -34,6 +34,9 @@ final class Report {
 	}
 
 	static String markdown(List<Run> runs, Options options, String command) {
+		List<Column> columns = columns(options);
+		boolean both = options.cds().size() > 1;
+		String names = String.join(" / ", columns.stream().map(Column::name).toList());
 		StringBuilder md = new StringBuilder();
 		md.append("# Failover benchmark\n\n");
 		md.append("Run ").append(Instant.now()).append(" with `").append(command).append("`: ")
@@ -42,37 +45,50 @@ final class Report {
 			.append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
 			.append(System.getProperty("java.version")).append(". Replicas run in pods of a kubelet stand-in that reports a ")
 			.append("container's exit after ").append(options.kubeletDelay().toMillis()).append(" ms (not in the scenario ")
-			.append("with early takeover off). Baseline: fabric8 7.3.1 `LeaderElector`, same timings, ")
+			.append("with early takeover off). ").append(serviceStart(options))
+			.append(" Baseline: fabric8 7.3.1 `LeaderElector`, same timings, ")
 			.append("release on cancel. Latencies in ms, median / max over all runs (\"never\" = the event did not ")
-			.append("happen while the fault lasted); ratio = service ÷ baseline (medians).\n\n");
-		md.append("| Scenario | Key latency | Target | test-leader | baseline | ratio | Overlap, ms (service / baseline) | ")
-			.append("Leaderless per run, ms median (service / baseline) |\n");
-		md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+			.append("happen while the fault lasted); ratio = service ÷ baseline (medians)")
+			.append(both ? "; CDS ÷ no CDS = test-leader ÷ test-leader, no CDS (medians)" : "").append(".\n\n");
+		md.append("| Scenario | Key latency | Target | ").append(String.join(" | ", columns.stream().map(Column::name).toList()))
+			.append(" | ratio | ").append(both ? "CDS ÷ no CDS | " : "").append("Overlap, ms (").append(names)
+			.append(") | Leaderless per run, ms median (").append(names).append(") |\n");
+		md.append("| --- | --- | --- |").append(" --- |".repeat(columns.size() + (both ? 4 : 3))).append('\n');
 		for (Scenario scenario : options.scenarios()) {
-			List<Run> service = of(runs, scenario, Cluster.Candidate.SERVICE);
-			List<Run> baseline = of(runs, scenario, Cluster.Candidate.BASELINE);
+			List<List<Run>> of = columns.stream().map((column) -> column.runs(runs, scenario)).toList();
 			md.append("| ").append(scenario.title).append(" | ").append(scenario.keyLatency).append(" | ")
-				.append(scenario.target).append(" | ").append(latencies(service)).append(" | ")
-				.append(latencies(baseline)).append(" | ").append(ratio(medianLatency(service), medianLatency(baseline)))
-				.append(" | ").append(overlap(service)).append(" / ").append(overlap(baseline)).append(" | ")
-				.append(format(Scenario.median(service.stream().map((r) -> r.leaderlessMillis).toList()))).append(" / ")
-				.append(format(Scenario.median(baseline.stream().map((r) -> r.leaderlessMillis).toList())))
+				.append(scenario.target).append(" | ");
+			of.forEach((column) -> md.append(latencies(column)).append(" | "));
+			md.append(ratio(medianLatency(of.get(0)), medianLatency(of.get(of.size() - 1)))).append(" | ");
+			if (both) {
+				md.append(ratio(medianLatency(of.get(0)), medianLatency(of.get(1)))).append(" | ");
+			}
+			md.append(String.join(" / ", of.stream().map(Report::overlap).toList())).append(" | ")
+				.append(String.join(" / ",
+						of.stream()
+							.map((column) -> format(Scenario.median(column.stream().map((r) -> r.leaderlessMillis).toList())))
+							.toList()))
 				.append(" |\n");
 		}
-		md.append("\n| Other figures (median over runs) | test-leader | baseline | ratio |\n| --- | --- | --- | --- |\n");
+		md.append("\n| Other figures (median over runs) | ").append(String.join(" | ", columns.stream().map(Column::name).toList()))
+			.append(" | ratio |").append(both ? " CDS ÷ no CDS |" : "").append("\n| --- |")
+			.append(" --- |".repeat(columns.size() + (both ? 2 : 1))).append('\n');
 		for (Scenario scenario : options.scenarios()) {
-			Set<String> names = new LinkedHashSet<>();
-			runs.stream().filter((r) -> r.scenario == scenario).forEach((r) -> names.addAll(r.extras.keySet()));
-			for (String name : names) {
-				double service = extra(runs, scenario, Cluster.Candidate.SERVICE, name);
-				double baseline = extra(runs, scenario, Cluster.Candidate.BASELINE, name);
-				md.append("| ").append(scenario.title).append(": ").append(name).append(" | ").append(format(service))
-					.append(" | ").append(format(baseline)).append(" | ").append(ratio(service, baseline)).append(" |\n");
+			Set<String> extras = new LinkedHashSet<>();
+			runs.stream().filter((r) -> r.scenario == scenario).forEach((r) -> extras.addAll(r.extras.keySet()));
+			for (String extra : extras) {
+				List<Double> values = columns.stream().map((column) -> extra(column.runs(runs, scenario), extra)).toList();
+				md.append("| ").append(scenario.title).append(": ").append(extra).append(" | ");
+				values.forEach((value) -> md.append(format(value)).append(" | "));
+				md.append(ratio(values.get(0), values.get(values.size() - 1))).append(" |");
+				if (both) {
+					md.append(' ').append(ratio(values.get(0), values.get(1))).append(" |");
+				}
+				md.append('\n');
 			}
 		}
 		List<String> notes = new ArrayList<>();
-		runs.forEach((run) -> run.notes
-			.forEach((note) -> notes.add(run.scenario.title + " / " + name(run.candidate) + ": " + note)));
+		runs.forEach((run) -> run.notes.forEach((note) -> notes.add(run.scenario.title + " / " + name(run) + ": " + note)));
 		if (!notes.isEmpty()) {
 			md.append("\nNotes:\n\n");
 			new LinkedHashSet<>(notes).forEach((note) -> md.append("- ").append(note).append('\n'));
@@ -81,8 +97,44 @@ final class Report {
 		return md.toString();
 	}
 
-	private static List<Run> of(List<Run> runs, Scenario scenario, Cluster.Candidate candidate) {
-		return runs.stream().filter((r) -> r.scenario == scenario && r.candidate == candidate).toList();
+	/** The columns: the service as it ran (with its CDS archive, without, or both), then the baseline. */
+	private static List<Column> columns(Options options) {
+		List<Column> columns = new ArrayList<>();
+		options.cds().forEach((cds) -> columns.add(new Column(Cluster.Candidate.SERVICE, cds)));
+		columns.add(new Column(Cluster.Candidate.BASELINE, false));
+		return columns;
+	}
+
+	private static String serviceStart(Options options) {
+		String how;
+		if (options.cds().size() > 1) {
+			how = "The service runs both ways (`benchmark.cds=both`): from its jar extracted, on the class data sharing "
+					+ "archive of one training run (test-leader), and from the packaged jar (test-leader, no CDS)";
+		}
+		else if (options.cds().get(0)) {
+			how = "The service runs from its jar extracted, on the class data sharing archive of one training run "
+					+ "(`benchmark.cds=true`)";
+		}
+		else {
+			how = "The service runs from the packaged jar, without class data sharing (`benchmark.cds=false`)";
+		}
+		return how + (options.jvmOptions().isEmpty() ? ", with `-Xmx256m`."
+				: ", with `-Xmx256m " + String.join(" ", options.jvmOptions()) + "`.");
+	}
+
+	/** A column of the tables: the runs of one candidate, the service with or without its CDS archive. */
+	private record Column(Cluster.Candidate candidate, boolean cds) {
+
+		String name() {
+			return Report.name(this.candidate, this.cds);
+		}
+
+		List<Run> runs(List<Run> runs, Scenario scenario) {
+			return runs.stream()
+				.filter((r) -> r.scenario == scenario && r.candidate == this.candidate && r.cds == this.cds)
+				.toList();
+		}
+
 	}
 
 	private static String latencies(List<Run> runs) {
@@ -113,11 +165,9 @@ final class Report {
 		return format(total) + ((with > 0) ? " (" + with + " of " + runs.size() + " runs)" : "");
 	}
 
-	private static double extra(List<Run> runs, Scenario scenario, Cluster.Candidate candidate, String name) {
-		return Scenario.median(of(runs, scenario, candidate).stream()
-			.filter((r) -> r.extras.containsKey(name))
-			.map((r) -> r.extras.get(name))
-			.toList());
+	private static double extra(List<Run> runs, String name) {
+		return Scenario.median(
+				runs.stream().filter((r) -> r.extras.containsKey(name)).map((r) -> r.extras.get(name)).toList());
 	}
 
 	private static String ratio(double service, double baseline) {
@@ -135,19 +185,23 @@ final class Report {
 				: String.format(Locale.ROOT, "%.1f", value);
 	}
 
-	private static String name(Cluster.Candidate candidate) {
-		return (candidate == Cluster.Candidate.SERVICE) ? "test-leader" : "baseline";
+	static String name(Run run) {
+		return name(run.candidate, run.cds);
+	}
+
+	private static String name(Cluster.Candidate candidate, boolean cds) {
+		return (candidate == Cluster.Candidate.BASELINE) ? "baseline" : cds ? "test-leader" : "test-leader, no CDS";
 	}
 
 	/**
-	 * One panel per scenario and candidate (its first run): a row per replica, faults in red,
-	 * the kubelet stand-in's reports in orange.
+	 * One panel per scenario and candidate, with or without CDS (its first run): a row per
+	 * replica, faults in red, the kubelet stand-in's reports in orange.
 	 */
 	static BufferedImage timeline(List<Run> runs) {
 		List<Run> firsts = new ArrayList<>();
 		Set<String> seen = new LinkedHashSet<>();
 		for (Run run : runs) {
-			if (seen.add(run.scenario + "/" + run.candidate) && run.to > run.from) {
+			if (seen.add(run.scenario + "/" + name(run)) && run.to > run.from) {
 				firsts.add(run);
 			}
 		}
@@ -176,7 +230,7 @@ final class Report {
 		double scale = (width - left - 20) / Math.max(seconds, 1);
 		g.setColor(Color.BLACK);
 		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-		g.drawString(run.scenario.title + " — " + name(run.candidate) + String.format(Locale.ROOT,
+		g.drawString(run.scenario.title + " — " + name(run) + String.format(Locale.ROOT,
 				"   (overlap %.0f ms, leaderless %.0f ms; %.0f s shown, from 2 s before the fault)", run.overlapMillis,
 				run.leaderlessMillis, seconds),
 				10, top + 14);

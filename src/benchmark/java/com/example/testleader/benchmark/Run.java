@@ -15,6 +15,9 @@ final class Run {
 
 	final Cluster.Candidate candidate;
 
+	/** Whether the service ran on its CDS archive (never for the baseline). */
+	final boolean cds;
+
 	final List<Double> latencies = new ArrayList<>();
 
 	final Map<String, Double> extras = new LinkedHashMap<>();
@@ -33,9 +36,10 @@ final class Run {
 
 	List<Events.Window> windows = List.of();
 
-	Run(Scenario scenario, Cluster.Candidate candidate) {
+	Run(Scenario scenario, Cluster.Candidate candidate, boolean cds) {
 		this.scenario = scenario;
 		this.candidate = candidate;
+		this.cds = cds;
 	}
 
 	/** What the timeline picture shows before the measured span. */
