@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.example.testleader.election.Electors;
 import com.example.testleader.election.LeaseElector;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -68,7 +69,7 @@ public final class Replica implements AutoCloseable {
 	}
 
 	public LeaseElector elector() {
-		return this.context.getBean(LeaseElector.class);
+		return this.context.getBean(Electors.class).primary();
 	}
 
 	public boolean isRunning() {

@@ -23,6 +23,9 @@ final class EarlyTakeover {
 
 	private final ProcessGone rule;
 
+	// What this election told the shared pod watch to call, to stop it again.
+	private volatile Runnable listener;
+
 	/**
 	 * @param here where this process runs, or {@code null} if it does not know (no POD_UID)
 	 * @param pods the view of the application's pods, or {@code null} to look at none
@@ -53,15 +56,17 @@ final class EarlyTakeover {
 
 	void start(String lease, Runnable changed) {
 		if (this.pods != null) {
-			this.pods.start(changed);
+			this.listener = changed;
+			this.pods.listen(changed);
 			log.info("Lease {}: a follower takes over before the lease expires when the kubelet reports its holder's "
 					+ "container gone", lease);
 		}
 	}
 
 	void stop() {
-		if (this.pods != null) {
-			this.pods.stop();
+		Runnable current = this.listener;
+		if (this.pods != null && current != null) {
+			this.pods.stopListening(current);
 		}
 	}
 

@@ -2,6 +2,9 @@ package com.example.testleader.election;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.client.Config;
@@ -44,11 +47,15 @@ class ElectionConfiguration {
 		return new SynchronousRevocations(beanFactory, publisher);
 	}
 
+	/**
+	 * One elector per role, sharing the client, the pod watch and the observers; every
+	 * role's revocation listeners and running work are the application's.
+	 */
 	@Bean
-	LeaseElector leaseElector(LeaderElectionProperties properties, ObjectProvider<Config> kubernetesConfig,
+	Electors electors(LeaderElectionProperties properties, ObjectProvider<Config> kubernetesConfig,
 			Environment environment, LeaderEventPublisher leaderEvents, ApplicationEventPublisher applicationEvents,
 			ObjectProvider<ElectionObserver> observers, ObjectProvider<EarlyTakeoverProperties> earlyTakeover,
-			ObjectProvider<RunningWork> work) {
+			ObjectProvider<RunningWork> work, ObjectProvider<ElectedRoles> roles) {
 		Config config = kubernetesConfig.getIfAvailable();
 		if (config == null) {
 			throw new NoKubernetesApiException();
@@ -56,32 +63,44 @@ class ElectionConfiguration {
 		requireShutdownPhaseForTheLeave(properties, environment);
 		PodIdentity pod = PodIdentity.resolve(properties, environment, config);
 		KubernetesClient client = electionClient(config, properties);
-		LeaseApi api = new LeaseApi(client, pod.namespace(), properties.leaseName());
-		return new LeaseElector(api, pod.holderIdentity(), properties,
-				new LeaderEvents(leaderEvents, applicationEvents), ElectionObserver.all(observers.orderedStream().toList()),
-				Clock.systemUTC(), Ticker.SYSTEM, earlyTakeover(earlyTakeover.getIfAvailable(
-						() -> new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", "test-leader")),
-						pod, client),
-				() -> work.orderedStream().map(RunningWork::stillRunning).flatMap(Optional::stream).findFirst());
+		EarlyTakeoverProperties early = earlyTakeover.getIfAvailable(
+				() -> new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", "test-leader"));
+		PodWatch pods = new PodWatch(client, pod.namespace(), early.podSelector());
+		ElectionObserver observer = ElectionObserver.all(observers.orderedStream().toList());
+		RunningWork running = (role) -> work.orderedStream()
+			.map((each) -> each.stillRunning(role))
+			.flatMap(Optional::stream)
+			.findFirst();
+		logWhyEarlyTakeoverIsOff(early, pod);
+		Map<String, LeaseElector> byRole = new LinkedHashMap<>();
+		for (String role : roles.getIfAvailable(() -> new ElectedRoles(List.of(properties.leaseName()))).names()) {
+			LeaseApi api = new LeaseApi(client, pod.namespace(), role);
+			byRole.put(role, new LeaseElector(api, pod.holderIdentity(), properties,
+					new LeaderEvents(leaderEvents, applicationEvents), observer, Clock.systemUTC(), Ticker.SYSTEM,
+					earlyTakeover(early, pod, pods), running));
+		}
+		return new Electors(byRole, properties.leaseName(), client::close);
 	}
 
 	/**
 	 * Early takeover needs to know this process's pod (POD_UID); where it does not, or
 	 * where it is switched off, every holder is waited out as before.
 	 */
-	static EarlyTakeover earlyTakeover(EarlyTakeoverProperties properties, PodIdentity pod, KubernetesClient client) {
+	static EarlyTakeover earlyTakeover(EarlyTakeoverProperties properties, PodIdentity pod, PodWatch pods) {
+		return (properties.enabled() && pod.podUid() != null)
+				? new EarlyTakeover(new HolderPod(pod.holderIdentity(), pod.podUid(), properties.container(), null), pods)
+				: EarlyTakeover.OFF;
+	}
+
+	private static void logWhyEarlyTakeoverIsOff(EarlyTakeoverProperties properties, PodIdentity pod) {
 		if (!properties.enabled()) {
 			log.info("Early takeover is off (test-leader.election.early-takeover.enabled=false): a crashed leader's "
 					+ "lease is waited out");
-			return EarlyTakeover.OFF;
 		}
-		if (pod.podUid() == null) {
+		else if (pod.podUid() == null) {
 			log.info("Early takeover is off: POD_UID is not set (give it from the downward API, fieldPath "
 					+ "metadata.uid), so this replica cannot name its pod; a crashed leader's lease is waited out");
-			return EarlyTakeover.OFF;
 		}
-		return new EarlyTakeover(new HolderPod(pod.holderIdentity(), pod.podUid(), properties.container(), null),
-				new PodWatch(client, pod.namespace(), properties.podSelector()));
 	}
 
 	/**

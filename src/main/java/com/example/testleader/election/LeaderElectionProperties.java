@@ -10,8 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How this replica competes for the Lease. The timing rules are client-go's: every
  * duration positive, {@code lease-duration > renew-deadline > 1.2 × retry-period}.
  *
- * @param leaseName name of the {@code coordination.k8s.io/v1} Lease, also the Spring
- * Integration role
+ * @param leaseName name of the {@code coordination.k8s.io/v1} Lease of the default role
+ * (the Spring Integration role), for work that names no role of its own
  * @param namespace namespace of the Lease; unset means POD_NAMESPACE, else the client's
  * namespace (service account file or kubeconfig), else {@code default}
  * @param identity this replica's name in the holder identity; unset means POD_NAME, else
@@ -28,16 +28,10 @@ public record LeaderElectionProperties(@DefaultValue("test-lease") String leaseN
 
 	private static final String PREFIX = "test-leader.election.";
 
-	private static final Pattern DNS_SUBDOMAIN = Pattern
-		.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-
 	static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
 	public LeaderElectionProperties {
-		if (leaseName == null || leaseName.length() > 253 || !DNS_SUBDOMAIN.matcher(leaseName).matches()) {
-			throw invalid("lease-name", leaseName, "must be a valid Kubernetes name (lower-case letters, digits, '-' "
-					+ "and '.', starting and ending with a letter or digit, at most 253 characters)");
-		}
+		ElectedRoles.requireValidName(PREFIX + "lease-name", leaseName);
 		if (namespace != null && (namespace.length() > 63 || !DNS_LABEL.matcher(namespace).matches())) {
 			throw invalid("namespace", namespace, "must be a valid namespace name (RFC 1123 label)");
 		}

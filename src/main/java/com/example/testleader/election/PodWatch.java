@@ -1,8 +1,12 @@
 package com.example.testleader.election;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * It answers only while the informer is in sync and watching; without permission to
  * list or watch pods it says so once and answers nothing, and the replicas wait out the
- * lease as before.
+ * lease as before. One watch serves every role's election and the balancing of roles
+ * ({@link #members()}): it runs while anyone listens.
  */
 final class PodWatch implements ProcessGone.PodView {
 
@@ -46,6 +51,8 @@ final class PodWatch implements ProcessGone.PodView {
 
 	};
 
+	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
 	private volatile SharedIndexInformer<Pod> informer;
 
 	private volatile boolean refused;
@@ -56,8 +63,28 @@ final class PodWatch implements ProcessGone.PodView {
 		this.selector = selector;
 	}
 
-	/** Starts watching without blocking; {@code changed} is told of every change. */
-	void start(Runnable changed) {
+	/**
+	 * Tells {@code listener} of every change from now on; the first listener starts the
+	 * watch, without blocking.
+	 */
+	synchronized void listen(Runnable listener) {
+		this.listeners.add(listener);
+		if (this.informer == null) {
+			start(() -> this.listeners.forEach(Runnable::run));
+		}
+	}
+
+	/** Stops telling {@code listener}; the watch stops with the last listener. */
+	synchronized void stopListening(Runnable listener) {
+		this.listeners.remove(listener);
+		SharedIndexInformer<Pod> current = this.informer;
+		if (this.listeners.isEmpty() && current != null) {
+			current.stop();
+			this.informer = null;
+		}
+	}
+
+	private void start(Runnable changed) {
 		SharedIndexInformer<Pod> started = this.client.pods()
 			.inNamespace(this.namespace)
 			.withLabelSelector(this.selector)
@@ -130,11 +157,26 @@ final class PodWatch implements ProcessGone.PodView {
 		}
 	}
 
-	void stop() {
+	/**
+	 * The names of the pods that are live members of the application: not being deleted,
+	 * and with every container reported ready by the kubelet (which a replica is only once
+	 * it competes: its readiness probe). Empty while the view is not in sync.
+	 */
+	Optional<Set<String>> members() {
 		SharedIndexInformer<Pod> current = this.informer;
-		if (current != null) {
-			current.stop();
+		if (this.refused || current == null || !current.hasSynced() || !current.isWatching()) {
+			return Optional.empty();
 		}
+		return Optional.of(current.getStore().list().stream().filter(PodWatch::live)
+			.map((pod) -> pod.getMetadata().getName())
+			.collect(Collectors.toUnmodifiableSet()));
+	}
+
+	private static boolean live(Pod pod) {
+		return pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
+				&& "Running".equals(pod.getStatus().getPhase()) && pod.getStatus().getContainerStatuses() != null
+				&& !pod.getStatus().getContainerStatuses().isEmpty()
+				&& pod.getStatus().getContainerStatuses().stream().allMatch((status) -> Boolean.TRUE.equals(status.getReady()));
 	}
 
 }

@@ -9,24 +9,24 @@ import org.springframework.stereotype.Component;
  * Lets this replica compete only while the application accepts traffic, judged by
  * Spring's own availability state rather than by reading Pod objects (so no RBAC on pods
  * is needed). A replica that stops accepting traffic, including at shutdown, steps down
- * gracefully.
+ * gracefully, in every role.
  */
 @Component
 class ReadinessGate {
 
-	private final LeaseElector elector;
+	private final Electors electors;
 
-	ReadinessGate(LeaseElector elector) {
-		this.elector = elector;
+	ReadinessGate(Electors electors) {
+		this.electors = electors;
 	}
 
 	@EventListener
 	void onReadiness(AvailabilityChangeEvent<ReadinessState> event) {
 		if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
-			this.elector.join();
+			this.electors.join();
 		}
 		else {
-			this.elector.leave();
+			this.electors.leave();
 		}
 	}
 

@@ -96,7 +96,7 @@ final class TermEnding {
 	}
 
 	private boolean nothingStillRuns() {
-		Optional<String> running = this.work.stillRunning();
+		Optional<String> running = this.work.stillRunning(this.api.name());
 		running.ifPresent((why) -> log.warn("Not releasing Lease {}: {}; the Lease will expire on its own",
 				this.api.describe(), why));
 		return running.isEmpty();

@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import com.example.testleader.election.LeaderElectionProperties;
-import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.Electors;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -26,7 +26,7 @@ class EventsConfiguration {
 
 	@Bean
 	LeaseEventQueue leaseEventQueue(EventsProperties properties, LeaderElectionProperties election,
-			ObjectProvider<Config> kubernetes, ObjectProvider<LeaseElector> elector, MeterRegistry registry,
+			ObjectProvider<Config> kubernetes, ObjectProvider<Electors> elector, MeterRegistry registry,
 			Environment environment) {
 		return new LeaseEventQueue(properties, kubernetes, elector,
 				environment.getProperty("spring.application.name", "test-leader"),

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.example.testleader.election.Leadership;
-import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.Electors;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
@@ -45,7 +45,7 @@ final class LeaseEventQueue implements SmartLifecycle {
 
 	private final ObjectProvider<Config> kubernetes;
 
-	private final ObjectProvider<LeaseElector> elector;
+	private final ObjectProvider<Electors> elector;
 
 	private final String component;
 
@@ -68,7 +68,7 @@ final class LeaseEventQueue implements SmartLifecycle {
 	 * observers, this queue's among them
 	 * @param component the Events' source and reporting component
 	 */
-	LeaseEventQueue(EventsProperties properties, ObjectProvider<Config> kubernetes, ObjectProvider<LeaseElector> elector,
+	LeaseEventQueue(EventsProperties properties, ObjectProvider<Config> kubernetes, ObjectProvider<Electors> elector,
 			String component, EventOutcomes outcomes) {
 		this.properties = properties;
 		this.kubernetes = kubernetes;
@@ -116,7 +116,7 @@ final class LeaseEventQueue implements SmartLifecycle {
 			throw new IllegalStateException("The events client is closed: the service is stopping");
 		}
 		if (this.writer == null) {
-			Leadership where = this.elector.getObject().leadership();
+			Leadership where = this.elector.getObject().primary().leadership();
 			this.writer = new LeaseEventWriter(eventsClient(this.kubernetes.getObject(), this.properties.timeout()),
 					where.namespace(), where.leaseName(), this.component);
 		}
@@ -138,7 +138,7 @@ final class LeaseEventQueue implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		Leadership where = this.elector.getObject().leadership();
+		Leadership where = this.elector.getObject().primary().leadership();
 		this.lease = where.namespace() + "/" + where.leaseName();
 		synchronized (this) {
 			this.closed = false;

@@ -35,7 +35,7 @@ class CriticalWorkGauge implements MeterBinder {
 	}
 
 	private double ageMillis(CriticalWorkMonitor work) {
-		CriticalWorkStatus status = work.status();
+		CriticalWorkStatus status = work.status(work.roles().get(0));
 		return status.leading() ? status.sinceLastSuccess().toMillis() : Double.NaN;
 	}
 

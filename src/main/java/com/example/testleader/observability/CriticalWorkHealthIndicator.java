@@ -40,7 +40,7 @@ class CriticalWorkHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		CriticalWorkStatus status = this.work.status();
+		CriticalWorkStatus status = this.work.status(work.roles().get(0));
 		if (!status.leading()) {
 			builder.up().withDetail("leading", false);
 			return;

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.example.testleader.election.Leadership;
+import com.example.testleader.election.Electors;
 import com.example.testleader.election.LeaseElector;
 
 import org.springframework.boot.actuate.info.Info;
@@ -21,8 +22,8 @@ class LeaderElectionInfoContributor implements InfoContributor {
 
 	private final LeaseElector elector;
 
-	LeaderElectionInfoContributor(LeaseElector elector) {
-		this.elector = elector;
+	LeaderElectionInfoContributor(Electors electors) {
+		this.elector = electors.primary();
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package com.example.testleader.observability;
 import java.util.List;
 
 import com.example.testleader.election.Leadership;
+import com.example.testleader.election.Electors;
 import com.example.testleader.election.LeaseElector;
 import com.example.testleader.task.CriticalWorkMonitor;
 
@@ -34,9 +35,9 @@ class LeaderHealthIndicator extends AbstractHealthIndicator {
 
 	private final CriticalWorkMonitor work;
 
-	LeaderHealthIndicator(LeaseElector elector, CriticalWorkMonitor work) {
+	LeaderHealthIndicator(Electors electors, CriticalWorkMonitor work) {
 		super("Leader election health check failed");
-		this.elector = elector;
+		this.elector = electors.primary();
 		this.work = work;
 	}
 
@@ -64,7 +65,7 @@ class LeaderHealthIndicator extends AbstractHealthIndicator {
 		else if (leadership.lastObservation() != null) {
 			builder.withDetail("lastObservation", leadership.lastObservation());
 		}
-		List<Long> ignoringInterruption = this.work.status().workIgnoringInterruption();
+		List<Long> ignoringInterruption = this.work.status(leadership.leaseName()).workIgnoringInterruption();
 		if (!ignoringInterruption.isEmpty()) {
 			builder.down().withDetail("workIgnoringInterruption", ignoringInterruption);
 		}

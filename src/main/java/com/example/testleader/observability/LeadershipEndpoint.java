@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 
 import com.example.testleader.election.Handover;
 import com.example.testleader.election.Leadership;
+import com.example.testleader.election.Electors;
 import com.example.testleader.election.LeaseElector;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -27,8 +28,8 @@ class LeadershipEndpoint {
 
 	private final LeaseElector elector;
 
-	LeadershipEndpoint(LeaseElector elector) {
-		this.elector = elector;
+	LeadershipEndpoint(Electors electors) {
+		this.elector = electors.primary();
 	}
 
 	@ReadOperation

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import com.example.testleader.election.Electors;
 import com.example.testleader.election.LeaseElector;
 
 import org.springframework.stereotype.Component;
@@ -28,8 +29,8 @@ class LeadershipGauges implements MeterBinder {
 
 	private final LeaseElector elector;
 
-	LeadershipGauges(LeaseElector elector) {
-		this.elector = elector;
+	LeadershipGauges(Electors electors) {
+		this.elector = electors.primary();
 	}
 
 	@Override

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.example.testleader.election.Leadership;
-import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.Electors;
 import com.example.testleader.election.Ticker;
 import com.example.testleader.operator.OperatorAccessProperties.Auth;
 import io.fabric8.kubernetes.client.Config;
@@ -46,7 +46,7 @@ class OperatorAccessConfiguration {
 
 	@Bean
 	OperatorAccessAdvisor operatorAccessAdvisor(OperatorAccessProperties properties, Environment environment,
-			ObjectProvider<Config> kubernetesConfig, LeaseElector elector) {
+			ObjectProvider<Config> kubernetesConfig, Electors electors) {
 		Auth auth = properties.effectiveAuth(environment);
 		String why = (properties.auth() != null) ? "" : (auth == Auth.KUBERNETES) ? ", running in a pod"
 				: ", not running in a pod";
@@ -60,7 +60,7 @@ class OperatorAccessConfiguration {
 			throw new IllegalStateException(KUBERNETES + " checks callers with the Kubernetes API, but none is "
 					+ "configured: run in a pod, or set spring.main.cloud-platform=kubernetes and point it at one");
 		}
-		Leadership lease = elector.leadership();
+		Leadership lease = electors.primary().leadership();
 		Map<EndpointId, OperatorAction> actions = Map.of(EndpointId.of("leadership"),
 				OperatorAction.moveLeadership(lease.namespace(), lease.leaseName()), EndpointId.of("shutdown"),
 				OperatorAction.shutDown(podNamespace(environment, config), podName(environment)));

@@ -7,31 +7,24 @@ import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.example.testleader.election.LeaderChanged;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaseContext;
-import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.Leadership;
-import com.example.testleader.election.RunningWork;
 
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.event.EventListener;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.integration.leader.Context;
 import org.springframework.integration.leader.event.OnGrantedEvent;
 import org.springframework.integration.leader.event.OnRevokedEvent;
-import org.springframework.stereotype.Component;
 
 /**
- * Runs the {@link CriticalWork} at a fixed rate while this replica leads: started by
- * {@link OnGrantedEvent}, stopped by {@link OnRevokedEvent}.
+ * Runs one role's {@link CriticalWork} at a fixed rate while this replica leads that
+ * role: started by {@link OnGrantedEvent}, stopped by {@link OnRevokedEvent}, which
+ * {@link CriticalTasks} hands to the scheduler of the event's role.
  *
  * <p>
  * The revocation returns only once no run is in flight: a run gets the stop timeout to
@@ -52,14 +45,15 @@ import org.springframework.stereotype.Component;
  * only if its term is still valid, checked under the same lock that registers the run, so
  * a revocation processed first leaves nothing running.
  */
-@Component
-class CriticalTaskScheduler implements CriticalWorkMonitor, RunningWork {
+final class CriticalTaskScheduler {
 
 	private static final Logger log = LoggerFactory.getLogger(CriticalTaskScheduler.class);
 
 	private final CriticalWorkRunner runner;
 
-	private final CriticalTaskProperties properties;
+	private final String role;
+
+	private final CriticalTaskProperties.Schedule schedule;
 
 	private final Duration interruptGrace;
 
@@ -72,47 +66,42 @@ class CriticalTaskScheduler implements CriticalWorkMonitor, RunningWork {
 	// Guarded by the lock; a run leaves it only to be stopped.
 	private TermRun current;
 
-	private final ObjectProvider<LeaseElector> elector;
+	/** What the elector of this role believes, or {@code null} if there is none. */
+	private final Supplier<Leadership> elector;
 
-	CriticalTaskScheduler(ObjectProvider<CriticalWork> work, CriticalTaskProperties properties,
-			LeaderElectionProperties election, MeterRegistry meters, ObjectProvider<LeaseElector> elector) {
+	CriticalTaskScheduler(String role, List<CriticalWork> work, CriticalTaskProperties.Schedule schedule,
+			LeaderElectionProperties election, MeterRegistry meters, Supplier<Leadership> elector) {
 		this.elector = elector;
 		Duration margin = election.stopMargin();
-		if (properties.stopTimeout().compareTo(margin) >= 0) {
-			throw new IllegalArgumentException("test-leader.task.stop-timeout (" + properties.stopTimeout()
+		if (schedule.stopTimeout().compareTo(margin) >= 0) {
+			throw new IllegalArgumentException(schedule.stopTimeoutProperty() + " (" + schedule.stopTimeout()
 					+ ") must be shorter than test-leader.election.lease-duration minus renew-deadline (" + margin
 					+ "): a revoked run must have stopped before another replica may take the Lease");
 		}
-		this.runner = new CriticalWorkRunner(work.orderedStream().toList(), meters);
-		this.properties = properties;
-		this.interruptGrace = margin.minus(properties.stopTimeout()).dividedBy(2);
+		this.role = role;
+		this.runner = new CriticalWorkRunner(role, work, meters);
+		this.schedule = schedule;
+		this.interruptGrace = margin.minus(schedule.stopTimeout()).dividedBy(2);
 		this.timers = new ScheduledThreadPoolExecutor(1, (task) -> {
-			Thread thread = new Thread(task, "critical-task-deadlines");
+			Thread thread = new Thread(task, "critical-task-deadlines-" + role);
 			thread.setDaemon(true);
 			return thread;
 		});
 		this.timers.setRemoveOnCancelPolicy(true);
 	}
 
-	@EventListener
-	@Order(Ordered.HIGHEST_PRECEDENCE)
+	String role() {
+		return this.role;
+	}
+
 	void onGranted(OnGrantedEvent event) {
 		if (event.getContext() instanceof LeaseContext context) {
 			start(context);
 		}
 	}
 
-	@EventListener
-	@Order(Ordered.HIGHEST_PRECEDENCE)
 	void onRevoked(OnRevokedEvent event) {
 		stop(event.getContext());
-	}
-
-	@EventListener
-	void onLeaderChanged(LeaderChanged event) {
-		log.info("new leader: {} fencingToken={} (seen by identity={}){}",
-				(event.leader() != null) ? event.leader() : "none", event.fencingToken(), event.observer(),
-				(event.earlyTakeover() != null) ? ", taken before the lease expired: " + event.earlyTakeover() : "");
 	}
 
 	private void start(LeaseContext context) {
@@ -143,7 +132,7 @@ class CriticalTaskScheduler implements CriticalWorkMonitor, RunningWork {
 					+ "processed", context.fencingToken());
 			return;
 		}
-		TermRun run = new TermRun(context, this.properties.stopTimeout(), this.interruptGrace, this.timers,
+		TermRun run = new TermRun(context, this.schedule.stopTimeout(), this.interruptGrace, this.timers,
 				this.stopping::ended);
 		this.current = run;
 		List<Long> ignoring = this.stopping.ignoringInterruption();
@@ -155,9 +144,9 @@ class CriticalTaskScheduler implements CriticalWorkMonitor, RunningWork {
 					+ "its interruption and still runs", context.fencingToken(), ignoring);
 		}
 		else {
-			log.info("leading: identity={} fencingToken={} period={}", context.term().identity(),
-					context.fencingToken(), this.properties.period());
-			run.schedule(() -> this.runner.runOnce(run), this.properties.period());
+			log.info("leading: identity={} fencingToken={} period={} role={}", context.term().identity(),
+					context.fencingToken(), this.schedule.period(), this.role);
+			run.schedule(() -> this.runner.runOnce(run), this.schedule.period());
 		}
 		watchDeadline(run, context.remaining());
 	}
@@ -231,8 +220,7 @@ class CriticalTaskScheduler implements CriticalWorkMonitor, RunningWork {
 	 * listener or lost, counts from its acquisition, so that a leader without work shows
 	 * as overdue rather than as a follower.
 	 */
-	@Override
-	public CriticalWorkStatus status() {
+	CriticalWorkStatus status() {
 		TermRun run;
 		synchronized (this.lock) {
 			run = this.current;
@@ -242,8 +230,7 @@ class CriticalTaskScheduler implements CriticalWorkMonitor, RunningWork {
 			return new CriticalWorkStatus(true, run.fencingToken(), run.lastSuccess(), run.sinceLastSuccess(),
 					ignoring);
 		}
-		LeaseElector leading = this.elector.getIfAvailable();
-		Leadership leadership = (leading != null) ? leading.leadership() : null;
+		Leadership leadership = this.elector.get();
 		if (leadership == null || !leadership.leader()) {
 			return CriticalWorkStatus.notLeading(ignoring);
 		}
@@ -257,15 +244,13 @@ class CriticalTaskScheduler implements CriticalWorkMonitor, RunningWork {
 	 * on its way here (an error handler on the event multicaster may have swallowed this
 	 * scheduler's refusal).
 	 */
-	@Override
-	public Optional<String> stillRunning() {
+	Optional<String> stillRunning() {
 		List<Long> alive = this.stopping.alive();
 		return alive.isEmpty() ? Optional.empty()
 				: Optional.of("the critical work of fencingToken=" + alive + " still runs");
 	}
 
 	/** Safety net for a context closed without a revocation. */
-	@PreDestroy
 	void shutDown() {
 		TermRun run;
 		synchronized (this.lock) {

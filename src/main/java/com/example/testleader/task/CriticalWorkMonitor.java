@@ -1,13 +1,18 @@
 package com.example.testleader.task;
 
+import java.util.List;
+
 /**
- * Read access to the state of the critical work, for health indicators and gauges
- * outside this package. Implemented by the scheduler; cheap enough to call on every
- * scrape or health request.
+ * Read access to the state of the critical work, role by role, for health indicators
+ * and gauges outside this package. Implemented by {@link CriticalTasks}; cheap enough to
+ * call on every scrape or health request.
  */
-@FunctionalInterface
 public interface CriticalWorkMonitor {
 
-	CriticalWorkStatus status();
+	/** The roles critical work runs under. */
+	List<String> roles();
+
+	/** The work of {@code role}; not leading for a role no work runs under. */
+	CriticalWorkStatus status(String role);
 
 }

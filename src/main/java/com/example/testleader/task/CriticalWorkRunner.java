@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One run of every {@link CriticalWork}, in order, each timed and counted.
  * <ul>
- * <li>{@code critical_task_runs_total{outcome}}: success, failure (anything thrown,
+ * <li>{@code critical_task_runs_total{outcome,role}}: success, failure (anything thrown,
  * {@link Error}s included), or skipped (the term had ended).</li>
- * <li>{@code critical_task_duration_seconds}: every run that was not skipped.</li>
+ * <li>{@code critical_task_duration_seconds{role}}: every run that was not skipped.</li>
  * </ul>
  * Nothing thrown by the work escapes: an exception reaching the executor would cancel the
  * fixed-rate schedule for the rest of the term, silently.
@@ -22,12 +22,15 @@ final class CriticalWorkRunner {
 
 	private static final Logger log = LoggerFactory.getLogger(CriticalWorkRunner.class);
 
+	private final String role;
+
 	private final List<CriticalWork> work;
 
 	private final MeterRegistry meters;
 
-	CriticalWorkRunner(List<CriticalWork> work, MeterRegistry meters) {
-		this.work = work;
+	CriticalWorkRunner(String role, List<CriticalWork> work, MeterRegistry meters) {
+		this.role = role;
+		this.work = List.copyOf(work);
 		this.meters = meters;
 		for (String outcome : new String[] { "success", "failure", "skipped" }) {
 			runs(outcome);
@@ -63,7 +66,7 @@ final class CriticalWorkRunner {
 				log.error("Critical work {} failed", each, ex);
 			}
 			finally {
-				sample.stop(this.meters.timer("critical.task.duration"));
+				sample.stop(this.meters.timer("critical.task.duration", "role", this.role));
 				runs(outcome).increment();
 			}
 			succeeded &= outcome.equals("success");
@@ -77,6 +80,7 @@ final class CriticalWorkRunner {
 		return Counter.builder("critical.task.runs")
 			.description("Runs of the critical work, by outcome")
 			.tag("outcome", outcome)
+			.tag("role", this.role)
 			.register(this.meters);
 	}
 

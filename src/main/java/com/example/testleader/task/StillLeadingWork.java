@@ -1,5 +1,7 @@
 package com.example.testleader.task;
 
+import java.util.List;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -7,15 +9,31 @@ import com.example.testleader.election.LeaderTerm;
 
 import org.springframework.stereotype.Component;
 
-/** The seed program's critical work: say so, on every run. Replace with the real work. */
+/**
+ * The seed program's critical work: say so, on every run. Replace with the real work. It
+ * runs under the roles {@code test-leader.task.still-leading-roles} names, so that the
+ * spreading of roles over replicas can be tried with the packaged jar.
+ */
 @Component
 class StillLeadingWork implements CriticalWork {
 
 	private static final Logger log = LoggerFactory.getLogger(StillLeadingWork.class);
 
+	private final List<String> roles;
+
+	StillLeadingWork(CriticalTaskProperties properties) {
+		this.roles = properties.stillLeadingRoles();
+	}
+
 	@Override
 	public void run(LeaderTerm term) {
-		log.info("still leading: identity={} fencingToken={}", term.identity(), term.fencingToken());
+		log.info("still leading: identity={} fencingToken={} role={}", term.identity(), term.fencingToken(),
+				term.role());
+	}
+
+	@Override
+	public List<String> roles() {
+		return this.roles;
 	}
 
 }

@@ -40,7 +40,7 @@ class ElectionConfigurationTest {
 		this.runner.withBean(Config.class, () -> LocalKubernetesApi.clientConfig("http://127.0.0.1:1"))
 			.withPropertyValues("POD_NAME=replica-7", "POD_NAMESPACE=team-a")
 			.run((context) -> {
-				Leadership leadership = context.getBean(LeaseElector.class).leadership();
+				Leadership leadership = context.getBean(Electors.class).primary().leadership();
 				assertThat(leadership.identity()).startsWith("replica-7_");
 				assertThat(leadership.namespace()).isEqualTo("team-a");
 				assertThat(leadership.leaseName()).isEqualTo("test-lease");
@@ -94,7 +94,7 @@ class ElectionConfigurationTest {
 	void itJoinsTheElectionOnlyOnceTheApplicationIsReady() {
 		try (LocalKubernetesApi api = LocalKubernetesApi.start(0); KubernetesClient admin = api.client()) {
 			this.runner.withBean(Config.class, api::clientConfig).withPropertyValues("POD_NAME=replica-a").run((context) -> {
-				LeaseElector elector = context.getBean(LeaseElector.class);
+				LeaseElector elector = context.getBean(Electors.class).primary();
 				await().during(Duration.ofMillis(500))
 					.atMost(Duration.ofSeconds(2))
 					.until(() -> admin.leases().inNamespace("default").withName("test-lease").get() == null);

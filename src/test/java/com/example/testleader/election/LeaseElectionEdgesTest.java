@@ -208,7 +208,7 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 	void theLeaseIsNotReleasedWhileWorkOfTheEndedTermStillRuns() throws Exception {
 		Candidate leader = track(Candidate.create("replica-a", "replica-a", null, api(), this.timeline,
 				Clock.systemUTC(), Candidate.NO_LISTENER, Candidate.TIMINGS, ElectionObserver.NONE,
-				() -> java.util.Optional.of("the critical work of fencingToken=[0] still runs")));
+				(role) -> java.util.Optional.of("the critical work of fencingToken=[0] still runs")));
 		leader.elector().start();
 		leader.elector().join();
 		awaitSoleLeader(List.of(leader));

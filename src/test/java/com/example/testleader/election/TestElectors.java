@@ -28,4 +28,14 @@ public final class TestElectors {
 				}), observer, Clock.systemUTC(), ticker, EarlyTakeover.OFF, RunningWork.NONE);
 	}
 
+	/** The electors of one replica, one per role, as the application has them. */
+	public static Electors electors(LeaseElector... electors) {
+		java.util.Map<String, LeaseElector> byRole = new java.util.LinkedHashMap<>();
+		for (LeaseElector elector : electors) {
+			byRole.put(elector.leadership().leaseName(), elector);
+		}
+		return new Electors(byRole, electors[0].leadership().leaseName(), () -> {
+		});
+	}
+
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import com.example.testleader.election.ElectionObserver;
 import com.example.testleader.election.LeaderTerm;
+import com.example.testleader.election.Electors;
 import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.StepDownReason;
 import com.example.testleader.election.TestElectors;
@@ -114,9 +115,9 @@ class LeaseEventQueueTest {
 
 	private LeaseEventQueue start(int capacity, Duration timeout) {
 		StaticListableBeanFactory beans = new StaticListableBeanFactory(
-				Map.of("config", this.api.clientConfig(), "elector", this.elector));
+				Map.of("config", this.api.clientConfig(), "elector", TestElectors.electors(this.elector)));
 		LeaseEventQueue queue = new LeaseEventQueue(new EventsProperties(true, capacity, timeout),
-				beans.getBeanProvider(Config.class), beans.getBeanProvider(LeaseElector.class), "test-leader",
+				beans.getBeanProvider(Config.class), beans.getBeanProvider(Electors.class), "test-leader",
 				new EventOutcomes(this.registry, "test-lease"));
 		queue.start();
 		return queue;

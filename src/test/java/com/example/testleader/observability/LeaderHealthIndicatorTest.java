@@ -119,8 +119,8 @@ class LeaderHealthIndicatorTest {
 		this.stuck.set(true);
 		assertThat(this.isStuck.await(10, TimeUnit.SECONDS)).isTrue();
 		this.skip.set(Duration.ofHours(1).toNanos());
-		return new LeaderHealthIndicator(this.elector,
-				() -> new CriticalWorkStatus(false, null, null, null, java.util.List.of()));
+		return new LeaderHealthIndicator(TestElectors.electors(this.elector),
+				Monitors.of(new CriticalWorkStatus(false, null, null, null, java.util.List.of())));
 	}
 
 }

@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.client.Config;
 import org.junit.jupiter.api.Test;
 
 import com.example.testleader.election.Leadership;
+import com.example.testleader.election.Electors;
 import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.TestElectors;
 import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.operator.OperatorAccessProperties.Auth;
 
@@ -21,7 +23,7 @@ class OperatorAccessConfigurationTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withUserConfiguration(Properties.class, OperatorAccessConfiguration.class)
-		.withBean(LeaseElector.class, OperatorAccessConfigurationTest::electorForLeaseInTeamA);
+		.withBean(Electors.class, OperatorAccessConfigurationTest::electorForLeaseInTeamA);
 
 	private final ApplicationContextRunner withAnApi = this.runner.withBean(Config.class,
 			() -> LocalKubernetesApi.clientConfig("http://127.0.0.1:1"));
@@ -93,11 +95,11 @@ class OperatorAccessConfigurationTest {
 						+ "but none is configured"));
 	}
 
-	private static LeaseElector electorForLeaseInTeamA() {
+	private static Electors electorForLeaseInTeamA() {
 		LeaseElector elector = mock(LeaseElector.class);
 		given(elector.leadership()).willReturn(new Leadership("replica-a_1", "team-a", "test-lease", false, false,
 				null, null, null, null, null, null, null, null, null, null));
-		return elector;
+		return TestElectors.electors(elector);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -3,7 +3,6 @@ package com.example.testleader.task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +21,6 @@ import com.example.testleader.election.LeaseContext;
 import com.example.testleader.election.TermValidity;
 import com.example.testleader.election.TestLeaseContexts;
 
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.integration.leader.event.OnGrantedEvent;
@@ -319,27 +317,20 @@ class CriticalTaskSchedulerTest {
 	void theStopTimeoutMustLeaveTimeBeforeAnotherReplicaMayTakeTheLease() {
 		CriticalTaskProperties tooLong = new CriticalTaskProperties(Duration.ofSeconds(5), Duration.ofSeconds(1));
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new CriticalTaskScheduler(provider((term) -> {
-			}), tooLong, ELECTION, new SimpleMeterRegistry(), noElector()))
+			.isThrownBy(() -> new CriticalTaskScheduler("test-lease", List.of((term) -> {
+			}), tooLong.schedule("test-lease"), ELECTION, new SimpleMeterRegistry(), () -> null))
 			.withMessageStartingWith("test-leader.task.stop-timeout (PT1S) must be shorter than "
 					+ "test-leader.election.lease-duration minus renew-deadline (PT1S)");
 	}
 
 	private CriticalTaskScheduler scheduler(CriticalWork work) {
-		return new CriticalTaskScheduler(provider(work), TASK, ELECTION, this.meters, noElector());
-	}
-
-	/** No elector: the scheduler knows of terms only through its events. */
-	private static org.springframework.beans.factory.ObjectProvider<com.example.testleader.election.LeaseElector> noElector() {
-		return new StaticListableBeanFactory().getBeanProvider(com.example.testleader.election.LeaseElector.class);
+		// no elector: the scheduler knows of terms only through its events
+		return new CriticalTaskScheduler("test-lease", List.of(work), TASK.schedule("test-lease"), ELECTION,
+				this.meters, () -> null);
 	}
 
 	private double runs(String outcome) {
 		return this.meters.get("critical.task.runs").tag("outcome", outcome).counter().count();
-	}
-
-	private static org.springframework.beans.factory.ObjectProvider<CriticalWork> provider(CriticalWork work) {
-		return new StaticListableBeanFactory(Map.of("work", work)).getBeanProvider(CriticalWork.class);
 	}
 
 	private OnGrantedEvent granted() {

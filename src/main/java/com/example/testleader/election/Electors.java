@@ -1,0 +1,130 @@
+package com.example.testleader.election;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * One {@link LeaseElector} per role ({@link ElectedRoles}), each competing for the Lease
+ * of its role with every guarantee of a single election, started and stopped together:
+ * on shutdown every role steps down at once, each releasing its Lease only once its work
+ * has stopped. The roles share one API client and one view of the application's pods.
+ */
+public final class Electors implements SmartLifecycle {
+
+	private final Map<String, LeaseElector> byRole;
+
+	private final String defaultRole;
+
+	private final Runnable closeShared;
+
+	private volatile boolean running;
+
+	/**
+	 * @param byRole the electors, by role, in the roles' order
+	 * @param defaultRole the role of work that names none
+	 * @param closeShared closes what the electors share (the client), after they stopped
+	 */
+	Electors(Map<String, LeaseElector> byRole, String defaultRole, Runnable closeShared) {
+		if (byRole.isEmpty()) {
+			throw new IllegalArgumentException("At least one role is needed");
+		}
+		this.byRole = new LinkedHashMap<>(byRole);
+		this.defaultRole = defaultRole;
+		this.closeShared = closeShared;
+	}
+
+	/** The roles, in order. */
+	public List<String> roles() {
+		return List.copyOf(this.byRole.keySet());
+	}
+
+	/** The role of work that names none: {@code test-leader.election.lease-name}. */
+	public String defaultRole() {
+		return this.defaultRole;
+	}
+
+	/** The elector of the default role, or of the first role where no work runs under the default. */
+	public LeaseElector primary() {
+		return this.byRole.getOrDefault(this.defaultRole, this.byRole.values().iterator().next());
+	}
+
+	public Optional<LeaseElector> elector(String role) {
+		return Optional.ofNullable(this.byRole.get(role));
+	}
+
+	public Collection<LeaseElector> all() {
+		return this.byRole.values();
+	}
+
+	/** This replica's holder identity (the same in every role). */
+	public String identity() {
+		return this.byRole.values().iterator().next().identity();
+	}
+
+	/** Competes for every role; see {@link LeaseElector#join()}. */
+	public void join() {
+		this.byRole.values().forEach(LeaseElector::join);
+	}
+
+	/** Leaves every role at once; see {@link LeaseElector#leave()}. */
+	public void leave() {
+		this.byRole.values().forEach(LeaseElector::leave);
+	}
+
+	@Override
+	public void start() {
+		this.byRole.values().forEach(LeaseElector::start);
+		this.running = true;
+	}
+
+	/** Every role steps down at once; returns when all have. */
+	@Override
+	public void stop() {
+		CountDownLatch stopped = new CountDownLatch(1);
+		stop(stopped::countDown);
+		try {
+			stopped.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		AtomicInteger left = new AtomicInteger(this.byRole.size());
+		this.running = false;
+		for (LeaseElector elector : this.byRole.values()) {
+			elector.stop(() -> {
+				if (left.decrementAndGet() == 0) {
+					callback.run();
+				}
+			});
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Stopped first, before the web server and everything the work may use. */
+	@Override
+	public int getPhase() {
+		return DEFAULT_PHASE;
+	}
+
+	/** Closes the election's own client; after {@link #stop()}. */
+	public void close() {
+		this.byRole.values().forEach(LeaseElector::close);
+		this.closeShared.run();
+	}
+
+}

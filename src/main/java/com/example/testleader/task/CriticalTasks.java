@@ -1,0 +1,123 @@
+package com.example.testleader.task;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.example.testleader.election.ElectedRoles;
+import com.example.testleader.election.Electors;
+import com.example.testleader.election.LeaderChanged;
+import com.example.testleader.election.LeaderElectionProperties;
+import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.RunningWork;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.integration.leader.event.OnGrantedEvent;
+import org.springframework.integration.leader.event.OnRevokedEvent;
+import org.springframework.stereotype.Component;
+
+/**
+ * The roles and their work: every {@link CriticalWork} bean grouped by the roles it names,
+ * one {@link CriticalTaskScheduler} per role, and the leadership events of each role
+ * handed to that role's scheduler. The roles found here are the ones the election
+ * competes for ({@link #electedRoles()}).
+ */
+@Component
+class CriticalTasks implements CriticalWorkMonitor, RunningWork {
+
+	private static final Logger log = LoggerFactory.getLogger(CriticalTasks.class);
+
+	private final Map<String, CriticalTaskScheduler> schedulers = new LinkedHashMap<>();
+
+	CriticalTasks(ObjectProvider<CriticalWork> work, CriticalTaskProperties properties,
+			LeaderElectionProperties election, MeterRegistry meters, ObjectProvider<Electors> electors) {
+		Map<String, List<CriticalWork>> byRole = byRole(work.orderedStream().toList(), election.leaseName());
+		properties.perRole().keySet().stream().filter((role) -> !byRole.containsKey(role)).findFirst().ifPresent((role) -> {
+			throw new IllegalArgumentException("test-leader.task.per-role." + role + " configures the role '" + role
+					+ "', but no critical work runs under it (roles: " + byRole.keySet() + ")");
+		});
+		byRole.forEach((role, each) -> this.schedulers.put(role, new CriticalTaskScheduler(role, each,
+				properties.schedule(role), election, meters, () -> electors.getIfAvailable() == null ? null
+						: electors.getIfAvailable().elector(role).map(LeaseElector::leadership).orElse(null))));
+	}
+
+	private static Map<String, List<CriticalWork>> byRole(List<CriticalWork> work, String defaultRole) {
+		Map<String, List<CriticalWork>> byRole = new LinkedHashMap<>();
+		for (CriticalWork each : work) {
+			List<String> roles = each.roles().isEmpty() ? List.of(defaultRole) : each.roles();
+			for (String role : roles) {
+				ElectedRoles.requireValidName("the roles of critical work " + each.getClass().getName(), role);
+				byRole.computeIfAbsent(role, (name) -> new ArrayList<>()).add(each);
+			}
+		}
+		if (byRole.isEmpty()) {
+			byRole.put(defaultRole, List.of());
+		}
+		return byRole;
+	}
+
+	/** The roles work runs under, in the order their work was declared: the ones to compete for. */
+	ElectedRoles electedRoles() {
+		return new ElectedRoles(List.copyOf(this.schedulers.keySet()));
+	}
+
+	@EventListener
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	void onGranted(OnGrantedEvent event) {
+		scheduler(event.getRole()).ifPresent((scheduler) -> scheduler.onGranted(event));
+	}
+
+	@EventListener
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	void onRevoked(OnRevokedEvent event) {
+		scheduler(event.getRole()).ifPresent((scheduler) -> scheduler.onRevoked(event));
+	}
+
+	@EventListener
+	void onLeaderChanged(LeaderChanged event) {
+		log.info("new leader: {} fencingToken={} (seen by identity={}) role={}{}",
+				(event.leader() != null) ? event.leader() : "none", event.fencingToken(), event.observer(),
+				event.role(),
+				(event.earlyTakeover() != null) ? ", taken before the lease expired: " + event.earlyTakeover() : "");
+	}
+
+	private Optional<CriticalTaskScheduler> scheduler(String role) {
+		return Optional.ofNullable(this.schedulers.get(role));
+	}
+
+	@Override
+	public List<String> roles() {
+		return List.copyOf(this.schedulers.keySet());
+	}
+
+	@Override
+	public CriticalWorkStatus status(String role) {
+		return scheduler(role).map(CriticalTaskScheduler::status).orElseGet(() -> CriticalWorkStatus.notLeading(List.of()));
+	}
+
+	/**
+	 * Asked by the elector before it releases the Lease of {@code role}, whatever became of
+	 * the revocation on its way here (an error handler on the event multicaster may have
+	 * swallowed the scheduler's refusal).
+	 */
+	@Override
+	public Optional<String> stillRunning(String role) {
+		return scheduler(role).flatMap(CriticalTaskScheduler::stillRunning);
+	}
+
+	@PreDestroy
+	void shutDown() {
+		this.schedulers.values().forEach(CriticalTaskScheduler::shutDown);
+	}
+
+}
