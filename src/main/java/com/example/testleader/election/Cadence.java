@@ -65,6 +65,25 @@ record Cadence(LeaderElectionProperties timings) {
 		return this.timings.retryPeriod().multipliedBy(2);
 	}
 
+	/**
+	 * How long a Lease handed to one replica is left to it before anyone may take it: one
+	 * retry period. The replica it was handed to takes it as soon as its watch delivers the
+	 * release (milliseconds); only if it cannot (it is stopping, or its watch is down) does
+	 * the role wait this long for another taker.
+	 */
+	Duration handoverGrace() {
+		return this.timings.retryPeriod();
+	}
+
+	/**
+	 * How long the balance of roles waits after any change (a holder, a member) before it
+	 * moves a role: long enough for every replica's watch to have delivered the change, so
+	 * that all replicas judge the same view and only one of them moves a role.
+	 */
+	long balanceSettleNanos() {
+		return retryNanos() / 4;
+	}
+
 	/** How long a replica that yielded leaves the Lease to the others: one lease duration. */
 	long yieldPauseNanos() {
 		return this.timings.leaseDuration().toNanos();

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.springframework.beans.factory.ObjectProvider;
+
 /**
  * The roles this replica competes for, in order: each is one Lease of the same name, with
  * its own election, fencing token and work. Where no bean of this type exists, the one
@@ -29,6 +31,11 @@ public record ElectedRoles(List<String> names) {
 				throw new IllegalArgumentException("The role '" + name + "' is named twice (roles: " + names + ")");
 			}
 		}
+	}
+
+	/** The roles the application declares, else the one role {@code test-leader.election.lease-name}. */
+	public static ElectedRoles of(ObjectProvider<ElectedRoles> declared, LeaderElectionProperties election) {
+		return declared.getIfAvailable(() -> new ElectedRoles(List.of(election.leaseName())));
 	}
 
 	/**

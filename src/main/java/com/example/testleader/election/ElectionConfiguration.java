@@ -62,24 +62,43 @@ class ElectionConfiguration {
 		}
 		requireShutdownPhaseForTheLeave(properties, environment);
 		PodIdentity pod = PodIdentity.resolve(properties, environment, config);
-		KubernetesClient client = electionClient(config, properties);
 		EarlyTakeoverProperties early = earlyTakeover.getIfAvailable(
 				() -> new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", "test-leader"));
-		PodWatch pods = new PodWatch(client, pod.namespace(), early.podSelector());
-		ElectionObserver observer = ElectionObserver.all(observers.orderedStream().toList());
+		logWhyEarlyTakeoverIsOff(early, pod);
 		RunningWork running = (role) -> work.orderedStream()
 			.map((each) -> each.stillRunning(role))
 			.flatMap(Optional::stream)
 			.findFirst();
-		logWhyEarlyTakeoverIsOff(early, pod);
+		return electors(ElectedRoles.of(roles, properties), properties,
+				pod, electionClient(config, properties), early, new Publishers(leaderEvents, applicationEvents),
+				ElectionObserver.all(observers.orderedStream().toList()), running, Clock.systemUTC(), Ticker.SYSTEM);
+	}
+
+	/**
+	 * The electors of {@code roles} for the replica {@code pod}, on {@code client} (closed
+	 * with them), and with several roles the balancer that spreads them over the replicas.
+	 */
+	static Electors electors(ElectedRoles roles, LeaderElectionProperties properties, PodIdentity pod,
+			KubernetesClient client, EarlyTakeoverProperties early, Publishers publishers, ElectionObserver observer,
+			RunningWork running, Clock clock, Ticker ticker) {
+		PodWatch pods = new PodWatch(client, pod.namespace(), early.podSelector());
 		Map<String, LeaseElector> byRole = new LinkedHashMap<>();
-		for (String role : roles.getIfAvailable(() -> new ElectedRoles(List.of(properties.leaseName()))).names()) {
-			LeaseApi api = new LeaseApi(client, pod.namespace(), role);
-			byRole.put(role, new LeaseElector(api, pod.holderIdentity(), properties,
-					new LeaderEvents(leaderEvents, applicationEvents), observer, Clock.systemUTC(), Ticker.SYSTEM,
-					earlyTakeover(early, pod, pods), running));
+		for (String role : roles.names()) {
+			byRole.put(role,
+					new LeaseElector(new LeaseApi(client, pod.namespace(), role), pod.holderIdentity(), properties,
+							new LeaderEvents(publishers.leader(), publishers.application()), observer, clock, ticker,
+							earlyTakeover(early, pod, pods), running));
 		}
-		return new Electors(byRole, properties.leaseName(), client::close);
+		RoleBalancer balancer = (byRole.size() > 1)
+				? new RoleBalancer(byRole, pod.podName(), pods, new Cadence(properties)) : null;
+		return new Electors(byRole, properties.leaseName(), balancer, client::close);
+	}
+
+	/**
+	 * Where the electors publish: Spring Integration's leader events, and the
+	 * application's ({@link LeaderChanged}).
+	 */
+	record Publishers(LeaderEventPublisher leader, ApplicationEventPublisher application) {
 	}
 
 	/**

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Told, on the election's own thread, what the elector does: for metrics and Kubernetes
- * Events. Implementations must return at once (a counter increment, a hand-off that never
+ * Events. One observer hears every role's elector; {@link LeaderTerm#role()} tells them
+ * apart. Implementations must return at once (a counter increment, a hand-off that never
  * waits; not I/O): they run between renewals, and one that blocks stalls the election
  * (which the liveness probe then reports).
  */
@@ -37,8 +38,8 @@ public interface ElectionObserver {
 			}
 
 			@Override
-			public void renewal(RenewalOutcome outcome) {
-				each((observer) -> observer.renewal(outcome));
+			public void renewal(LeaderTerm term, RenewalOutcome outcome) {
+				each((observer) -> observer.renewal(term, outcome));
 			}
 
 			private void each(Consumer<ElectionObserver> call) {
@@ -73,8 +74,8 @@ public interface ElectionObserver {
 	default void lost(LeaderTerm term, StepDownReason reason) {
 	}
 
-	/** The leader tried to renew. */
-	default void renewal(RenewalOutcome outcome) {
+	/** The leader tried to renew {@code term}. */
+	default void renewal(LeaderTerm term, RenewalOutcome outcome) {
 	}
 
 	/** How a renewal attempt ended. */

@@ -12,15 +12,20 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * One {@link LeaseElector} per role ({@link ElectedRoles}), each competing for the Lease
- * of its role with every guarantee of a single election, started and stopped together:
- * on shutdown every role steps down at once, each releasing its Lease only once its work
- * has stopped. The roles share one API client and one view of the application's pods.
+ * of its role with every guarantee of a single election, started and stopped together,
+ * and, with several roles, a {@link RoleBalancer} that spreads the roles over the
+ * replicas. On leaving (shutdown, or no longer ready) every role steps down at once, each
+ * releasing its Lease only once its work has stopped, handed to the replica that then
+ * holds the fewest roles. The roles share one API client and one view of the
+ * application's pods.
  */
 public final class Electors implements SmartLifecycle {
 
 	private final Map<String, LeaseElector> byRole;
 
 	private final String defaultRole;
+
+	private final RoleBalancer balancer;
 
 	private final Runnable closeShared;
 
@@ -29,14 +34,16 @@ public final class Electors implements SmartLifecycle {
 	/**
 	 * @param byRole the electors, by role, in the roles' order
 	 * @param defaultRole the role of work that names none
+	 * @param balancer spreads the roles over the replicas; {@code null} with one role
 	 * @param closeShared closes what the electors share (the client), after they stopped
 	 */
-	Electors(Map<String, LeaseElector> byRole, String defaultRole, Runnable closeShared) {
+	Electors(Map<String, LeaseElector> byRole, String defaultRole, RoleBalancer balancer, Runnable closeShared) {
 		if (byRole.isEmpty()) {
 			throw new IllegalArgumentException("At least one role is needed");
 		}
 		this.byRole = new LinkedHashMap<>(byRole);
 		this.defaultRole = defaultRole;
+		this.balancer = balancer;
 		this.closeShared = closeShared;
 	}
 
@@ -65,22 +72,43 @@ public final class Electors implements SmartLifecycle {
 
 	/** This replica's holder identity (the same in every role). */
 	public String identity() {
-		return this.byRole.values().iterator().next().identity();
+		return primary().identity();
+	}
+
+	/**
+	 * How many roles each replica holds, as this replica sees it: every member (zero for one
+	 * holding none), in name order; empty with a single role, which is not balanced.
+	 */
+	public Map<String, Integer> rolesPerReplica() {
+		if (this.balancer == null) {
+			return Map.of();
+		}
+		return new java.util.TreeMap<>(this.balancer.view().counts());
 	}
 
 	/** Competes for every role; see {@link LeaseElector#join()}. */
 	public void join() {
 		this.byRole.values().forEach(LeaseElector::join);
+		if (this.balancer != null) {
+			this.balancer.joined();
+		}
 	}
 
-	/** Leaves every role at once; see {@link LeaseElector#leave()}. */
+	/**
+	 * Leaves every role at once, each handed to the replica then holding the fewest
+	 * roles; see {@link LeaseElector#leave(String)}.
+	 */
 	public void leave() {
-		this.byRole.values().forEach(LeaseElector::leave);
+		Map<String, String> plan = leavePlan();
+		this.byRole.forEach((role, elector) -> elector.leave(plan.get(role)));
 	}
 
 	@Override
 	public void start() {
 		this.byRole.values().forEach(LeaseElector::start);
+		if (this.balancer != null) {
+			this.balancer.start();
+		}
 		this.running = true;
 	}
 
@@ -99,15 +127,21 @@ public final class Electors implements SmartLifecycle {
 
 	@Override
 	public void stop(Runnable callback) {
-		AtomicInteger left = new AtomicInteger(this.byRole.size());
 		this.running = false;
-		for (LeaseElector elector : this.byRole.values()) {
-			elector.stop(() -> {
-				if (left.decrementAndGet() == 0) {
-					callback.run();
+		Map<String, String> plan = leavePlan();
+		AtomicInteger left = new AtomicInteger(this.byRole.size());
+		this.byRole.forEach((role, elector) -> elector.stop(plan.get(role), () -> {
+			if (left.decrementAndGet() == 0) {
+				if (this.balancer != null) {
+					this.balancer.stop();
 				}
-			});
-		}
+				callback.run();
+			}
+		}));
+	}
+
+	private Map<String, String> leavePlan() {
+		return (this.balancer != null) ? this.balancer.leaving() : Map.of();
 	}
 
 	@Override

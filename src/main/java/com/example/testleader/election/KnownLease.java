@@ -29,6 +29,13 @@ final class KnownLease {
 
 	private final WatchOrder watchOrder;
 
+	private final String replica;
+
+	private final Duration handoverGrace;
+
+	private volatile Runnable changed = () -> {
+	};
+
 	private volatile Observation observation = Observation.initial();
 
 	private LeaseRecord ownWrite;
@@ -40,6 +47,13 @@ final class KnownLease {
 		this.clock = clock;
 		this.events = events;
 		this.watchOrder = new WatchOrder(timings.retryPeriod().toNanos());
+		this.replica = PodIdentity.replicaOf(identity);
+		this.handoverGrace = new Cadence(timings).handoverGrace();
+	}
+
+	/** Tells {@code listener}, on the election's loop, whenever what is known of the Lease changes. */
+	void onChange(Runnable listener) {
+		this.changed = listener;
 	}
 
 	Observation observation() {
@@ -88,11 +102,13 @@ final class KnownLease {
 
 	private void see(LeaseRecord seen, long nowNanos, String earlyTakeover) {
 		Observation before = this.observation;
-		Observation after = before.next(seen, nowNanos, this.clock.instant(), this.leaseDuration);
+		Observation after = before.next(seen, nowNanos, this.clock.instant(), this.leaseDuration, this.replica,
+				this.handoverGrace);
 		if (after == before) {
 			return;
 		}
 		this.observation = after;
+		this.changed.run();
 		if (seen != null && seen.malformed()) {
 			log.warn("Lease {} names holder {} without a valid leaseDurationSeconds; judging its expiry by {}",
 					this.api.describe(), seen.holder(), this.leaseDuration);

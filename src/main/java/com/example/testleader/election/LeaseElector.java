@@ -144,19 +144,27 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 * Lease. Completes when that is done.
 	 */
 	public CompletableFuture<Handover> leave() {
+		return leave(null);
+	}
+
+	/**
+	 * As {@link #leave()}, handing the Lease to the replica named {@code handTo} (see
+	 * {@link #handOver(String)}), or to whoever takes it first if {@code null}.
+	 */
+	public CompletableFuture<Handover> leave(String handTo) {
 		this.joinRequested = false;
-		return onLoop(() -> this.joinRequested ? Handover.NOT_LEADING : leaveNow());
+		return onLoop(() -> this.joinRequested ? Handover.NOT_LEADING : leaveNow(handTo));
 	}
 
 	/** Leaves whatever the application wants: the elector is stopping. */
-	private CompletableFuture<Handover> stepOut() {
-		return onLoop(this::leaveNow);
+	private CompletableFuture<Handover> stepOut(String handTo) {
+		return onLoop(() -> leaveNow(handTo));
 	}
 
-	private Handover leaveNow() {
+	private Handover leaveNow(String handTo) {
 		this.competing = false;
 		this.loop.cancel();
-		return stepDown(StepDownReason.RELEASED);
+		return stepDown(StepDownReason.RELEASED, handTo);
 	}
 
 	/**
@@ -174,14 +182,30 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	private CompletableFuture<Handover> yieldIf(Predicate<HeldTerm> which) {
+		// keep watching, but leave the Lease to the others for a while
+		return stepAside(which, StepDownReason.YIELDED, null, this.cadence.yieldPauseNanos());
+	}
+
+	/**
+	 * Hands this Lease to the replica named {@code to} if this replica leads it, to balance
+	 * the roles: the work stops, then the Lease is released marked for {@code to}, which
+	 * takes it at once; the other replicas, this one included, leave it to {@code to} for
+	 * the handover grace and take it themselves only if {@code to} does not
+	 * ({@link Observation}).
+	 */
+	public CompletableFuture<Handover> handOver(String to) {
+		return stepAside((current) -> true, StepDownReason.HANDED_OVER, to, this.cadence.handoverGrace().toNanos());
+	}
+
+	private CompletableFuture<Handover> stepAside(Predicate<HeldTerm> which, StepDownReason reason, String handTo,
+			long pauseNanos) {
 		return onLoop(() -> {
 			HeldTerm current = this.term.get();
 			if (current == null || !which.test(current) || !current.validity().isValid()) {
 				return Handover.NOT_LEADING;
 			}
-			Handover outcome = stepDown(StepDownReason.YIELDED);
-			// keep watching, but leave the Lease to the others for a while
-			this.competeAfterNanos = this.ticker.nanoTime() + this.cadence.yieldPauseNanos();
+			Handover outcome = stepDown(reason, handTo);
+			this.competeAfterNanos = this.ticker.nanoTime() + pauseNanos;
 			this.loop.schedule(this::step, this.cadence.jitteredRetryNanos());
 			return outcome;
 		});
@@ -207,6 +231,39 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 				(record != null) ? record.renewTime() : null,
 				(record != null) ? record.leaseDuration().map((d) -> (int) d.toSeconds()).orElse(null) : null,
 				renewalAge, stalledFor().orElse(null));
+	}
+
+	/**
+	 * The holder of this Lease as this replica sees it now, if somebody holds it: this
+	 * replica while its term is valid, else the holder it last saw, until that holder's
+	 * lease is over as this replica judges it ({@link Observation}). Empty while the Lease
+	 * is free, or released and not yet taken. Never calls the API server.
+	 */
+	public Optional<String> liveHolder() {
+		HeldTerm current = this.term.get();
+		if (current != null && current.validity().isValid()) {
+			return Optional.of(this.identity);
+		}
+		Observation seen = this.known.observation();
+		String holder = seen.holder();
+		if (holder == null || holder.equals(this.identity)
+				|| seen.nanosUntilAcquirable(this.ticker.nanoTime(), null) == 0) {
+			return Optional.empty();
+		}
+		return Optional.of(holder);
+	}
+
+	/**
+	 * Tells {@code listener} whenever what this replica knows of the Lease changes (on the
+	 * election's thread: it must return at once). Set before {@link #start()}.
+	 */
+	public void onChange(Runnable listener) {
+		this.known.onChange(listener);
+	}
+
+	/** The Lease's name: the role. */
+	public String role() {
+		return this.api.name();
 	}
 
 	/**
@@ -319,8 +376,12 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 * loop is gone: whoever takes the term ends it.
 	 */
 	private Handover stepDown(StepDownReason reason) {
+		return stepDown(reason, null);
+	}
+
+	private Handover stepDown(StepDownReason reason, String handTo) {
 		HeldTerm ended = this.term.getAndSet(null);
-		return (ended != null) ? this.ending.end(this, ended, reason) : Handover.NOT_LEADING;
+		return (ended != null) ? this.ending.end(this, ended, reason, handTo) : Handover.NOT_LEADING;
 	}
 
 	@Override
@@ -341,13 +402,18 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 */
 	@Override
 	public void stop() {
-		stepOut().completeOnTimeout(null, leaveTimeout().toMillis(), TimeUnit.MILLISECONDS).join();
+		stepOut(null).completeOnTimeout(null, leaveTimeout().toMillis(), TimeUnit.MILLISECONDS).join();
 		shutDown();
 	}
 
 	@Override
 	public void stop(Runnable callback) {
-		stepOut().completeOnTimeout(null, leaveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+		stop(null, callback);
+	}
+
+	/** As {@link #stop(Runnable)}, handing the Lease to the replica {@code handTo} (see {@link #leave(String)}). */
+	public void stop(String handTo, Runnable callback) {
+		stepOut(handTo).completeOnTimeout(null, leaveTimeout().toMillis(), TimeUnit.MILLISECONDS)
 			.whenCompleteAsync((result, failure) -> {
 				shutDown();
 				callback.run();

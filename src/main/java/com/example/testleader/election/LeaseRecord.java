@@ -20,7 +20,11 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
  * without a holder at once only when it carries that mark; a holder cleared by hand (or
  * by anything but a release) counts as an ordinary change and is waited out for a full
  * lease duration, so a leader that has not yet noticed the edit cannot overlap with a
- * successor.
+ * successor. A release may be handed to one replica ({@value #HANDED_TO}: its name, the
+ * holder identity without the per-process suffix), which then takes it at once while the
+ * others give it the handover grace ({@link Observation}); this is how roles are moved to
+ * balance them, since the API server drops Kubernetes' own {@code spec.preferredHolder}
+ * unless a feature gate that is off by default is on.
  *
  * <p>
  * The fencing token is {@code leaseTransitions}, which the API stores as a non-negative
@@ -34,6 +38,8 @@ record LeaseRecord(Lease lease) {
 	static final String RELEASED_BY = "test-leader.example.com/released-by";
 
 	static final String FENCING_EPOCH = "test-leader.example.com/fencing-epoch";
+
+	static final String HANDED_TO = "test-leader.example.com/handed-to";
 
 	/** Tokens per epoch: every value {@code leaseTransitions} can take. */
 	static final long EPOCH_SIZE = 1L << 31;
@@ -106,6 +112,16 @@ record LeaseRecord(Lease lease) {
 				&& this.lease.getMetadata().getAnnotations().containsKey(RELEASED_BY);
 	}
 
+	/**
+	 * For a release handed to one replica, that replica's name; empty for any other record
+	 * (a holder's, or a release to whoever takes it first).
+	 */
+	Optional<String> handedTo() {
+		Map<String, String> annotations = this.lease.getMetadata().getAnnotations();
+		String to = (annotations != null) ? annotations.get(HANDED_TO) : null;
+		return (released() && to != null && !to.isBlank()) ? Optional.of(to) : Optional.empty();
+	}
+
 	/** Whether this record is held by {@code identity} in the term of {@code fencingToken}. */
 	boolean heldBy(String identity, long fencingToken) {
 		return identity.equals(holder()) && fencingToken() == fencingToken;
@@ -114,7 +130,7 @@ record LeaseRecord(Lease lease) {
 	/** Same election state, whatever else (labels, resourceVersion) differs. */
 	boolean sameStateAs(LeaseRecord other) {
 		return other != null && Objects.equals(this.lease.getSpec(), other.lease.getSpec())
-				&& released() == other.released();
+				&& released() == other.released() && handedTo().equals(other.handedTo());
 	}
 
 	/** Whether a holder is named but its record lacks what expiry is judged by. */
@@ -125,6 +141,7 @@ record LeaseRecord(Lease lease) {
 	Lease acquiredBy(String identity, Duration leaseDuration, ZonedDateTime now, long token) {
 		return new LeaseBuilder(this.lease).editMetadata()
 			.removeFromAnnotations(RELEASED_BY)
+			.removeFromAnnotations(HANDED_TO)
 			.removeFromAnnotations(FENCING_EPOCH)
 			.removeFromAnnotations(HolderPod.ANNOTATION)
 			.addToAnnotations(epochAnnotation(token))
@@ -180,12 +197,24 @@ record LeaseRecord(Lease lease) {
 
 	/** Holder cleared, transitions kept, marked as released (client-go's release shape). */
 	Lease releasedBy(String identity, ZonedDateTime now) {
-		return new LeaseBuilder(this.lease).editMetadata()
+		return releasedBy(identity, now, null);
+	}
+
+	/**
+	 * As {@link #releasedBy(String, ZonedDateTime)}, handed to the replica named
+	 * {@code handTo} ({@code null}: to whoever takes it first).
+	 */
+	Lease releasedBy(String identity, ZonedDateTime now, String handTo) {
+		LeaseBuilder released = new LeaseBuilder(this.lease).editMetadata()
 			.removeFromAnnotations(HolderPod.ANNOTATION)
+			.removeFromAnnotations(HANDED_TO)
 			.addToAnnotations(RELEASED_BY, identity)
 			.endMetadata()
-			.withSpec(heldSpec("", Duration.ofSeconds(1), now, now, fencingToken()))
-			.build();
+			.withSpec(heldSpec("", Duration.ofSeconds(1), now, now, fencingToken()));
+		if (handTo != null) {
+			released = released.editMetadata().addToAnnotations(HANDED_TO, handTo).endMetadata();
+		}
+		return released.build();
 	}
 
 	private static Map<String, String> epochAnnotation(long token) {

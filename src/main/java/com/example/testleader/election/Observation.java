@@ -25,6 +25,10 @@ import java.time.Instant;
  * record that merely names this process's identity (copied by an operator) is waited out
  * like any other.</li>
  * </ul>
+ * And one for moving a role on purpose: a release handed to one replica
+ * ({@link LeaseRecord#handedTo()}) is taken at once by that replica only; the others wait
+ * the handover grace from when they saw it, so that the move lands where it was meant to,
+ * and still anyone takes the Lease if that replica does not.
  *
  * @param record the Lease as last seen, {@code null} when it did not exist
  * @param observedAtNanos when it was first seen in this state ({@link Ticker} time)
@@ -49,8 +53,11 @@ record Observation(LeaseRecord record, long observedAtNanos, Instant observedAt,
 	 * The observation after reading {@code seen} (null: not found) at {@code nowNanos};
 	 * this one if nothing changed.
 	 * @param configured this replica's lease duration: the least any holder is waited out
+	 * @param replica this replica's name, which a release may be handed to
+	 * @param handoverGrace how long a release handed to another replica is left to it
 	 */
-	Observation next(LeaseRecord seen, long nowNanos, Instant now, Duration configured) {
+	Observation next(LeaseRecord seen, long nowNanos, Instant now, Duration configured, String replica,
+			Duration handoverGrace) {
 		if (seenAnything() && ((seen == null) ? this.record == null : seen.sameStateAs(this.record))) {
 			return this;
 		}
@@ -58,7 +65,8 @@ record Observation(LeaseRecord record, long observedAtNanos, Instant observedAt,
 			Duration lastDuration = (this.record != null) ? waitFor(this.record, configured) : Duration.ZERO;
 			return new Observation(null, nowNanos, now, lastDuration, this.lastToken);
 		}
-		Duration wait = seen.released() ? Duration.ZERO : waitFor(seen, configured);
+		Duration wait = !seen.released() ? waitFor(seen, configured)
+				: seen.handedTo().filter((to) -> !to.equals(replica)).isPresent() ? handoverGrace : Duration.ZERO;
 		return new Observation(seen, nowNanos, now, wait, Math.max(this.lastToken, seen.fencingToken()));
 	}
 

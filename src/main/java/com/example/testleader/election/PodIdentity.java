@@ -44,6 +44,16 @@ public record PodIdentity(String namespace, String podName, String holderIdentit
 				StringUtils.hasText(podUid) ? podUid.strip() : null);
 	}
 
+	/**
+	 * The replica a holder identity names: the identity without its per-process suffix
+	 * (the pod name, unless {@code test-leader.election.identity} says otherwise). A pod
+	 * name cannot contain {@code _}, so the last one starts the suffix.
+	 */
+	static String replicaOf(String holderIdentity) {
+		int suffix = holderIdentity.lastIndexOf('_');
+		return (suffix > 0) ? holderIdentity.substring(0, suffix) : holderIdentity;
+	}
+
 	private static String firstText(String... candidates) {
 		for (String candidate : candidates) {
 			if (StringUtils.hasText(candidate)) {

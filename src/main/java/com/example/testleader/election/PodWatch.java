@@ -118,9 +118,10 @@ final class PodWatch implements ProcessGone.PodView {
 			}
 			if (!this.refused) {
 				this.refused = true;
-				log.warn("Early takeover is off: this replica may not list and watch pods in namespace {} ({}). It "
-						+ "waits out the lease of a crashed leader as usual; grant list and watch on pods to take over "
-						+ "as soon as the kubelet reports the leader's container gone", this.namespace,
+				log.warn("This replica may not list and watch pods in namespace {} ({}). Early takeover is off: it "
+						+ "waits out the lease of a crashed leader as usual; and roles are balanced only among the "
+						+ "replicas that hold one. Grant list and watch on pods to take over as soon as the kubelet "
+						+ "reports the leader's container gone, and to hand roles to new replicas", this.namespace,
 						failure.getMessage());
 			}
 			return false;

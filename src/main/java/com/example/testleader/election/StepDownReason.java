@@ -9,6 +9,9 @@ public enum StepDownReason {
 	/** {@link LeaseContext#yield()} handed leadership over. */
 	YIELDED(true),
 
+	/** It handed the role to a replica holding fewer roles, to balance the roles ({@link RoleBalance}). */
+	HANDED_OVER(true),
+
 	/** Renewals kept failing (or hanging) until the renew deadline. */
 	RENEW_DEADLINE(false),
 

@@ -54,8 +54,11 @@ final class TermEnding {
 		this.known = known;
 	}
 
-	/** Ends {@code ended}, which the caller has taken from the elector, for {@code reason}. */
-	Handover end(Object source, HeldTerm ended, StepDownReason reason) {
+	/**
+	 * Ends {@code ended}, which the caller has taken from the elector, for {@code reason};
+	 * a graceful release is handed to the replica {@code handTo} if not {@code null}.
+	 */
+	Handover end(Object source, HeldTerm ended, StepDownReason reason, String handTo) {
 		ended.validity().end();
 		log.info("Stopped leading Lease {} (fencing token {}): {}", this.api.describe(),
 				ended.context().fencingToken(), reason);
@@ -66,7 +69,7 @@ final class TermEnding {
 			return Handover.NOT_RELEASED;
 		}
 		boolean stopped = awaitRevocation(revoked) && nothingStillRuns();
-		if (reason.graceful() && stopped && release(ended)) {
+		if (reason.graceful() && stopped && release(ended, handTo)) {
 			return Handover.RELEASED;
 		}
 		if (reason == StepDownReason.DELETED && stopped) {
@@ -102,12 +105,17 @@ final class TermEnding {
 		return running.isEmpty();
 	}
 
-	private boolean release(HeldTerm ended) {
+	private boolean release(HeldTerm ended, String handTo) {
 		try {
-			LeaseRecord released = this.writes.release(ended.written(), ended.context().fencingToken(),
+			LeaseRecord released = this.writes.release(ended.written(), ended.context().fencingToken(), handTo,
 					this.cadence.release(this.ticker), (seen) -> this.known.read(seen, this.ticker.nanoTime()));
 			this.known.wrote(released, this.ticker.nanoTime());
-			log.info("Released Lease {}", this.api.describe());
+			if (handTo != null) {
+				log.info("Released Lease {}, handed to {}", this.api.describe(), handTo);
+			}
+			else {
+				log.info("Released Lease {}", this.api.describe());
+			}
 			return true;
 		}
 		catch (LeaseLostException ex) {

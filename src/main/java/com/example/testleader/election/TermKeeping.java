@@ -57,7 +57,7 @@ final class TermKeeping {
 				(seen) -> this.known.read(seen, this.ticker.nanoTime()));
 		this.known.wrote(written, sentAt);
 		if (!current.validity().extend(sentAt + this.cadence.renewDeadlineNanos())) {
-			this.observer.renewal(ElectionObserver.RenewalOutcome.TIMEOUT);
+			this.observer.renewal(current.context().term(), ElectionObserver.RenewalOutcome.TIMEOUT);
 			log.warn("Lease {} was renewed only after the renew deadline: the term had already ended",
 					this.api.describe());
 			stepDown.accept(StepDownReason.RENEW_DEADLINE);
@@ -67,7 +67,7 @@ final class TermKeeping {
 				new HeldTerm(current.context(), current.validity(), written, sentAt, this.clock.instant(), false))) {
 			return 0;
 		}
-		this.observer.renewal(ElectionObserver.RenewalOutcome.SUCCESS);
+		this.observer.renewal(current.context().term(), ElectionObserver.RenewalOutcome.SUCCESS);
 		failures.recovered();
 		log.debug("Renewed Lease {} (fencing token {})", this.api.describe(), current.context().fencingToken());
 		return this.cadence.retryNanos();
@@ -77,11 +77,11 @@ final class TermKeeping {
 	long renewalFailed(AtomicReference<HeldTerm> term, HeldTerm current, RuntimeException failure,
 			Failures failures, Consumer<StepDownReason> stepDown) {
 		if (failure instanceof LeaseLostException lost) {
-			this.observer.renewal(ElectionObserver.RenewalOutcome.CONFLICT);
+			this.observer.renewal(current.context().term(), ElectionObserver.RenewalOutcome.CONFLICT);
 			stepDown.accept(lost.reason());
 			return 0;
 		}
-		this.observer.renewal((failure instanceof LeaseApi.LeaseApiTimeoutException)
+		this.observer.renewal(current.context().term(), (failure instanceof LeaseApi.LeaseApiTimeoutException)
 				? ElectionObserver.RenewalOutcome.TIMEOUT : ElectionObserver.RenewalOutcome.ERROR);
 		term.compareAndSet(current, new HeldTerm(current.context(), current.validity(), current.written(),
 				current.renewedAtNanos(), current.renewedAt(), true));

@@ -62,9 +62,12 @@ final class TermWrites {
 		return overOwnTerm(mine, token, (record) -> record.renewedAt(this.leaseDuration, now()), deadline, seen);
 	}
 
-	/** Releases the term of {@code token}: holder cleared, transitions kept, marked as released. */
-	LeaseRecord release(LeaseRecord mine, long token, Deadline deadline, Consumer<LeaseRecord> seen) {
-		return overOwnTerm(mine, token, (record) -> record.releasedBy(this.identity, now()), deadline, seen);
+	/**
+	 * Releases the term of {@code token}: holder cleared, transitions kept, marked as
+	 * released, and handed to the replica {@code handTo} if not {@code null}.
+	 */
+	LeaseRecord release(LeaseRecord mine, long token, String handTo, Deadline deadline, Consumer<LeaseRecord> seen) {
+		return overOwnTerm(mine, token, (record) -> record.releasedBy(this.identity, now(), handTo), deadline, seen);
 	}
 
 	/**

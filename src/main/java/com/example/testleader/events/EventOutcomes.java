@@ -1,46 +1,48 @@
 package com.example.testleader.events;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * {@code leader_election_events_total{name,outcome}}: Kubernetes Events on leadership
- * changes that were {@code sent}, {@code dropped} (the queue was full, or the service was
- * stopping) or {@code failed} (the API refused them, 403 included, or did not answer in
- * time). Registered at zero up front, so that alerts see zeros rather than no series.
+ * changes of each role ({@code name}: its Lease) that were {@code sent}, {@code dropped}
+ * (the queue was full, or the service was stopping) or {@code failed} (the API refused
+ * them, 403 included, or did not answer in time). Registered at zero up front for every
+ * role, so that alerts see zeros rather than no series.
  */
 final class EventOutcomes {
 
-	private final Counter sent;
+	private final MeterRegistry registry;
 
-	private final Counter dropped;
-
-	private final Counter failed;
-
-	EventOutcomes(MeterRegistry registry, String lease) {
-		this.sent = counter(registry, lease, "sent");
-		this.dropped = counter(registry, lease, "dropped");
-		this.failed = counter(registry, lease, "failed");
+	EventOutcomes(MeterRegistry registry, List<String> roles) {
+		this.registry = registry;
+		for (String role : roles) {
+			for (String outcome : new String[] { "sent", "dropped", "failed" }) {
+				counter(role, outcome);
+			}
+		}
 	}
 
-	void sent() {
-		this.sent.increment();
+	void sent(String role) {
+		counter(role, "sent").increment();
 	}
 
-	void dropped(int count) {
-		this.dropped.increment(count);
+	void dropped(String role) {
+		counter(role, "dropped").increment();
 	}
 
-	void failed() {
-		this.failed.increment();
+	void failed(String role) {
+		counter(role, "failed").increment();
 	}
 
-	private static Counter counter(MeterRegistry registry, String lease, String outcome) {
+	private Counter counter(String role, String outcome) {
 		return Counter.builder("leader.election.events")
 			.description("Kubernetes Events on this replica's leadership changes, by outcome")
-			.tag("name", lease)
+			.tag("name", role)
 			.tag("outcome", outcome)
-			.register(registry);
+			.register(this.registry);
 	}
 
 }

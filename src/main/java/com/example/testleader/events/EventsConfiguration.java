@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.fabric8.kubernetes.client.Config;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import com.example.testleader.election.ElectedRoles;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.Electors;
 
@@ -26,11 +27,11 @@ class EventsConfiguration {
 
 	@Bean
 	LeaseEventQueue leaseEventQueue(EventsProperties properties, LeaderElectionProperties election,
-			ObjectProvider<Config> kubernetes, ObjectProvider<Electors> elector, MeterRegistry registry,
-			Environment environment) {
+			ObjectProvider<ElectedRoles> roles, ObjectProvider<Config> kubernetes, ObjectProvider<Electors> elector,
+			MeterRegistry registry, Environment environment) {
 		return new LeaseEventQueue(properties, kubernetes, elector,
 				environment.getProperty("spring.application.name", "test-leader"),
-				new EventOutcomes(registry, election.leaseName()));
+				new EventOutcomes(registry, ElectedRoles.of(roles, election).names()));
 	}
 
 	@Bean

@@ -14,6 +14,7 @@ import com.example.testleader.election.StepDownReason;
  * The cause is the {@code reason} label of {@code leader_election_losses_total}, so that an
  * Event and a metric can be matched.
  *
+ * @param role the role: the Lease the Event is about
  * @param identity holder identity of this replica
  * @param fencingToken the term's fencing token
  * @param stepDown why the term ended, or {@code null} for the start of a term
@@ -21,18 +22,19 @@ import com.example.testleader.election.StepDownReason;
  * previous holder's process was gone; otherwise {@code null}
  * @param at when it happened, on this replica's wall clock
  */
-record LeadershipChange(String identity, long fencingToken, StepDownReason stepDown, String earlyTakeover,
-		Instant at) {
+record LeadershipChange(String role, String identity, long fencingToken, StepDownReason stepDown,
+		String earlyTakeover, Instant at) {
 
 	/** The longest message events.k8s.io accepts (its {@code note}); core/v1 shows it as is. */
 	static final int MESSAGE_LIMIT = 1024;
 
 	static LeadershipChange became(LeaderTerm term, Optional<String> earlyTakeover, Instant at) {
-		return new LeadershipChange(term.identity(), term.fencingToken(), null, earlyTakeover.orElse(null), at);
+		return new LeadershipChange(term.role(), term.identity(), term.fencingToken(), null, earlyTakeover.orElse(null),
+				at);
 	}
 
 	static LeadershipChange stopped(LeaderTerm term, StepDownReason reason, Instant at) {
-		return new LeadershipChange(term.identity(), term.fencingToken(), reason, null, at);
+		return new LeadershipChange(term.role(), term.identity(), term.fencingToken(), reason, null, at);
 	}
 
 	String message() {
@@ -55,6 +57,7 @@ record LeadershipChange(String identity, long fencingToken, StepDownReason stepD
 		return switch (reason) {
 			case RELEASED -> "it left the election (shutting down, or no longer ready)";
 			case YIELDED -> "it handed leadership over on request";
+			case HANDED_OVER -> "it handed the role to a replica holding fewer roles, to balance them";
 			case RENEW_DEADLINE -> "renewals failed or hung until the renew deadline";
 			case EXPIRED -> "the renew deadline passed before a renewal was attempted (a long pause)";
 			case TAKEN_OVER -> "the Lease names another holder or term";

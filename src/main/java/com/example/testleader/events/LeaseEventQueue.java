@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.example.testleader.election.Leadership;
 import com.example.testleader.election.Electors;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -55,7 +54,7 @@ final class LeaseEventQueue implements SmartLifecycle {
 
 	private volatile ThreadPoolExecutor sender;
 
-	private volatile String lease;
+	private volatile String namespace;
 
 	// Guarded by this: built on the sender thread, closed by the stopping one.
 	private LeaseEventWriter writer;
@@ -90,24 +89,25 @@ final class LeaseEventQueue implements SmartLifecycle {
 	private void send(LeadershipChange change) {
 		try {
 			writer().write(change);
-			this.outcomes.sent();
-			log.debug("Recorded Event on Lease {}: {}", this.lease, change.message());
+			this.outcomes.sent(change.role());
+			log.debug("Recorded Event on Lease {}: {}", lease(change), change.message());
 		}
 		catch (KubernetesClientException ex) {
-			this.outcomes.failed();
+			this.outcomes.failed(change.role());
 			if (ex.getCode() == 403 && this.forbiddenLogged.compareAndSet(false, true)) {
 				log.warn("Not permitted to record Kubernetes Events on Lease {} (403): grant create and patch on core "
 						+ "events in its namespace (see k8s/rbac.yaml). The election is unaffected; further refusals "
 						+ "are only counted (leader_election_events_total, outcome failed). Not recorded: {}",
-						this.lease, change.message());
+						lease(change), change.message());
 			}
 			else if (ex.getCode() != 403) {
-				log.warn("Could not record Event on Lease {} ({}): {}", this.lease, change.message(), ex.getMessage());
+				log.warn("Could not record Event on Lease {} ({}): {}", lease(change), change.message(),
+						ex.getMessage());
 			}
 		}
 		catch (RuntimeException ex) {
-			this.outcomes.failed();
-			log.warn("Could not record Event on Lease {} ({})", this.lease, change.message(), ex);
+			this.outcomes.failed(change.role());
+			log.warn("Could not record Event on Lease {} ({})", lease(change), change.message(), ex);
 		}
 	}
 
@@ -116,11 +116,14 @@ final class LeaseEventQueue implements SmartLifecycle {
 			throw new IllegalStateException("The events client is closed: the service is stopping");
 		}
 		if (this.writer == null) {
-			Leadership where = this.elector.getObject().primary().leadership();
 			this.writer = new LeaseEventWriter(eventsClient(this.kubernetes.getObject(), this.properties.timeout()),
-					where.namespace(), where.leaseName(), this.component);
+					this.namespace, this.component);
 		}
 		return this.writer;
+	}
+
+	private String lease(LeadershipChange change) {
+		return this.namespace + "/" + change.role();
 	}
 
 	private synchronized void closeWriter() {
@@ -132,14 +135,13 @@ final class LeaseEventQueue implements SmartLifecycle {
 	}
 
 	private void dropped(LeadershipChange change, String why) {
-		this.outcomes.dropped(1);
+		this.outcomes.dropped(change.role());
 		log.warn("Kubernetes Event dropped ({}): {}", why, change.message());
 	}
 
 	@Override
 	public void start() {
-		Leadership where = this.elector.getObject().primary().leadership();
-		this.lease = where.namespace() + "/" + where.leaseName();
+		this.namespace = this.elector.getObject().primary().leadership().namespace();
 		synchronized (this) {
 			this.closed = false;
 		}
@@ -165,7 +167,7 @@ final class LeaseEventQueue implements SmartLifecycle {
 		try {
 			if (!current.awaitTermination(this.properties.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
 				List<Runnable> left = current.shutdownNow();
-				this.outcomes.dropped(left.size());
+				left.forEach((send) -> this.outcomes.dropped(((Send) send).change().role()));
 				log.warn("Stopped recording Kubernetes Events with {} still queued and one in flight after {}",
 						left.size(), this.properties.timeout());
 			}

@@ -39,35 +39,36 @@ final class LeaseEventWriter implements AutoCloseable {
 
 	private final String namespace;
 
-	private final String lease;
-
 	private final String component;
 
 	/** @param client its own client, closed with it */
-	LeaseEventWriter(KubernetesClient client, String namespace, String lease, String component) {
+	LeaseEventWriter(KubernetesClient client, String namespace, String component) {
 		this.client = client;
 		this.namespace = namespace;
-		this.lease = lease;
 		this.component = component;
 	}
 
-	/** Creates the Event; throws what the API answered if it could not. */
+	/** Creates the Event on the Lease of the change's role; throws what the API answered if it could not. */
 	void write(LeadershipChange change) {
-		this.client.v1().events().inNamespace(this.namespace).resource(event(change, leaseUid())).create();
+		this.client.v1()
+			.events()
+			.inNamespace(this.namespace)
+			.resource(event(change, leaseUid(change.role())))
+			.create();
 	}
 
 	Event event(LeadershipChange change, String leaseUid) {
 		String time = change.at().truncatedTo(ChronoUnit.SECONDS).toString();
 		long nanos = change.at().getEpochSecond() * 1_000_000_000L + change.at().getNano();
 		return new EventBuilder().withNewMetadata()
-			.withName(this.lease + "." + Long.toHexString(nanos))
+			.withName(change.role() + "." + Long.toHexString(nanos))
 			.withNamespace(this.namespace)
 			.endMetadata()
 			.withNewInvolvedObject()
 			.withApiVersion("coordination.k8s.io/v1")
 			.withKind("Lease")
 			.withNamespace(this.namespace)
-			.withName(this.lease)
+			.withName(change.role())
 			.withUid(leaseUid)
 			.endInvolvedObject()
 			.withType("Normal")
@@ -85,14 +86,14 @@ final class LeaseEventWriter implements AutoCloseable {
 	}
 
 	/** The Lease's UID now, or {@code null} if it cannot be read: the Event is still worth writing. */
-	private String leaseUid() {
+	private String leaseUid(String lease) {
 		try {
-			Lease current = this.client.leases().inNamespace(this.namespace).withName(this.lease).get();
+			Lease current = this.client.leases().inNamespace(this.namespace).withName(lease).get();
 			return (current != null) ? current.getMetadata().getUid() : null;
 		}
 		catch (KubernetesClientException ex) {
 			log.debug("Could not read Lease {}/{} for its UID; the Event names it without: {}", this.namespace,
-					this.lease, ex.getMessage());
+					lease, ex.getMessage());
 			return null;
 		}
 	}

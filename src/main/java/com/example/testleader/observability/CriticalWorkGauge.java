@@ -12,10 +12,11 @@ import com.example.testleader.task.CriticalWorkStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code critical_task_last_success_age_seconds}: on the leader, time since the critical
- * work last succeeded (since the grant if it has not yet); NaN on a replica that does not
- * lead, so that an alert on it fires for the leader only. Read from the scheduler at
- * scrape time.
+ * {@code critical_task_last_success_age_seconds{role}}: on the leader of the role, time
+ * since its critical work last succeeded (since the grant if it has not yet); NaN on a
+ * replica that does not lead it, so that an alert on it fires for the leader only. And
+ * {@code critical_task_period_seconds{role}}, the time between two runs, which the
+ * overdue alert compares it with. Read from the schedulers at scrape time.
  */
 @Component
 class CriticalWorkGauge implements MeterBinder {
@@ -28,14 +29,23 @@ class CriticalWorkGauge implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		TimeGauge.builder("critical.task.last.success.age", this.work, TimeUnit.MILLISECONDS, this::ageMillis)
-			.description("On the leader, time since the critical work last succeeded (since the grant before the "
-					+ "first success)")
-			.register(registry);
+		for (String role : this.work.roles()) {
+			TimeGauge
+				.builder("critical.task.last.success.age", this.work, TimeUnit.MILLISECONDS,
+						(work) -> ageMillis(work.status(role)))
+				.description("On the leader, time since the critical work last succeeded (since the grant before the "
+						+ "first success)")
+				.tag("role", role)
+				.register(registry);
+			TimeGauge.builder("critical.task.period", this.work, TimeUnit.MILLISECONDS,
+					(work) -> work.period(role).toMillis())
+				.description("Time between two runs of the critical work")
+				.tag("role", role)
+				.register(registry);
+		}
 	}
 
-	private double ageMillis(CriticalWorkMonitor work) {
-		CriticalWorkStatus status = work.status(work.roles().get(0));
+	private static double ageMillis(CriticalWorkStatus status) {
 		return status.leading() ? status.sinceLastSuccess().toMillis() : Double.NaN;
 	}
 

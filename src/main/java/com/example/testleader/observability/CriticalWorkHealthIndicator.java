@@ -1,8 +1,9 @@
 package com.example.testleader.observability;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-import com.example.testleader.task.CriticalTaskProperties;
 import com.example.testleader.task.CriticalWorkMonitor;
 import com.example.testleader.task.CriticalWorkStatus;
 
@@ -15,7 +16,8 @@ import org.springframework.stereotype.Component;
  * a follower ({@code leading: false}); on the leader UP with {@code lastSuccess} and
  * {@code sinceLastSuccess}, and DOWN ({@code overdue: true}) once no run has succeeded
  * for more than three task periods, counted from the grant until the first success. Reads
- * what the scheduler already holds; never calls the API server.
+ * what the schedulers already hold; never calls the API server. With several roles, each
+ * role's work is under {@code roles}, and the component is DOWN if any is overdue.
  *
  * <p>
  * It is deliberately kept out of the liveness group: a restart does not fix a failing
@@ -28,34 +30,51 @@ import org.springframework.stereotype.Component;
 @Component
 class CriticalWorkHealthIndicator extends AbstractHealthIndicator {
 
+	/** Runs that may be missed before the work is overdue. */
+	static final int OVERDUE_PERIODS = 3;
+
 	private final CriticalWorkMonitor work;
 
-	private final Duration overdueAfter;
-
-	CriticalWorkHealthIndicator(CriticalWorkMonitor work, CriticalTaskProperties task) {
+	CriticalWorkHealthIndicator(CriticalWorkMonitor work) {
 		super("Critical work health check failed");
 		this.work = work;
-		this.overdueAfter = task.period().multipliedBy(3);
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		CriticalWorkStatus status = this.work.status(work.roles().get(0));
-		if (!status.leading()) {
-			builder.up().withDetail("leading", false);
-			return;
+		builder.up();
+		Map<String, Map<String, Object>> roles = new LinkedHashMap<>();
+		for (String role : this.work.roles()) {
+			Map<String, Object> details = details(this.work.status(role),
+					this.work.period(role).multipliedBy(OVERDUE_PERIODS));
+			if (details.containsKey("overdue")) {
+				builder.down();
+			}
+			roles.put(role, details);
 		}
-		if (status.sinceLastSuccess().compareTo(this.overdueAfter) > 0) {
-			builder.down().withDetail("overdue", true);
+		if (roles.size() == 1) {
+			builder.withDetails(roles.values().iterator().next());
 		}
 		else {
-			builder.up();
+			builder.withDetail("roles", roles);
 		}
-		builder.withDetail("leading", true).withDetail("fencingToken", status.fencingToken());
+	}
+
+	private static Map<String, Object> details(CriticalWorkStatus status, Duration overdueAfter) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("leading", status.leading());
+		if (!status.leading()) {
+			return details;
+		}
+		if (status.sinceLastSuccess().compareTo(overdueAfter) > 0) {
+			details.put("overdue", true);
+		}
+		details.put("fencingToken", status.fencingToken());
 		if (status.lastSuccess() != null) {
-			builder.withDetail("lastSuccess", status.lastSuccess());
+			details.put("lastSuccess", status.lastSuccess());
 		}
-		builder.withDetail("sinceLastSuccess", status.sinceLastSuccess().toString());
+		details.put("sinceLastSuccess", status.sinceLastSuccess().toString());
+		return details;
 	}
 
 }

@@ -1,24 +1,28 @@
 package com.example.testleader.observability;
 
+import java.util.List;
 import java.util.Locale;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import com.example.testleader.election.ElectedRoles;
 import com.example.testleader.election.ElectionObserver;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaderTerm;
 import com.example.testleader.election.StepDownReason;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * Counts what the elector does. Every series is registered at zero up front, so that
- * dashboards and alerts see zeros rather than missing series.
+ * Counts what the electors do, per role ({@code name}: the role's Lease). Every series
+ * is registered at zero up front, so that dashboards and alerts see zeros rather than
+ * missing series.
  * <ul>
  * <li>{@code leader_election_acquisitions_total{name}}</li>
  * <li>{@code leader_election_losses_total{name,reason}}: reason is released, yielded,
- * renew_deadline, expired, taken_over or deleted</li>
+ * handed_over, renew_deadline, expired, taken_over, deleted or abandoned</li>
  * <li>{@code leader_election_renewals_total{name,outcome}}: outcome is success, conflict,
  * error or timeout</li>
  * </ul>
@@ -28,54 +32,54 @@ class ElectionCounters implements ElectionObserver {
 
 	private final MeterRegistry registry;
 
-	private final String lease;
-
-	ElectionCounters(MeterRegistry registry, LeaderElectionProperties properties) {
+	ElectionCounters(MeterRegistry registry, ObjectProvider<ElectedRoles> roles, LeaderElectionProperties election) {
 		this.registry = registry;
-		this.lease = properties.leaseName();
-		acquisitions();
-		for (StepDownReason reason : StepDownReason.values()) {
-			losses(reason);
-		}
-		for (RenewalOutcome outcome : RenewalOutcome.values()) {
-			renewals(outcome);
+		List<String> names = ElectedRoles.of(roles, election).names();
+		for (String role : names) {
+			acquisitions(role);
+			for (StepDownReason reason : StepDownReason.values()) {
+				losses(role, reason);
+			}
+			for (RenewalOutcome outcome : RenewalOutcome.values()) {
+				renewals(role, outcome);
+			}
 		}
 	}
 
 	@Override
 	public void acquired(LeaderTerm term) {
-		acquisitions().increment();
+		acquisitions(term.role()).increment();
 	}
 
 	@Override
 	public void lost(LeaderTerm term, StepDownReason reason) {
-		losses(reason).increment();
+		losses(term.role(), reason).increment();
 	}
 
 	@Override
-	public void renewal(RenewalOutcome outcome) {
-		renewals(outcome).increment();
+	public void renewal(LeaderTerm term, RenewalOutcome outcome) {
+		renewals(term.role(), outcome).increment();
 	}
 
-	private Counter acquisitions() {
+	private Counter acquisitions(String role) {
 		return Counter.builder("leader.election.acquisitions")
 			.description("Terms this replica began")
-			.tag("name", this.lease)
+			.tag("name", role)
 			.register(this.registry);
 	}
 
-	private Counter losses(StepDownReason reason) {
+	private Counter losses(String role, StepDownReason reason) {
 		return Counter.builder("leader.election.losses")
 			.description("Terms this replica ended, by reason")
-			.tag("name", this.lease)
+			.tag("name", role)
 			.tag("reason", reason.name().toLowerCase(Locale.ROOT))
 			.register(this.registry);
 	}
 
-	private Counter renewals(RenewalOutcome outcome) {
+	private Counter renewals(String role, RenewalOutcome outcome) {
 		return Counter.builder("leader.election.renewals")
 			.description("Renewal attempts of the leader, by outcome")
-			.tag("name", this.lease)
+			.tag("name", role)
 			.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
 			.register(this.registry);
 	}

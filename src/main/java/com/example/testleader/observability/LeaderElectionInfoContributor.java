@@ -3,9 +3,9 @@ package com.example.testleader.observability;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.example.testleader.election.Leadership;
 import com.example.testleader.election.Electors;
 import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.Leadership;
 
 import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
@@ -15,31 +15,55 @@ import org.springframework.stereotype.Component;
  * The {@code leaderElection} section of {@code /actuator/info}, with the keys Spring Cloud
  * Kubernetes users know ({@code leaderId}, {@code isLeader}, {@code role}), made right:
  * {@code leaderId} names the replica that actually leads, not the one asked, and nothing
- * here calls the API server.
+ * here calls the API server. With several roles, each role's Lease is under
+ * {@code roles} and {@code rolesPerReplica} shows how they are spread.
  */
 @Component
 class LeaderElectionInfoContributor implements InfoContributor {
 
-	private final LeaseElector elector;
+	private final Electors electors;
 
 	LeaderElectionInfoContributor(Electors electors) {
-		this.elector = electors.primary();
+		this.electors = electors;
 	}
 
 	@Override
 	public void contribute(Info.Builder builder) {
-		Leadership leadership = this.elector.leadership();
-		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("leaderId", leadership.holder());
-		details.put("isLeader", leadership.leader());
-		details.put("role", leadership.leaseName());
-		details.put("identity", leadership.identity());
-		details.put("namespace", leadership.namespace());
-		details.put("leaseTransitions", leadership.leaseTransitions());
-		details.put("acquireTime", leadership.acquireTime());
-		details.put("renewTime", leadership.renewTime());
-		details.put("leaseDurationSeconds", leadership.leaseDurationSeconds());
-		builder.withDetail("leaderElection", details);
+		Map<String, Object> section = new LinkedHashMap<>();
+		if (this.electors.roles().size() == 1) {
+			Leadership leadership = this.electors.primary().leadership();
+			section.put("leaderId", leadership.holder());
+			section.put("isLeader", leadership.leader());
+			section.put("role", leadership.leaseName());
+			section.put("identity", leadership.identity());
+			section.put("namespace", leadership.namespace());
+			section.putAll(lease(leadership));
+		}
+		else {
+			Map<String, Object> roles = new LinkedHashMap<>();
+			for (LeaseElector elector : this.electors.all()) {
+				Leadership leadership = elector.leadership();
+				Map<String, Object> role = new LinkedHashMap<>();
+				role.put("leaderId", leadership.holder());
+				role.put("isLeader", leadership.leader());
+				role.putAll(lease(leadership));
+				roles.put(leadership.leaseName(), role);
+			}
+			section.put("identity", this.electors.identity());
+			section.put("namespace", this.electors.primary().leadership().namespace());
+			section.put("roles", roles);
+			section.put("rolesPerReplica", this.electors.rolesPerReplica());
+		}
+		builder.withDetail("leaderElection", section);
+	}
+
+	private static Map<String, Object> lease(Leadership leadership) {
+		Map<String, Object> lease = new LinkedHashMap<>();
+		lease.put("leaseTransitions", leadership.leaseTransitions());
+		lease.put("acquireTime", leadership.acquireTime());
+		lease.put("renewTime", leadership.renewTime());
+		lease.put("leaseDurationSeconds", leadership.leaseDurationSeconds());
+		return lease;
 	}
 
 }

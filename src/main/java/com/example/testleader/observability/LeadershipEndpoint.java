@@ -1,17 +1,19 @@
 package com.example.testleader.observability;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import com.example.testleader.election.Handover;
-import com.example.testleader.election.Leadership;
 import com.example.testleader.election.Electors;
+import com.example.testleader.election.Handover;
 import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.Leadership;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.stereotype.Component;
@@ -19,22 +21,44 @@ import org.springframework.stereotype.Component;
 /**
  * {@code /actuator/leadership}: GET shows what this replica believes; POST moves
  * leadership away from it without a restart (the work stops, the Lease is released,
- * another replica takes it, and this one keeps competing). Served on the management port
- * only, which must not be reachable from outside the cluster.
+ * another replica takes it, and this one keeps competing). Without a role in the path
+ * both act on the default role ({@code test-leader.election.lease-name}); with one
+ * ({@code /actuator/leadership/{role}}) on that role, 404 for a role this replica does
+ * not compete for. Served on the management port only, which must not be reachable from
+ * outside the cluster.
  */
 @Component
 @Endpoint(id = "leadership")
 class LeadershipEndpoint {
 
-	private final LeaseElector elector;
+	private final Electors electors;
 
 	LeadershipEndpoint(Electors electors) {
-		this.elector = electors.primary();
+		this.electors = electors;
 	}
 
 	@ReadOperation
 	Leadership leadership() {
-		return this.elector.leadership();
+		return this.electors.primary().leadership();
+	}
+
+	@ReadOperation
+	WebEndpointResponse<Object> leadership(@Selector String role) {
+		Optional<LeaseElector> elector = this.electors.elector(role);
+		return (elector.isPresent()) ? new WebEndpointResponse<>(elector.get().leadership())
+				: new WebEndpointResponse<>(unknown(role), 404);
+	}
+
+	@WriteOperation
+	WebEndpointResponse<Map<String, Object>> stepDown() {
+		return stepDown(this.electors.primary());
+	}
+
+	@WriteOperation
+	WebEndpointResponse<Map<String, Object>> stepDown(@Selector String role) {
+		return this.electors.elector(role)
+			.map(this::stepDown)
+			.orElseGet(() -> new WebEndpointResponse<>(unknown(role), 404));
 	}
 
 	/**
@@ -44,16 +68,15 @@ class LeadershipEndpoint {
 	 * 503 when it stepped down but could not release (the Lease expires on its own); 504
 	 * when the election did not answer in time.
 	 */
-	@WriteOperation
-	WebEndpointResponse<Map<String, Object>> stepDown() {
-		Leadership before = this.elector.leadership();
+	private WebEndpointResponse<Map<String, Object>> stepDown(LeaseElector elector) {
+		Leadership before = elector.leadership();
 		Handover handover;
 		try {
-			handover = this.elector.yieldLeadership().get(this.elector.leaveTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			handover = elector.yieldLeadership().get(elector.leaveTimeout().toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
 			return new WebEndpointResponse<>(Map.of("message", "The election did not carry the request out within "
-					+ this.elector.leaveTimeout()), 504);
+					+ elector.leaveTimeout()), 504);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -64,16 +87,21 @@ class LeadershipEndpoint {
 		}
 		return switch (handover) {
 			case RELEASED -> new WebEndpointResponse<>(Map.of("message", "Handed leadership over: the work stopped and "
-					+ "the Lease was released", "identity", before.identity()), 202);
+					+ "the Lease was released", "identity", before.identity(), "role", elector.role()), 202);
 			case NOT_RELEASED -> new WebEndpointResponse<>(Map.of("message", "Stepped down, but the Lease could not "
-					+ "be released; another replica takes it once it expires", "identity", before.identity()), 503);
+					+ "be released; another replica takes it once it expires", "identity", before.identity(), "role",
+					elector.role()), 503);
 			case NOT_LEADING -> {
-				String leader = (this.elector.leadership().holder() != null) ? this.elector.leadership().holder()
-						: "nobody";
-				yield new WebEndpointResponse<>(
-						Map.of("message", "This replica does not lead; the leader is " + leader, "leader", leader), 409);
+				String leader = (elector.leadership().holder() != null) ? elector.leadership().holder() : "nobody";
+				yield new WebEndpointResponse<>(Map.of("message", "This replica does not lead; the leader is " + leader,
+						"leader", leader, "role", elector.role()), 409);
 			}
 		};
+	}
+
+	private Map<String, Object> unknown(String role) {
+		return Map.of("message", "This replica competes for no role '" + role + "'; its roles are "
+				+ this.electors.roles());
 	}
 
 }

@@ -14,7 +14,8 @@ import com.example.testleader.election.LeaseElector;
 import org.springframework.stereotype.Component;
 
 /**
- * Gauges read from what the elector observed, at scrape time.
+ * Gauges read from what the electors observed, at scrape time, one series per role
+ * ({@code name}: the role's Lease).
  * <ul>
  * <li>{@code leader_election_master_status{name}}: 1 on the leader, 0 elsewhere;
  * client-go's name and label, so existing dashboards and alerts work unchanged.</li>
@@ -27,27 +28,29 @@ import org.springframework.stereotype.Component;
 @Component
 class LeadershipGauges implements MeterBinder {
 
-	private final LeaseElector elector;
+	private final Electors electors;
 
 	LeadershipGauges(Electors electors) {
-		this.elector = electors.primary();
+		this.electors = electors;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		String lease = this.elector.leadership().leaseName();
-		Gauge.builder("leader.election.master.status", this.elector, (e) -> e.leadership().leader() ? 1 : 0)
-			.description("1 if this replica leads the Lease, else 0")
-			.tag("name", lease)
-			.register(registry);
-		Gauge.builder("leader.election.fencing.token", this.elector, (e) -> {
-			Integer transitions = e.leadership().leaseTransitions();
-			return (transitions != null) ? transitions : Double.NaN;
-		}).description("leaseTransitions of the current term, as observed").tag("name", lease).register(registry);
-		TimeGauge.builder("leader.election.last.renewal.age", this.elector, TimeUnit.MILLISECONDS, this::renewalAgeMillis)
-			.description("Time since the Lease was last renewed, as far as this replica knows")
-			.tag("name", lease)
-			.register(registry);
+		for (LeaseElector elector : this.electors.all()) {
+			String lease = elector.role();
+			Gauge.builder("leader.election.master.status", elector, (e) -> e.leadership().leader() ? 1 : 0)
+				.description("1 if this replica leads the Lease, else 0")
+				.tag("name", lease)
+				.register(registry);
+			Gauge.builder("leader.election.fencing.token", elector, (e) -> {
+				Integer transitions = e.leadership().leaseTransitions();
+				return (transitions != null) ? transitions : Double.NaN;
+			}).description("leaseTransitions of the current term, as observed").tag("name", lease).register(registry);
+			TimeGauge.builder("leader.election.last.renewal.age", elector, TimeUnit.MILLISECONDS, this::renewalAgeMillis)
+				.description("Time since the Lease was last renewed, as far as this replica knows")
+				.tag("name", lease)
+				.register(registry);
+		}
 	}
 
 	private double renewalAgeMillis(LeaseElector elector) {

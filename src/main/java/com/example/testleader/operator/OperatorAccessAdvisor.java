@@ -71,7 +71,7 @@ final class OperatorAccessAdvisor implements OperationInvokerAdvisor, AutoClosea
 		OperatorAction action = this.actions.getOrDefault(endpointId,
 				OperatorAction.unmapped(endpointId, operationType));
 		return (context) -> {
-			Decision decision = decide(action);
+			Decision decision = decide(action.forArguments(context.getArguments()));
 			if (!decision.allowed()) {
 				return new WebEndpointResponse<>(Map.of("message", decision.message()), decision.status());
 			}

@@ -1,5 +1,7 @@
 package com.example.testleader.operator;
 
+import java.util.Map;
+
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
 
@@ -21,9 +23,25 @@ import org.springframework.boot.actuate.endpoint.OperationType;
  */
 record OperatorAction(String what, String verb, String group, String resource, String namespace, String name) {
 
-	/** Moving leadership away stands for {@code update} on the Lease. */
+	/**
+	 * Moving leadership away stands for {@code update} on the Lease: the default role's, or
+	 * the one the request names ({@link #forArguments}).
+	 */
 	static OperatorAction moveLeadership(String namespace, String lease) {
 		return new OperatorAction("move leadership", "update", "coordination.k8s.io", "leases", namespace, lease);
+	}
+
+	/**
+	 * This action for one call: on Leases, a call that names a role
+	 * ({@code POST /actuator/leadership/{role}}) stands for the Lease of that role.
+	 */
+	OperatorAction forArguments(Map<String, Object> arguments) {
+		Object role = arguments.get("role");
+		if (!"leases".equals(this.resource) || !(role instanceof String lease)) {
+			return this;
+		}
+		return new OperatorAction(this.what + " of role " + lease, this.verb, this.group, this.resource,
+				this.namespace, lease);
 	}
 
 	/** Shutting a replica down stands for {@code delete} on its Pod. */

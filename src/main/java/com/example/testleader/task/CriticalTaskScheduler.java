@@ -94,6 +94,10 @@ final class CriticalTaskScheduler {
 		return this.role;
 	}
 
+	Duration period() {
+		return this.schedule.period();
+	}
+
 	void onGranted(OnGrantedEvent event) {
 		if (event.getContext() instanceof LeaseContext context) {
 			start(context);

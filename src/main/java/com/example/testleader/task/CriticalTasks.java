@@ -1,5 +1,6 @@
 package com.example.testleader.task;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +99,12 @@ class CriticalTasks implements CriticalWorkMonitor, RunningWork {
 	@Override
 	public List<String> roles() {
 		return List.copyOf(this.schedulers.keySet());
+	}
+
+	@Override
+	public Duration period(String role) {
+		return scheduler(role).map(CriticalTaskScheduler::period).orElseThrow(
+				() -> new IllegalArgumentException("No critical work runs under the role '" + role + "'"));
 	}
 
 	@Override

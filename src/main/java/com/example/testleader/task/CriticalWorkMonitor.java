@@ -1,5 +1,6 @@
 package com.example.testleader.task;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -14,5 +15,8 @@ public interface CriticalWorkMonitor {
 
 	/** The work of {@code role}; not leading for a role no work runs under. */
 	CriticalWorkStatus status(String role);
+
+	/** Time between two runs of the work of {@code role}. */
+	Duration period(String role);
 
 }

@@ -87,7 +87,7 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 				Candidate.NO_LISTENER, Candidate.TIMINGS, new ElectionObserver() {
 
 					@Override
-					public void renewal(RenewalOutcome outcome) {
+					public void renewal(LeaderTerm term, RenewalOutcome outcome) {
 						if (armed.get()) {
 							stuck.countDown();
 							awaitQuietly(unblock);
@@ -160,7 +160,7 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 				Candidate.NO_LISTENER, Candidate.TIMINGS, new ElectionObserver() {
 
 					@Override
-					public void renewal(RenewalOutcome outcome) {
+					public void renewal(LeaderTerm term, RenewalOutcome outcome) {
 						if (outcome == RenewalOutcome.CONFLICT) {
 							conflicted.countDown();
 							awaitQuietly(proceed);

@@ -15,11 +15,13 @@ class ObservationTest {
 
 	private static final Duration CONFIGURED = Duration.ofSeconds(10);
 
+	private static final Duration GRACE = Duration.ofSeconds(2);
+
 	private static final long SECOND = 1_000_000_000L;
 
 	@Test
 	void aHeldLeaseMayBeTakenOnlyItsOwnDurationAfterItLastChanged() {
-		Observation seen = Observation.initial().next(held("other", 10, 3, at(0)), 100 * SECOND, Instant.EPOCH, CONFIGURED);
+		Observation seen = Observation.initial().next(held("other", 10, 3, at(0)), 100 * SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE);
 		assertThat(seen.nanosUntilAcquirable(100 * SECOND, null)).isEqualTo(10 * SECOND);
 		assertThat(seen.nanosUntilAcquirable(109 * SECOND, null)).isEqualTo(SECOND);
 		assertThat(seen.nanosUntilAcquirable(110 * SECOND, null)).isZero();
@@ -29,17 +31,17 @@ class ObservationTest {
 	void theHoldersRenewTimeIsNeverComparedWithTheLocalClock() {
 		// renewTime an hour in the past (holder's clock behind) or ahead: no difference
 		for (ZonedDateTime renewTime : new ZonedDateTime[] { at(-3600), at(3600) }) {
-			Observation seen = Observation.initial().next(held("other", 10, 3, renewTime), 0, Instant.EPOCH, CONFIGURED);
+			Observation seen = Observation.initial().next(held("other", 10, 3, renewTime), 0, Instant.EPOCH, CONFIGURED, "me", GRACE);
 			assertThat(seen.nanosUntilAcquirable(9 * SECOND, null)).isEqualTo(SECOND);
 		}
 	}
 
 	@Test
 	void everyRenewalRestartsTheWait() {
-		Observation first = Observation.initial().next(held("other", 10, 3, at(0)), 0, Instant.EPOCH, CONFIGURED);
-		Observation renewed = first.next(held("other", 10, 3, at(2)), 8 * SECOND, Instant.EPOCH, CONFIGURED);
+		Observation first = Observation.initial().next(held("other", 10, 3, at(0)), 0, Instant.EPOCH, CONFIGURED, "me", GRACE);
+		Observation renewed = first.next(held("other", 10, 3, at(2)), 8 * SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE);
 		assertThat(renewed.nanosUntilAcquirable(12 * SECOND, null)).isEqualTo(6 * SECOND);
-		Observation unchanged = renewed.next(held("other", 10, 3, at(2)), 12 * SECOND, Instant.EPOCH, CONFIGURED);
+		Observation unchanged = renewed.next(held("other", 10, 3, at(2)), 12 * SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE);
 		assertThat(unchanged).isSameAs(renewed);
 	}
 
@@ -51,28 +53,57 @@ class ObservationTest {
 			.build();
 		LeaseRecord record = new LeaseRecord(malformed);
 		assertThat(record.malformed()).isTrue();
-		Observation seen = Observation.initial().next(record, 0, Instant.EPOCH, CONFIGURED);
+		Observation seen = Observation.initial().next(record, 0, Instant.EPOCH, CONFIGURED, "me", GRACE);
 		assertThat(seen.nanosUntilAcquirable(0, null)).isEqualTo(CONFIGURED.toNanos());
 	}
 
 	@Test
 	void aReleasedLeaseMayBeTakenAtOnceButAHandClearedOneIsWaitedOut() {
 		LeaseRecord heldByOther = held("other", 10, 3, at(0));
-		Observation seen = Observation.initial().next(heldByOther, 0, Instant.EPOCH, CONFIGURED);
+		Observation seen = Observation.initial().next(heldByOther, 0, Instant.EPOCH, CONFIGURED, "me", GRACE);
 		LeaseRecord released = new LeaseRecord(heldByOther.releasedBy("other", at(1)));
-		assertThat(seen.next(released, SECOND, Instant.EPOCH, CONFIGURED).nanosUntilAcquirable(SECOND, null)).isZero();
+		assertThat(seen.next(released, SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE).nanosUntilAcquirable(SECOND, null)).isZero();
 
 		Lease cleared = new LeaseBuilder(heldByOther.lease()).editSpec().withHolderIdentity("").endSpec().build();
-		Observation afterEdit = seen.next(new LeaseRecord(cleared), SECOND, Instant.EPOCH, CONFIGURED);
+		Observation afterEdit = seen.next(new LeaseRecord(cleared), SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE);
 		assertThat(afterEdit.nanosUntilAcquirable(SECOND, null)).isEqualTo(10 * SECOND);
 	}
 
 	@Test
-	void aDeletionIsWaitedOutButAnAbsentLeaseIsCreatedAtOnce() {
-		assertThat(Observation.initial().next(null, 0, Instant.EPOCH, CONFIGURED).nanosUntilAcquirable(0, null)).isZero();
+	void aReleaseHandedToThisReplicaIsTakenAtOnceAndByOthersOnlyAfterTheGrace() {
+		LeaseRecord heldByOther = held("other_1", 10, 3, at(0));
+		LeaseRecord handed = new LeaseRecord(heldByOther.releasedBy("other_1", at(1), "me"));
+		assertThat(handed.handedTo()).contains("me");
 
-		Observation seen = Observation.initial().next(held("other", 10, 3, at(0)), 0, Instant.EPOCH, CONFIGURED);
-		Observation deleted = seen.next(null, 4 * SECOND, Instant.EPOCH, CONFIGURED);
+		Observation seen = Observation.initial().next(heldByOther, 0, Instant.EPOCH, CONFIGURED, "me", GRACE);
+		assertThat(seen.next(handed, SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE).nanosUntilAcquirable(SECOND, null))
+			.isZero();
+		Observation elsewhere = seen.next(handed, SECOND, Instant.EPOCH, CONFIGURED, "third", GRACE);
+		assertThat(elsewhere.nanosUntilAcquirable(SECOND, null)).isEqualTo(GRACE.toNanos());
+		assertThat(elsewhere.nanosUntilAcquirable(SECOND + GRACE.toNanos(), null)).isZero();
+	}
+
+	@Test
+	void aHandedReleaseDiffersFromAPlainOneAndTakingItClearsTheMark() {
+		LeaseRecord heldByOther = held("other_1", 10, 3, at(0));
+		LeaseRecord plain = new LeaseRecord(heldByOther.releasedBy("other_1", at(1)));
+		LeaseRecord handed = new LeaseRecord(heldByOther.releasedBy("other_1", at(1), "me"));
+		assertThat(handed.sameStateAs(plain)).isFalse();
+		assertThat(plain.handedTo()).isEmpty();
+
+		LeaseRecord taken = new LeaseRecord(handed.acquiredBy("me_2", CONFIGURED, at(2), 4));
+		assertThat(taken.handedTo()).isEmpty();
+		assertThat(taken.lease().getMetadata().getAnnotations()).doesNotContainKey(LeaseRecord.HANDED_TO);
+		LeaseRecord releasedAgain = new LeaseRecord(taken.releasedBy("me_2", at(3)));
+		assertThat(releasedAgain.handedTo()).isEmpty();
+	}
+
+	@Test
+	void aDeletionIsWaitedOutButAnAbsentLeaseIsCreatedAtOnce() {
+		assertThat(Observation.initial().next(null, 0, Instant.EPOCH, CONFIGURED, "me", GRACE).nanosUntilAcquirable(0, null)).isZero();
+
+		Observation seen = Observation.initial().next(held("other", 10, 3, at(0)), 0, Instant.EPOCH, CONFIGURED, "me", GRACE);
+		Observation deleted = seen.next(null, 4 * SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE);
 		assertThat(deleted.nanosUntilAcquirable(4 * SECOND, null)).isEqualTo(10 * SECOND);
 		assertThat(deleted.nextToken()).isEqualTo(4);
 	}
@@ -80,7 +111,7 @@ class ObservationTest {
 	@Test
 	void aRecordThisProcessWroteItselfMayBeWrittenAgainAtOnce() {
 		LeaseRecord mine = held("me", 10, 3, at(0));
-		Observation seen = Observation.initial().next(mine, 0, Instant.EPOCH, CONFIGURED);
+		Observation seen = Observation.initial().next(mine, 0, Instant.EPOCH, CONFIGURED, "me", GRACE);
 		assertThat(seen.nanosUntilAcquirable(0, mine)).isZero();
 	}
 
@@ -89,25 +120,25 @@ class ObservationTest {
 		// an operator copied this replica's identity into the Lease: not this process's write
 		LeaseRecord mine = held("me", 10, 3, at(0));
 		LeaseRecord copied = held("me", 10, 4, at(1));
-		Observation seen = Observation.initial().next(copied, 0, Instant.EPOCH, CONFIGURED);
+		Observation seen = Observation.initial().next(copied, 0, Instant.EPOCH, CONFIGURED, "me", GRACE);
 		assertThat(seen.nanosUntilAcquirable(0, mine)).isEqualTo(10 * SECOND);
 		assertThat(seen.nanosUntilAcquirable(0, null)).isEqualTo(10 * SECOND);
 	}
 
 	@Test
 	void aRecordClaimingAShorterDurationIsWaitedOutForTheConfiguredOne() {
-		Observation shortClaim = Observation.initial().next(held("other", 1, 3, at(0)), 0, Instant.EPOCH, CONFIGURED);
+		Observation shortClaim = Observation.initial().next(held("other", 1, 3, at(0)), 0, Instant.EPOCH, CONFIGURED, "me", GRACE);
 		assertThat(shortClaim.nanosUntilAcquirable(0, null)).isEqualTo(CONFIGURED.toNanos());
-		Observation longClaim = Observation.initial().next(held("other", 40, 3, at(0)), 0, Instant.EPOCH, CONFIGURED);
+		Observation longClaim = Observation.initial().next(held("other", 40, 3, at(0)), 0, Instant.EPOCH, CONFIGURED, "me", GRACE);
 		assertThat(longClaim.nanosUntilAcquirable(0, null)).isEqualTo(40 * SECOND);
-		Observation deleted = shortClaim.next(null, SECOND, Instant.EPOCH, CONFIGURED);
+		Observation deleted = shortClaim.next(null, SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE);
 		assertThat(deleted.nanosUntilAcquirable(SECOND, null)).isEqualTo(CONFIGURED.toNanos());
 	}
 
 	@Test
 	void pastTheCeilingOfLeaseTransitionsTheTokenKeepsRisingInANewEpoch() {
 		Observation atCeiling = Observation.initial()
-			.next(held("other", 10, Integer.MAX_VALUE, at(0)), 0, Instant.EPOCH, CONFIGURED);
+			.next(held("other", 10, Integer.MAX_VALUE, at(0)), 0, Instant.EPOCH, CONFIGURED, "me", GRACE);
 		long next = atCeiling.nextToken();
 		assertThat(next).isEqualTo(Integer.MAX_VALUE + 1L);
 
@@ -119,14 +150,14 @@ class ObservationTest {
 		LeaseRecord renewed = new LeaseRecord(taken.renewedAt(CONFIGURED, at(22)));
 		assertThat(renewed.fencingToken()).isEqualTo(next);
 		assertThat(new LeaseRecord(renewed.releasedBy("me", at(23))).fencingToken()).isEqualTo(next);
-		assertThat(atCeiling.next(taken, SECOND, Instant.EPOCH, CONFIGURED).nextToken()).isEqualTo(next + 1);
+		assertThat(atCeiling.next(taken, SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE).nextToken()).isEqualTo(next + 1);
 	}
 
 	@Test
 	void theNextTokenExceedsEveryTransitionCountSeen() {
 		Observation seen = Observation.initial()
-			.next(held("other", 10, 7, at(0)), 0, Instant.EPOCH, CONFIGURED)
-			.next(held("other", 10, 2, at(1)), SECOND, Instant.EPOCH, CONFIGURED);
+			.next(held("other", 10, 7, at(0)), 0, Instant.EPOCH, CONFIGURED, "me", GRACE)
+			.next(held("other", 10, 2, at(1)), SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE);
 		assertThat(seen.nextToken()).isEqualTo(8);
 		assertThat(Observation.initial().nextToken()).isZero();
 	}

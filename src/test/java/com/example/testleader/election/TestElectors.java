@@ -34,7 +34,7 @@ public final class TestElectors {
 		for (LeaseElector elector : electors) {
 			byRole.put(elector.leadership().leaseName(), elector);
 		}
-		return new Electors(byRole, electors[0].leadership().leaseName(), () -> {
+		return new Electors(byRole, electors[0].leadership().leaseName(), null, () -> {
 		});
 	}
 

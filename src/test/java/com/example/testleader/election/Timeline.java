@@ -88,7 +88,7 @@ final class Timeline {
 			}
 
 			@Override
-			public void renewal(RenewalOutcome outcome) {
+			public void renewal(LeaderTerm term, RenewalOutcome outcome) {
 				if (outcome == RenewalOutcome.SUCCESS) {
 					record(candidate, Kind.RENEWED, outcome);
 				}

@@ -107,7 +107,7 @@ class LeaseEventQueueTest {
 	@Test
 	void itStartsBeforeTheElectorAndStopsAfterItSoTheEventOfAGracefulStepDownIsSent() {
 		LeaseEventQueue queue = new LeaseEventQueue(new EventsProperties(true, 16, Duration.ofSeconds(3)), null, null,
-				"test-leader", new EventOutcomes(this.registry, "test-lease"));
+				"test-leader", new EventOutcomes(this.registry, java.util.List.of("test-lease")));
 
 		// lower phases start first and stop last
 		assertThat(queue.getPhase()).isLessThan(this.elector.getPhase());
@@ -118,7 +118,7 @@ class LeaseEventQueueTest {
 				Map.of("config", this.api.clientConfig(), "elector", TestElectors.electors(this.elector)));
 		LeaseEventQueue queue = new LeaseEventQueue(new EventsProperties(true, capacity, timeout),
 				beans.getBeanProvider(Config.class), beans.getBeanProvider(Electors.class), "test-leader",
-				new EventOutcomes(this.registry, "test-lease"));
+				new EventOutcomes(this.registry, java.util.List.of("test-lease")));
 		queue.start();
 		return queue;
 	}

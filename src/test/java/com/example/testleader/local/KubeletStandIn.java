@@ -23,8 +23,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * written with whole-second precision, truncated, as the kubelet's are.
  *
  * <p>
- * It reports only what a kubelet could: a process that exits or restarts. A replica that
- * is merely cut off from the API, or whose node is lost, gets no report at all.
+ * It reports only what a kubelet could: a process that exits or restarts, and whether its
+ * readiness probe passes. A replica that is merely cut off from the API, or whose node is
+ * lost, gets no report at all.
  */
 public final class KubeletStandIn implements AutoCloseable {
 
@@ -50,8 +51,40 @@ public final class KubeletStandIn implements AutoCloseable {
 		this.reportDelay = reportDelay;
 	}
 
-	/** Creates the pod, its container running since now; returns the pod's UID. */
+	/** Creates the pod, its container running since now and ready; returns the pod's UID. */
 	public String podStarted(String podName) {
+		return create(podName, true);
+	}
+
+	/**
+	 * Creates the pod, its container running since now but not ready until
+	 * {@link #ready(String)}; returns the pod's UID.
+	 */
+	public String podStarting(String podName) {
+		return create(podName, false);
+	}
+
+	/** The container's readiness probe passed: reported ready after the delay (the probe's period). */
+	public void ready(String podName) {
+		report(podName, (status) -> new ContainerStatusBuilder(status).withReady(true).build());
+	}
+
+	/**
+	 * The pod is being deleted: the API server marks it at once ({@code deletionTimestamp}),
+	 * before the kubelet stops its container ({@link #deletedGracefully(String)}).
+	 */
+	public void terminating(String podName) {
+		this.client.pods()
+			.inNamespace(this.namespace)
+			.withName(podName)
+			.edit((pod) -> new PodBuilder(pod).editMetadata()
+				.withDeletionTimestamp(Instant.now().toString())
+				.withDeletionGracePeriodSeconds(30L)
+				.endMetadata()
+				.build());
+	}
+
+	private String create(String podName, boolean ready) {
 		Pod pod = new PodBuilder().withNewMetadata()
 			.withName(podName)
 			.withNamespace(this.namespace)
@@ -66,7 +99,7 @@ public final class KubeletStandIn implements AutoCloseable {
 			.endSpec()
 			.withNewStatus()
 			.withPhase("Running")
-			.withContainerStatuses(running(0, now()))
+			.withContainerStatuses(new ContainerStatusBuilder(running(0, now())).withReady(ready).build())
 			.endStatus()
 			.build();
 		return this.client.pods().inNamespace(this.namespace).resource(pod).create().getMetadata().getUid();

@@ -63,7 +63,7 @@ class CriticalWorkHealthIndicatorTest {
 	}
 
 	private static Health health(CriticalWorkStatus status) {
-		return new CriticalWorkHealthIndicator(Monitors.of(status), TASK).health();
+		return new CriticalWorkHealthIndicator(Monitors.of(status, TASK.period())).health();
 	}
 
 }

@@ -1,5 +1,6 @@
 package com.example.testleader.observability;
 
+import java.time.Duration;
 import java.util.List;
 
 import com.example.testleader.task.CriticalWorkMonitor;
@@ -11,8 +12,13 @@ final class Monitors {
 	private Monitors() {
 	}
 
-	/** The default role's work, always in {@code status}. */
+	/** The default role's work, always in {@code status}, run every five seconds. */
 	static CriticalWorkMonitor of(CriticalWorkStatus status) {
+		return of(status, Duration.ofSeconds(5));
+	}
+
+	/** The default role's work, always in {@code status}, run every {@code period}. */
+	static CriticalWorkMonitor of(CriticalWorkStatus status, Duration period) {
 		return new CriticalWorkMonitor() {
 
 			@Override
@@ -23,6 +29,11 @@ final class Monitors {
 			@Override
 			public CriticalWorkStatus status(String role) {
 				return status;
+			}
+
+			@Override
+			public Duration period(String role) {
+				return period;
 			}
 
 		};

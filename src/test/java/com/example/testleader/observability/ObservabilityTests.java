@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import com.example.testleader.Replica;
 import com.example.testleader.WorkLog;
 import com.example.testleader.election.ElectionObserver;
+import com.example.testleader.election.LeaderTerm;
 import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.task.CriticalWork;
 
@@ -163,7 +164,7 @@ class ObservabilityTests {
 		CountDownLatch release = new CountDownLatch(1);
 		ElectionObserver stalling = new ElectionObserver() {
 			@Override
-			public void renewal(RenewalOutcome outcome) {
+			public void renewal(LeaderTerm term, RenewalOutcome outcome) {
 				if (stall.get()) {
 					try {
 						release.await();
