@@ -207,7 +207,8 @@ final class TermRun {
 			log.warn("The critical work (fencingToken={}) that ignored its interruption has ended at last",
 					fencingToken());
 		}
-		log.info("stopped leading: identity={} fencingToken={}", this.context.term().identity(), fencingToken());
+		log.info("stopped leading: identity={} fencingToken={} role={}", this.context.term().identity(), fencingToken(),
+				this.context.getRole());
 	}
 
 	/** Wall-clock time for display, monotonic time for the age. */

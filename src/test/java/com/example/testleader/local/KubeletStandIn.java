@@ -33,6 +33,9 @@ public final class KubeletStandIn implements AutoCloseable {
 
 	public static final Map<String, String> LABELS = Map.of("app.kubernetes.io/name", "test-leader");
 
+	/** Holds a pod being deleted until the stand-in says its container stopped. */
+	private static final String FINALIZER = "test-leader.example.com/kubelet-stand-in";
+
 	private final KubernetesClient client;
 
 	private final String namespace;
@@ -70,18 +73,17 @@ public final class KubeletStandIn implements AutoCloseable {
 	}
 
 	/**
-	 * The pod is being deleted: the API server marks it at once ({@code deletionTimestamp}),
-	 * before the kubelet stops its container ({@link #deletedGracefully(String)}).
+	 * {@code kubectl delete pod}: the API server marks the pod at once
+	 * ({@code deletionTimestamp}) and keeps it until the kubelet has stopped its container
+	 * ({@link #deletedGracefully(String)}). The in-process API does the same for an object
+	 * with a finalizer, and only then, so the stand-in holds one for the kubelet.
 	 */
 	public void terminating(String podName) {
 		this.client.pods()
 			.inNamespace(this.namespace)
 			.withName(podName)
-			.edit((pod) -> new PodBuilder(pod).editMetadata()
-				.withDeletionTimestamp(Instant.now().toString())
-				.withDeletionGracePeriodSeconds(30L)
-				.endMetadata()
-				.build());
+			.edit((pod) -> new PodBuilder(pod).editMetadata().addToFinalizers(FINALIZER).endMetadata().build());
+		this.client.pods().inNamespace(this.namespace).withName(podName).delete();
 	}
 
 	private String create(String podName, boolean ready) {
@@ -136,12 +138,20 @@ public final class KubeletStandIn implements AutoCloseable {
 	}
 
 	/**
-	 * A graceful deletion: the kubelet stops the container (reported terminated), then the
+	 * A graceful deletion: marked for deletion at once (if {@link #terminating(String)} did
+	 * not already), then the kubelet stops the container (reported terminated), then the
 	 * object goes.
 	 */
 	public void deletedGracefully(String podName) {
+		Pod pod = this.client.pods().inNamespace(this.namespace).withName(podName).get();
+		if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
+			terminating(podName);
+		}
 		exited(podName, 143, "Completed");
-		this.reports.schedule(() -> this.client.pods().inNamespace(this.namespace).withName(podName).delete(),
+		this.reports.schedule(() -> this.client.pods()
+			.inNamespace(this.namespace)
+			.withName(podName)
+			.edit((deleted) -> new PodBuilder(deleted).editMetadata().removeFromFinalizers(FINALIZER).endMetadata().build()),
 				this.reportDelay.toNanos(), TimeUnit.NANOSECONDS);
 	}
 

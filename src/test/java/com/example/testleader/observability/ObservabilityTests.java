@@ -113,11 +113,13 @@ class ObservabilityTests {
 			.contains("critical_task_duration_seconds_count")
 			.contains("leader_election_fencing_token{application=\"test-leader\",name=\"test-lease\",pod=\"replica-a\"} 0.0")
 			.contains("leader_election_last_renewal_age_seconds")
-			.containsPattern("critical_task_last_success_age_seconds\\{application=\"test-leader\",pod=\"replica-a\"} "
-					+ "[0-9][0-9.E-]*\n");
+			.containsPattern("critical_task_last_success_age_seconds\\{application=\"test-leader\",pod=\"replica-a\","
+					+ "role=\"test-lease\"} [0-9][0-9.E-]*\n")
+			.contains("critical_task_period_seconds{application=\"test-leader\",pod=\"replica-a\",role=\"test-lease\"} 0.15");
 		String followerMetrics = Http.get(follower.management() + "/actuator/prometheus").body();
 		assertThat(followerMetrics)
-			.contains("critical_task_last_success_age_seconds{application=\"test-leader\",pod=\"replica-b\"} NaN")
+			.contains("critical_task_last_success_age_seconds{application=\"test-leader\",pod=\"replica-b\","
+					+ "role=\"test-lease\"} NaN")
 			.contains("leader_election_master_status{application=\"test-leader\",name=\"test-lease\",pod=\"replica-b\"} 0.0")
 			.contains("leader_election_acquisitions_total{application=\"test-leader\",name=\"test-lease\",pod=\"replica-b\"} 0.0");
 	}
