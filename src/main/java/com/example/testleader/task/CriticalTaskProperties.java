@@ -46,8 +46,8 @@ public record CriticalTaskProperties(@DefaultValue("5s") Duration period, @Defau
 		}
 		perRole = (perRole != null) ? Map.copyOf(perRole) : Map.of();
 		perRole.forEach((role, schedule) -> {
-			requirePositive(PREFIX + "per-role." + role + ".period", schedule.period());
-			requirePositive(PREFIX + "per-role." + role + ".stop-timeout", schedule.stopTimeout());
+			requirePositiveIfSet(PREFIX + "per-role." + role + ".period", schedule.period());
+			requirePositiveIfSet(PREFIX + "per-role." + role + ".stop-timeout", schedule.stopTimeout());
 		});
 	}
 
@@ -65,11 +65,14 @@ public record CriticalTaskProperties(@DefaultValue("5s") Duration period, @Defau
 	}
 
 	private static void requirePositive(String property, Duration value) {
-		if (value != null && (value.isNegative() || value.isZero())) {
+		if (value == null || value.isNegative() || value.isZero()) {
 			throw new IllegalArgumentException(property + " must be positive (was '" + value + "')");
 		}
-		if (value == null && !property.contains("per-role")) {
-			throw new IllegalArgumentException(property + " must be positive (was 'null')");
+	}
+
+	private static void requirePositiveIfSet(String property, Duration value) {
+		if (value != null) {
+			requirePositive(property, value);
 		}
 	}
 

@@ -17,6 +17,7 @@ import com.example.testleader.election.Electors;
 import com.example.testleader.election.LeaderChanged;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.Leadership;
 import com.example.testleader.election.RunningWork;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,22 +44,34 @@ class CriticalTasks implements CriticalWorkMonitor, RunningWork {
 	CriticalTasks(ObjectProvider<CriticalWork> work, CriticalTaskProperties properties,
 			LeaderElectionProperties election, MeterRegistry meters, ObjectProvider<Electors> electors) {
 		Map<String, List<CriticalWork>> byRole = byRole(work.orderedStream().toList(), election.leaseName());
-		properties.perRole().keySet().stream().filter((role) -> !byRole.containsKey(role)).findFirst().ifPresent((role) -> {
-			throw new IllegalArgumentException("test-leader.task.per-role." + role + " configures the role '" + role
-					+ "', but no critical work runs under it (roles: " + byRole.keySet() + ")");
-		});
+		for (String role : properties.perRole().keySet()) {
+			if (!byRole.containsKey(role)) {
+				throw new IllegalArgumentException("test-leader.task.per-role." + role + " configures the role '" + role
+						+ "', but no critical work runs under it (roles: " + byRole.keySet() + ")");
+			}
+		}
 		byRole.forEach((role, each) -> this.schedulers.put(role, new CriticalTaskScheduler(role, each,
-				properties.schedule(role), election, meters, () -> electors.getIfAvailable() == null ? null
-						: electors.getIfAvailable().elector(role).map(LeaseElector::leadership).orElse(null))));
+				properties.schedule(role), election, meters, () -> leadership(electors, role))));
+	}
+
+	/** What the elector of {@code role} believes, or {@code null} if there is none (yet). */
+	private static Leadership leadership(ObjectProvider<Electors> electors, String role) {
+		Electors all = electors.getIfAvailable();
+		return (all != null) ? all.elector(role).map(LeaseElector::leadership).orElse(null) : null;
 	}
 
 	private static Map<String, List<CriticalWork>> byRole(List<CriticalWork> work, String defaultRole) {
 		Map<String, List<CriticalWork>> byRole = new LinkedHashMap<>();
 		for (CriticalWork each : work) {
 			List<String> roles = each.roles().isEmpty() ? List.of(defaultRole) : each.roles();
+			String source = "The roles of critical work " + each.getClass().getName();
 			for (String role : roles) {
-				ElectedRoles.requireValidName("the roles of critical work " + each.getClass().getName(), role);
-				byRole.computeIfAbsent(role, (name) -> new ArrayList<>()).add(each);
+				ElectedRoles.requireValidName(source, role);
+				List<CriticalWork> ofRole = byRole.computeIfAbsent(role, (name) -> new ArrayList<>());
+				if (ofRole.contains(each)) {
+					throw new IllegalArgumentException(source + " name '" + role + "' twice (" + roles + ")");
+				}
+				ofRole.add(each);
 			}
 		}
 		if (byRole.isEmpty()) {
