@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.example.testleader.election.EarlyTakeoverProperties;
-import com.example.testleader.election.LeaderElectionProperties;
+import com.example.testleader.task.ConfiguredRoles;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
@@ -304,14 +304,14 @@ class ManifestsTest {
 	}
 
 	@Test
-	void theRoleIsLimitedToTheConfiguredLeaseAndBoundToTheServiceAccount() {
-		String lease = configuration.bindOrCreate("test-leader.election", LeaderElectionProperties.class).leaseName();
+	void theRoleIsLimitedToTheLeasesOfTheConfiguredRolesAndBoundToTheServiceAccount() {
+		List<String> leases = ConfiguredRoles.of(containerEnvironment(Manifests.one(objects, Deployment.class)));
 		Role role = Manifests.one(objects, Role.class);
 		assertThat(role.getRules()).filteredOn((rule) -> rule.getResources().contains("leases")).allSatisfy((rule) -> {
 			assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
 			assertThat(rule.getResources()).containsExactly("leases");
 			if (!rule.getVerbs().equals(List.of("create"))) {
-				assertThat(rule.getResourceNames()).containsExactly(lease);
+				assertThat(rule.getResourceNames()).containsExactlyInAnyOrderElementsOf(leases);
 			}
 		});
 		// and the pods, only to read (early takeover)
@@ -339,6 +339,29 @@ class ManifestsTest {
 			assertThat(subject.getKind()).isEqualTo("ServiceAccount");
 			assertThat(subject.getName()).isEqualTo(Manifests.one(objects, ServiceAccount.class).getMetadata().getName());
 		});
+	}
+
+	/**
+	 * The roles come from the application's configuration and the Deployment's environment
+	 * together: one variable there adds roles, and with them Leases the Role must name.
+	 */
+	@Test
+	void rolesNamedInTheDeploymentAreLeasesTheRoleMustName() {
+		Deployment deployment = Manifests.one(objects, Deployment.class);
+		Map<String, Object> environment = new java.util.LinkedHashMap<>(containerEnvironment(deployment));
+
+		assertThat(ConfiguredRoles.of(environment)).containsExactly("test-lease");
+		environment.put("TEST_LEADER_TASK_STILL_LEADING_ROLES", "reports,billing");
+		assertThat(ConfiguredRoles.of(environment)).containsExactly("reports", "billing");
+	}
+
+	/** The container's environment variables that have a value of their own (not from the downward API). */
+	private static Map<String, Object> containerEnvironment(Deployment deployment) {
+		Map<String, Object> environment = new java.util.LinkedHashMap<>();
+		deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+			.filter((variable) -> variable.getValue() != null)
+			.forEach((variable) -> environment.put(variable.getName(), variable.getValue()));
+		return environment;
 	}
 
 	/**

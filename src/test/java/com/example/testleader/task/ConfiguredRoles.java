@@ -1,0 +1,50 @@
+package com.example.testleader.task;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import com.example.testleader.election.ElectedRoles;
+import com.example.testleader.election.LeaderElectionProperties;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+/**
+ * The roles the application competes for under a given environment, as the application
+ * itself works them out: its {@code application.yaml}, the environment variables on top
+ * (a Deployment's {@code env}), and its own beans deciding. For tests that hold the
+ * manifests to the configuration.
+ */
+public final class ConfiguredRoles {
+
+	private ConfiguredRoles() {
+	}
+
+	/** @param environment environment variables, by name, as a container gets them */
+	public static List<String> of(Map<String, Object> environment) {
+		AtomicReference<List<String>> roles = new AtomicReference<>();
+		new ApplicationContextRunner().withInitializer(new ConfigDataApplicationContextInitializer())
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource("container", environment)))
+			.withUserConfiguration(Properties.class, TaskConfiguration.class, CriticalTasks.class,
+					StillLeadingWork.class)
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> roles.set(context.getBean(ElectedRoles.class).names()));
+		return roles.get();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties({ CriticalTaskProperties.class, LeaderElectionProperties.class })
+	static class Properties {
+
+	}
+
+}
