@@ -12,8 +12,8 @@ import com.example.testleader.election.LeaderElectionProperties;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
@@ -41,7 +41,8 @@ public final class ConfiguredRoles {
 		return roles.get();
 	}
 
-	@Configuration(proxyBeanMethods = false)
+	// a test configuration: kept out of the component scan of whole applications run from the test classpath
+	@TestConfiguration(proxyBeanMethods = false)
 	@EnableConfigurationProperties({ CriticalTaskProperties.class, LeaderElectionProperties.class })
 	static class Properties {
 
