@@ -51,7 +51,11 @@ final class KnownLease {
 		this.handoverGrace = new Cadence(timings).handoverGrace();
 	}
 
-	/** Tells {@code listener}, on the election's loop, whenever what is known of the Lease changes. */
+	/**
+	 * Tells {@code listener}, on the election's loop, whenever the holding of the Lease
+	 * changes as this replica sees it: another holder, a release, a release handed to
+	 * someone. Renewals of the same holder are not changes.
+	 */
 	void onChange(Runnable listener) {
 		this.changed = listener;
 	}
@@ -108,7 +112,9 @@ final class KnownLease {
 			return;
 		}
 		this.observation = after;
-		this.changed.run();
+		if (!after.sameHoldingAs(before)) {
+			this.changed.run();
+		}
 		if (seen != null && seen.malformed()) {
 			log.warn("Lease {} names holder {} without a valid leaseDurationSeconds; judging its expiry by {}",
 					this.api.describe(), seen.holder(), this.leaseDuration);

@@ -254,7 +254,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	/**
-	 * Tells {@code listener} whenever what this replica knows of the Lease changes (on the
+	 * Tells {@code listener} whenever the holding of the Lease changes as this replica sees it (on the
 	 * election's thread: it must return at once). Set before {@link #start()}.
 	 */
 	public void onChange(Runnable listener) {

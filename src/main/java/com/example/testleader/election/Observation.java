@@ -2,6 +2,7 @@ package com.example.testleader.election;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * What this replica last saw of the Lease, and when, on its own monotonic clock.
@@ -91,6 +92,20 @@ record Observation(LeaseRecord record, long observedAtNanos, Instant observedAt,
 
 	String holder() {
 		return (this.record != null) ? this.record.holder() : null;
+	}
+
+	/** Whether {@code other} saw the same holder, or the same kind of release (or none). */
+	boolean sameHoldingAs(Observation other) {
+		return Objects.equals(holder(), other.holder()) && released() == other.released()
+				&& Objects.equals(handedTo(), other.handedTo());
+	}
+
+	private boolean released() {
+		return this.record != null && this.record.released();
+	}
+
+	private String handedTo() {
+		return (this.record != null) ? this.record.handedTo().orElse(null) : null;
 	}
 
 	private static Duration waitFor(LeaseRecord record, Duration configured) {
