@@ -39,6 +39,8 @@ final class Acquisition {
 
 	private final Ticker ticker;
 
+	private final String replica;
+
 	Acquisition(LeaseApi api, String identity, TermWrites writes, Cadence cadence, KnownLease known,
 			EarlyTakeover early, LeaderEvents events, ElectionObserver observer, Clock clock, Ticker ticker) {
 		this.api = api;
@@ -51,6 +53,7 @@ final class Acquisition {
 		this.observer = observer;
 		this.clock = clock;
 		this.ticker = ticker;
+		this.replica = PodIdentity.replicaOf(identity);
 	}
 
 	/** Reads the Lease and takes it if this replica may; returns when to look again. */
@@ -74,6 +77,9 @@ final class Acquisition {
 	 */
 	long tryTake(Terms elector, AtomicReference<HeldTerm> term, Optional<LeaseRecord> current, long now,
 			long notBeforeNanos, Deadline attempt) {
+		if (notBeforeNanos - now <= 0) {
+			current.filter(this::offeredHere).ifPresent((offered) -> accept(offered, attempt));
+		}
 		long wait = Math.max(this.known.nanosUntilAcquirable(now), notBeforeNanos - now);
 		Optional<String> proof = Optional.empty();
 		if (wait > 0 && notBeforeNanos - now <= 0) {
@@ -104,6 +110,29 @@ final class Acquisition {
 		this.known.wrote(written, sentAt, proof.orElse(null));
 		begin(elector, term, written, sentAt, proof);
 		return this.cadence.retryNanos();
+	}
+
+	/** Whether the holder of {@code record} offers it to this replica and nobody accepted yet. */
+	private boolean offeredHere(LeaseRecord record) {
+		return record.offeredTo().filter(this.replica::equals).isPresent() && record.acceptedBy().isEmpty();
+	}
+
+	/**
+	 * Accepts the holder's offer: the one write this replica makes to a Lease it does not
+	 * hold. It changes neither holder nor term, so it is no reason for anyone to take the
+	 * Lease; the holder answers it by releasing the Lease handed to this replica. If it
+	 * fails (the holder wrote first, or the API is slow), the next version of the offer is
+	 * accepted instead.
+	 */
+	private void accept(LeaseRecord offered, Deadline attempt) {
+		try {
+			this.known.read(this.writes.accept(offered, this.replica, attempt), this.ticker.nanoTime());
+			log.info("Accepted the offer of Lease {} from {}", this.api.describe(), offered.holder());
+		}
+		catch (RuntimeException ex) {
+			log.debug("Could not accept the offer of Lease {} ({}); answering its next version", this.api.describe(),
+					Failures.describe(ex));
+		}
 	}
 
 	/** A term begins with this process's own write, valid a renew deadline from when it was sent. */

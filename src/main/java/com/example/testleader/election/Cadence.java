@@ -76,6 +76,15 @@ record Cadence(LeaderElectionProperties timings) {
 	}
 
 	/**
+	 * How long an offer of a role stands before it is withdrawn unanswered: three retry
+	 * periods, so that a receiver whose watch is down still sees it on its next poll
+	 * (jittered up to 2.2 retry periods).
+	 */
+	long offerTimeoutNanos() {
+		return retryNanos() * 3;
+	}
+
+	/**
 	 * How long the balance of roles waits after any change (a holder, a member) before it
 	 * moves a role: long enough for every replica's watch to have delivered the change, so
 	 * that all replicas judge the same view and only one of them moves a role.

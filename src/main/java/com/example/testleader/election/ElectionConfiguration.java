@@ -90,7 +90,7 @@ class ElectionConfiguration {
 							earlyTakeover(early, pod, pods), running));
 		}
 		RoleBalancer balancer = (byRole.size() > 1)
-				? new RoleBalancer(byRole, pod.podName(), pods, new Cadence(properties)) : null;
+				? new RoleBalancer(byRole, pod, pods, new Cadence(properties), ticker) : null;
 		return new Electors(byRole, properties.leaseName(), balancer, client::close);
 	}
 

@@ -87,6 +87,9 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private final AtomicReference<HeldTerm> term = new AtomicReference<>();
 
+	// Confined to the loop.
+	private final TermOffer offer = new TermOffer();
+
 	private volatile SharedIndexInformer<Lease> watch;
 
 	private volatile boolean running;
@@ -182,33 +185,46 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	private CompletableFuture<Handover> yieldIf(Predicate<HeldTerm> which) {
-		// keep watching, but leave the Lease to the others for a while
-		return stepAside(which, StepDownReason.YIELDED, null, this.cadence.yieldPauseNanos());
-	}
-
-	/**
-	 * Hands this Lease to the replica named {@code to} if this replica leads it, to balance
-	 * the roles: the work stops, then the Lease is released marked for {@code to}, which
-	 * takes it at once; the other replicas, this one included, leave it to {@code to} for
-	 * the handover grace and take it themselves only if {@code to} does not
-	 * ({@link Observation}).
-	 */
-	public CompletableFuture<Handover> handOver(String to) {
-		return stepAside((current) -> true, StepDownReason.HANDED_OVER, to, this.cadence.handoverGrace().toNanos());
-	}
-
-	private CompletableFuture<Handover> stepAside(Predicate<HeldTerm> which, StepDownReason reason, String handTo,
-			long pauseNanos) {
 		return onLoop(() -> {
 			HeldTerm current = this.term.get();
 			if (current == null || !which.test(current) || !current.validity().isValid()) {
 				return Handover.NOT_LEADING;
 			}
-			Handover outcome = stepDown(reason, handTo);
-			this.competeAfterNanos = this.ticker.nanoTime() + pauseNanos;
+			Handover outcome = stepDown(StepDownReason.YIELDED);
+			// keep watching, but leave the Lease to the others for a while
+			this.competeAfterNanos = this.ticker.nanoTime() + this.cadence.yieldPauseNanos();
 			this.loop.schedule(this::step, this.cadence.jitteredRetryNanos());
 			return outcome;
 		});
+	}
+
+	/**
+	 * Offers this Lease to the replica named {@code to}, to balance the roles, if this
+	 * replica leads it: the offer goes out with a renewal at once; once {@code to} accepts
+	 * (proving it reaches the API and competes for the role), the work stops, then the
+	 * Lease is released handed to {@code to}, which takes it at once, and this replica
+	 * leaves it to {@code to} for the handover grace ({@link LeaseRecord} describes the
+	 * handshake). Unaccepted within {@link Cadence#offerTimeoutNanos()}, the offer is
+	 * withdrawn and nothing changes ({@link Handover#NOT_ACCEPTED}).
+	 */
+	public CompletableFuture<Handover> offer(String to) {
+		return this.loop.<CompletableFuture<Handover>>call(() -> {
+			HeldTerm current = this.term.get();
+			if (current == null || !current.validity().isValid()) {
+				return CompletableFuture.completedFuture(Handover.NOT_LEADING);
+			}
+			CompletableFuture<Handover> answer = new CompletableFuture<>();
+			this.offer.make(to, this.ticker.nanoTime() + this.cadence.offerTimeoutNanos(), answer);
+			this.loop.schedule(this::step, 0);
+			return answer;
+		}, null).thenCompose((answer) -> (answer != null) ? answer : CompletableFuture.completedFuture(Handover.NOT_LEADING));
+	}
+
+	/** The offer of this term was accepted: hand the Lease to the replica that accepted it. On the loop. */
+	private void handOver() {
+		stepDown(StepDownReason.HANDED_OVER, this.offer.to());
+		this.competeAfterNanos = this.ticker.nanoTime() + this.cadence.handoverGrace().toNanos();
+		this.loop.schedule(this::step, this.cadence.jitteredRetryNanos());
 	}
 
 	private CompletableFuture<Handover> onLoop(Supplier<Handover> action) {
@@ -261,6 +277,11 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		this.known.onChange(listener);
 	}
 
+	/** Whether this replica takes part in the election: started, joined, and not leaving. */
+	public boolean competes() {
+		return this.running && this.competing;
+	}
+
 	/** The Lease's name: the role. */
 	public String role() {
 		return this.api.name();
@@ -299,8 +320,19 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		long next = this.cadence.retryNanos();
 		HeldTerm current = this.term.get();
 		try {
-			next = (current != null) ? this.keeping.renew(this.term, current, this.failures, this::stepDown)
-					: acquire();
+			if (current != null) {
+				this.offer.expireIfDue(this.ticker.nanoTime());
+				next = this.keeping.renew(this.term, current, this.offer.to(), this.failures, this::stepDown);
+				HeldTerm renewed = this.term.get();
+				if (renewed != null && this.offer.acceptedIn(renewed.written(), this.identity,
+						renewed.context().fencingToken())) {
+					handOver();
+					return;
+				}
+			}
+			else {
+				next = acquire();
+			}
 		}
 		catch (RuntimeException ex) {
 			next = (current != null)
@@ -329,7 +361,10 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			}
 			HeldTerm current = this.term.get();
 			if (current != null) {
-				if (deleted || !seen.resourceVersion().equals(current.written().resourceVersion())) {
+				if (!deleted && this.offer.acceptedIn(seen, this.identity, current.context().fencingToken())) {
+					handOver();
+				}
+				else if (deleted || !seen.resourceVersion().equals(current.written().resourceVersion())) {
 					this.loop.schedule(this::step, 0);
 				}
 				return;
@@ -381,7 +416,9 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private Handover stepDown(StepDownReason reason, String handTo) {
 		HeldTerm ended = this.term.getAndSet(null);
-		return (ended != null) ? this.ending.end(this, ended, reason, handTo) : Handover.NOT_LEADING;
+		Handover outcome = (ended != null) ? this.ending.end(this, ended, reason, handTo) : Handover.NOT_LEADING;
+		this.offer.end((reason == StepDownReason.HANDED_OVER) ? outcome : Handover.NOT_LEADING);
+		return outcome;
 	}
 
 	@Override

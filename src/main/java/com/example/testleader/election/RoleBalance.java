@@ -67,18 +67,38 @@ record RoleBalance(String self, Set<String> members, Map<String, String> holders
 
 	/** The move this replica should make now, if any: a role it holds, to another member. */
 	Optional<Move> move() {
+		return move(Set.of());
+	}
+
+	/**
+	 * As {@link #move()}, leaving out moves that were {@code refused} lately (the receiver
+	 * did not accept them): then the next role, or the next receiver holding at least two
+	 * fewer, in the same order.
+	 */
+	Optional<Move> move(Set<Move> refused) {
 		if (!settled() || this.members.size() < 2) {
 			return Optional.empty();
 		}
 		Map<String, Integer> counts = counts();
 		Comparator<String> byCount = Comparator.comparing(counts::get);
 		String giver = this.members.stream().max(byCount.thenComparing(Comparator.reverseOrder())).get();
-		String taker = this.members.stream().min(byCount.thenComparing(Comparator.naturalOrder())).get();
-		if (!giver.equals(this.self) || counts.get(giver) - counts.get(taker) < 2) {
+		if (!giver.equals(this.self)) {
 			return Optional.empty();
 		}
+		List<String> takers = this.members.stream()
+			.filter((member) -> counts.get(giver) - counts.get(member) >= 2)
+			.sorted(byCount.thenComparing(Comparator.naturalOrder()))
+			.toList();
 		List<String> mine = rolesOf(this.self);
-		return Optional.of(new Move(mine.get(mine.size() - 1), taker));
+		for (int i = mine.size() - 1; i >= 0; i--) {
+			for (String taker : takers) {
+				Move move = new Move(mine.get(i), taker);
+				if (!refused.contains(move)) {
+					return Optional.of(move);
+				}
+			}
+		}
+		return Optional.empty();
 	}
 
 	/**
@@ -113,7 +133,7 @@ record RoleBalance(String self, Set<String> members, Map<String, String> holders
 	}
 
 	/**
-	 * Hand {@code role} to the replica {@code to}.
+	 * Offer {@code role} to the replica {@code to}.
 	 *
 	 * @param role the role (its Lease)
 	 * @param to the name of the replica to hand it to

@@ -1,5 +1,8 @@
 package com.example.testleader.election;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -7,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,43 +20,52 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Spreads this replica's roles over the replicas by the rule of {@link RoleBalance}: after
- * any change it sees (a role's holder, a pod's readiness, joining or leaving), and once
- * every retry period in any case (a lease that runs out changes nothing it is told of),
- * it waits for the view to settle, then makes the move the rule gives this replica, one
- * at a time: the next only once the last has completed and every role is held again.
+ * any change it sees (a role's holder, a pod's readiness, joining), and once every retry
+ * period in any case (a lease that runs out changes nothing it is told of), it waits for
+ * the view to settle, then makes the move the rule gives this replica, one at a time: the
+ * next only once the last has been answered and every role is held again.
  *
  * <p>
- * A move is a graceful handover ({@link LeaseElector#handOver(String)}): the work of the
- * role stops, then its Lease is released marked for the receiver, which takes it at once.
- * Every guarantee of a single election holds per role throughout: a move is a release and
- * a take like any other.
+ * A move is an offer ({@link LeaseElector#offer(String)}): the receiver must accept it on
+ * the Lease before anything is released, which it does only if it reaches the API server
+ * and competes for the role. Then the handover is graceful (the work stops, then the
+ * Lease is released to the receiver, which takes it at once): every guarantee of a single
+ * election holds per role throughout. An offer refused (unanswered: a replica cut off from
+ * the API, stopping, or without that role) costs no leaderless time; the same move is not
+ * offered again for a lease duration, doubling each time it is refused again.
  *
  * <p>
  * Who is alive comes from the application's pods ({@link PodWatch#members()}): ready, and
  * not being deleted. That needs nothing beyond what early takeover already has (list and
- * watch on pods in the namespace, the same single watch) and no request of its own; a
- * replica is ready exactly while it competes, since it joins the election on Spring's
- * readiness. Without a view of the pods (no permission, or not in sync) the members are
- * the replicas holding a role, and this one: a replica that holds none is then not known
- * to the others and gets roles only as they come free.
+ * watch on pods in the namespace, the same single watch) and no request of its own. The
+ * view is used only while it shows this replica's own pod, which tells that replica names
+ * are pod names; otherwise (no permission, not in sync, a configured identity other than
+ * the pod name, no pods at all) the members are the replicas holding a role, and this
+ * one: a replica that holds none is then not known to the others and gets roles only as
+ * they come free.
  */
 final class RoleBalancer {
 
 	private static final Logger log = LoggerFactory.getLogger(RoleBalancer.class);
 
+	/** A refused move is not offered again for this many lease durations at most. */
+	private static final int MOST_LEASES_REFUSED = 8;
+
 	private final Map<String, LeaseElector> electors;
 
 	private final String self;
+
+	private final String identity;
 
 	private final PodWatch pods;
 
 	private final Cadence cadence;
 
+	private final Ticker ticker;
+
 	private final Runnable podsChanged = this::changed;
 
 	private volatile ScheduledExecutorService executor;
-
-	private volatile boolean competing;
 
 	// Confined to the balancer's thread.
 	private ScheduledFuture<?> pending;
@@ -60,16 +73,31 @@ final class RoleBalancer {
 	// Confined to the balancer's thread.
 	private CompletableFuture<Handover> moving = CompletableFuture.completedFuture(Handover.NOT_LEADING);
 
+	// Confined to the balancer's thread: moves refused lately, until when, and how often.
+	private final Map<RoleBalance.Move, Refusal> refused = new HashMap<>();
+
+	// Confined to the balancer's thread: roles without a holder, since when; warned of once.
+	private final Map<String, Long> freeSince = new HashMap<>();
+
+	private final Set<String> warnedFree = new TreeSet<>();
+
+	// Confined to the balancer's thread: since when the pods seen lack this replica's own.
+	private Long withoutOwnPodSince;
+
+	private boolean warnedNoOwnPod;
+
 	/**
 	 * @param electors the electors of this replica, by role, in the roles' order
-	 * @param self this replica's name ({@link PodIdentity#podName()})
+	 * @param pod where this replica runs: its name, and its holder identity
 	 * @param pods the view of the application's pods
 	 */
-	RoleBalancer(Map<String, LeaseElector> electors, String self, PodWatch pods, Cadence cadence) {
+	RoleBalancer(Map<String, LeaseElector> electors, PodIdentity pod, PodWatch pods, Cadence cadence, Ticker ticker) {
 		this.electors = new LinkedHashMap<>(electors);
-		this.self = self;
+		this.self = pod.podName();
+		this.identity = pod.holderIdentity();
 		this.pods = pods;
 		this.cadence = cadence;
+		this.ticker = ticker;
 		this.electors.values().forEach((elector) -> elector.onChange(this::changed));
 	}
 
@@ -81,12 +109,11 @@ final class RoleBalancer {
 		});
 		this.executor = started;
 		long period = this.cadence.retryNanos();
-		started.scheduleWithFixedDelay(this::evaluate, period, period, TimeUnit.NANOSECONDS);
+		started.scheduleWithFixedDelay(this::changed, period, period, TimeUnit.NANOSECONDS);
 		this.pods.listen(this.podsChanged);
 	}
 
 	void stop() {
-		this.competing = false;
 		this.pods.stopListening(this.podsChanged);
 		ScheduledExecutorService current = this.executor;
 		if (current != null) {
@@ -94,40 +121,64 @@ final class RoleBalancer {
 		}
 	}
 
-	/** This replica competes for the roles from now on. */
+	/** This replica competes for the roles (again): look at once. */
 	void joined() {
-		this.competing = true;
 		changed();
 	}
 
 	/**
-	 * This replica leaves: it moves no role any more, and returns where each role it holds
-	 * should go ({@link RoleBalance#leavePlan()}).
+	 * This replica leaves: where each role it holds should go, as it sees the others
+	 * ({@link RoleBalance#leavePlan()}).
 	 */
 	Map<String, String> leaving() {
-		this.competing = false;
-		return view().leavePlan();
+		return view(false).leavePlan();
 	}
 
 	/** What this replica sees now. */
 	RoleBalance view() {
+		return view(competing());
+	}
+
+	/**
+	 * @param member whether to count this replica among the members
+	 */
+	private RoleBalance view(boolean member) {
 		Map<String, String> holders = new LinkedHashMap<>();
 		Set<String> holding = new TreeSet<>();
 		this.electors.forEach((role, elector) -> {
-			String holder = elector.liveHolder().map(PodIdentity::replicaOf).orElse(null);
+			String holder = elector.liveHolder().map(this::replicaOf).orElse(null);
 			holders.put(role, holder);
 			if (holder != null) {
 				holding.add(holder);
 			}
 		});
-		Set<String> members = new TreeSet<>(this.pods.members().orElse(holding));
-		if (this.competing) {
+		Set<String> members = new TreeSet<>(podMembers().orElse(holding));
+		if (member) {
 			members.add(this.self);
 		}
 		else {
 			members.remove(this.self);
 		}
 		return new RoleBalance(this.self, members, holders);
+	}
+
+	/**
+	 * The replica a holder identity names: its pod, except for an earlier process of this
+	 * very pod (a restarted container), which is another replica, and no member: its roles
+	 * are not this one's to give.
+	 */
+	private String replicaOf(String holder) {
+		String replica = PodIdentity.replicaOf(holder);
+		return (replica.equals(this.self) && !holder.equals(this.identity)) ? holder : replica;
+	}
+
+	/** The ready pods, if the view of them is in sync and shows this replica's own pod. */
+	private Optional<Set<String>> podMembers() {
+		return this.pods.members().filter((names) -> names.contains(this.self));
+	}
+
+	private boolean competing() {
+		return this.electors.values().stream().anyMatch(LeaseElector::competes);
 	}
 
 	/** Something changed: look again once it has settled. Returns at once. */
@@ -145,27 +196,120 @@ final class RoleBalancer {
 						TimeUnit.NANOSECONDS);
 			});
 		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
+		catch (RejectedExecutionException ex) {
 			// stopping
 		}
 	}
 
 	private void evaluate() {
-		if (!this.competing || !this.moving.isDone()) {
+		if (!competing() || !this.moving.isDone()) {
 			return;
 		}
+		long now = this.ticker.nanoTime();
 		RoleBalance view = view();
-		Optional<RoleBalance.Move> move = view.move();
+		warnOfRolesLongFree(view, now);
+		warnOfNoOwnPod(now);
+		this.refused.values().removeIf((refusal) -> refusal.forgotten(now));
+		Set<RoleBalance.Move> excluded = new HashSet<>();
+		this.refused.forEach((move, refusal) -> {
+			if (!refusal.over(now)) {
+				excluded.add(move);
+			}
+		});
+		Optional<RoleBalance.Move> move = view.move(excluded);
 		if (move.isEmpty()) {
 			return;
 		}
 		String role = move.get().role();
 		String to = move.get().to();
 		Map<String, Integer> counts = view.counts();
-		log.info("Handing role {} to {} to balance the roles ({} held here, {} there)", role, to,
+		log.info("Offering role {} to {} to balance the roles ({} held here, {} there)", role, to,
 				counts.get(this.self), counts.get(to));
-		this.moving = this.electors.get(role).handOver(to);
-		this.moving.whenComplete((outcome, failure) -> changed());
+		this.moving = this.electors.get(role).offer(to);
+		this.moving.whenComplete((outcome, failure) -> answered(move.get(), outcome));
+	}
+
+	/** The receiver answered (or did not): a refusal keeps the same move from being offered again soon. */
+	private void answered(RoleBalance.Move move, Handover outcome) {
+		ScheduledExecutorService current = this.executor;
+		if (outcome == Handover.NOT_ACCEPTED && current != null) {
+			try {
+				current.execute(() -> {
+					Refusal refusal = this.refused.get(move);
+					Refusal next = Refusal.after(refusal, this.ticker.nanoTime(), this.cadence.timings().leaseDuration());
+					this.refused.put(move, next);
+					log.info("{} did not accept role {}: not offering it that role again for {}", move.to(), move.role(),
+							next.pause());
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping
+			}
+		}
+		changed();
+	}
+
+	/**
+	 * Pods are seen but not this replica's own, for a lease duration (longer than its
+	 * readiness takes to show): say once that balancing falls back to the holders.
+	 */
+	private void warnOfNoOwnPod(long now) {
+		Optional<Set<String>> ready = this.pods.members();
+		if (ready.isEmpty() || ready.get().contains(this.self)) {
+			this.withoutOwnPodSince = null;
+			return;
+		}
+		if (this.withoutOwnPodSince == null) {
+			this.withoutOwnPodSince = now;
+		}
+		if (!this.warnedNoOwnPod && now - this.withoutOwnPodSince > this.cadence.timings().leaseDuration().toNanos()) {
+			this.warnedNoOwnPod = true;
+			log.warn("The application's ready pods do not include this replica's, {}: the roles are balanced only "
+					+ "among the replicas holding one. Is test-leader.election.identity set to something other than "
+					+ "the pod name, or test-leader.election.early-takeover.pod-selector not matching this pod?",
+					this.self);
+		}
+	}
+
+	/** Balancing waits while a role is free; say so once if one stays free for a lease duration. */
+	private void warnOfRolesLongFree(RoleBalance view, long now) {
+		view.holders().forEach((role, holder) -> {
+			if (holder != null) {
+				this.freeSince.remove(role);
+				this.warnedFree.remove(role);
+				return;
+			}
+			long since = this.freeSince.computeIfAbsent(role, (free) -> now);
+			Duration free = Duration.ofNanos(now - since);
+			if (free.compareTo(this.cadence.timings().leaseDuration()) > 0 && this.warnedFree.add(role)) {
+				log.warn("Role {} has had no holder for {}: no replica can take its Lease (is it in the Role's "
+						+ "resourceNames?); the roles are not balanced until it has one", role, free);
+			}
+		});
+	}
+
+	/**
+	 * A move the receiver did not accept: not offered again until {@code untilNanos}; each
+	 * refusal in a row doubles the pause, up to {@value #MOST_LEASES_REFUSED} lease durations.
+	 */
+	private record Refusal(long untilNanos, Duration pause) {
+
+		static Refusal after(Refusal earlier, long nowNanos, Duration leaseDuration) {
+			Duration pause = (earlier == null) ? leaseDuration
+					: earlier.pause().multipliedBy(2).compareTo(leaseDuration.multipliedBy(MOST_LEASES_REFUSED)) > 0
+							? leaseDuration.multipliedBy(MOST_LEASES_REFUSED) : earlier.pause().multipliedBy(2);
+			return new Refusal(nowNanos + pause.toNanos(), pause);
+		}
+
+		boolean over(long nowNanos) {
+			return nowNanos - this.untilNanos >= 0;
+		}
+
+		/** Long over: a later refusal starts from one lease duration again. */
+		boolean forgotten(long nowNanos) {
+			return nowNanos - this.untilNanos >= this.pause.toNanos();
+		}
+
 	}
 
 }

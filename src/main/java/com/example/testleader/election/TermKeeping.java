@@ -44,8 +44,11 @@ final class TermKeeping {
 		this.ticker = ticker;
 	}
 
-	/** Renews {@code current}; returns when to renew next (0 once the term has ended). */
-	long renew(AtomicReference<HeldTerm> term, HeldTerm current, Failures failures,
+	/**
+	 * Renews {@code current}, offered to the replica {@code offerTo} (or {@code null});
+	 * returns when to renew next (0 once the term has ended).
+	 */
+	long renew(AtomicReference<HeldTerm> term, HeldTerm current, String offerTo, Failures failures,
 			Consumer<StepDownReason> stepDown) {
 		if (!current.validity().isValid()) {
 			stepDown.accept(current.renewalFailed() ? StepDownReason.RENEW_DEADLINE : StepDownReason.EXPIRED);
@@ -53,7 +56,7 @@ final class TermKeeping {
 		}
 		long sentAt = this.ticker.nanoTime();
 		Deadline attempt = this.cadence.renewal(this.ticker, sentAt + current.validity().remainingNanos());
-		LeaseRecord written = this.writes.renew(current.written(), current.context().fencingToken(), attempt,
+		LeaseRecord written = this.writes.renew(current.written(), current.context().fencingToken(), offerTo, attempt,
 				(seen) -> this.known.read(seen, this.ticker.nanoTime()));
 		this.known.wrote(written, sentAt);
 		if (!current.validity().extend(sentAt + this.cadence.renewDeadlineNanos())) {

@@ -57,9 +57,21 @@ final class TermWrites {
 				: this.api.create(taken, deadline.nextCall());
 	}
 
-	/** Renews the term of {@code token}, last written as {@code mine}. */
-	LeaseRecord renew(LeaseRecord mine, long token, Deadline deadline, Consumer<LeaseRecord> seen) {
-		return overOwnTerm(mine, token, (record) -> record.renewedAt(this.leaseDuration, now()), deadline, seen);
+	/**
+	 * Renews the term of {@code token}, last written as {@code mine}, offered to the replica
+	 * {@code offerTo} ({@code null}: to no one; see {@link LeaseRecord}).
+	 */
+	LeaseRecord renew(LeaseRecord mine, long token, String offerTo, Deadline deadline, Consumer<LeaseRecord> seen) {
+		return overOwnTerm(mine, token,
+				(record) -> LeaseRecord.offeredTo(record.renewedAt(this.leaseDuration, now()), offerTo), deadline, seen);
+	}
+
+	/**
+	 * Accepts the holder's offer of {@code seen} for the replica {@code replica}: the
+	 * receiver's one write to a Lease it does not hold. A 409 means the holder wrote first.
+	 */
+	LeaseRecord accept(LeaseRecord seen, String replica, Deadline deadline) {
+		return this.api.update(seen.acceptedBy(replica), deadline.nextCall());
 	}
 
 	/**

@@ -91,7 +91,7 @@ class LeadershipEndpoint {
 			case NOT_RELEASED -> new WebEndpointResponse<>(Map.of("message", "Stepped down, but the Lease could not "
 					+ "be released; another replica takes it once it expires", "identity", before.identity(), "role",
 					elector.role()), 503);
-			case NOT_LEADING -> {
+			case NOT_LEADING, NOT_ACCEPTED -> {
 				String leader = (elector.leadership().holder() != null) ? elector.leadership().holder() : "nobody";
 				yield new WebEndpointResponse<>(Map.of("message", "This replica does not lead; the leader is " + leader,
 						"leader", leader, "role", elector.role()), 409);

@@ -31,6 +31,18 @@ class RoleBalanceTest {
 	}
 
 	@Test
+	void aMoveRefusedLatelyGivesWayToTheNextReceiverThenTheNextRole() {
+		Map<String, String> holders = holders("a", "a", "a", "a", "b", "b");
+		Set<String> members = Set.of("a", "b", "c", "d");
+
+		assertThat(new RoleBalance("a", members, holders).move(Set.of(new Move("role-4", "c"))))
+			.contains(new Move("role-4", "d"));
+		assertThat(new RoleBalance("a", members, holders)
+			.move(Set.of(new Move("role-4", "c"), new Move("role-4", "d"), new Move("role-4", "b"))))
+			.contains(new Move("role-3", "c"));
+	}
+
+	@Test
 	void aDifferenceOfOneMovesNothing() {
 		Map<String, String> holders = holders("a", "a", "a", "b", "b");
 

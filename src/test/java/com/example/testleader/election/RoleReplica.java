@@ -45,6 +45,26 @@ final class RoleReplica implements AutoCloseable {
 	/** Starts {@code name} competing for {@code roles} at once; its pod turns ready after the kubelet's delay. */
 	static RoleReplica start(String name, List<String> roles, Config api, KubeletStandIn kubelet,
 			RoleTimelines timelines) {
+		kubelet.podStarting(name);
+		return run(name, null, roles, api, kubelet, timelines);
+	}
+
+	/** As {@link #start}, with {@code test-leader.election.identity} set to {@code identity}, not the pod name. */
+	static RoleReplica startAs(String identity, String name, List<String> roles, Config api, KubeletStandIn kubelet,
+			RoleTimelines timelines) {
+		kubelet.podStarting(name);
+		return run(name, identity, roles, api, kubelet, timelines);
+	}
+
+	/** A new process in the pod {@code name}, which exists already (a restarted container). */
+	static RoleReplica restartIn(String name, List<String> roles, Config api, KubeletStandIn kubelet,
+			RoleTimelines timelines) {
+		kubelet.restarted(name);
+		return run(name, null, roles, api, kubelet, timelines);
+	}
+
+	private static RoleReplica run(String name, String identity, List<String> roles, Config api,
+			KubeletStandIn kubelet, RoleTimelines timelines) {
 		FaultProxy proxy;
 		try {
 			proxy = new FaultProxy(api.getMasterUrl());
@@ -53,9 +73,10 @@ final class RoleReplica implements AutoCloseable {
 			throw new UncheckedIOException(ex);
 		}
 		Config config = new ConfigBuilder(api).withMasterUrl(proxy.url()).build();
-		LeaderElectionProperties timings = Candidate.TIMINGS;
+		LeaderElectionProperties timings = new LeaderElectionProperties(Candidate.TIMINGS.leaseName(),
+				Candidate.TIMINGS.namespace(), identity, Candidate.TIMINGS.leaseDuration(),
+				Candidate.TIMINGS.renewDeadline(), Candidate.TIMINGS.retryPeriod());
 		PodIdentity pod = PodIdentity.resolve(timings, new MockEnvironment().withProperty("POD_NAME", name), config);
-		kubelet.podStarting(name);
 		Electors electors = ElectionConfiguration.electors(new ElectedRoles(roles), timings, pod,
 				ElectionConfiguration.electionClient(config, timings),
 				new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", KubeletStandIn.CONTAINER),
@@ -84,6 +105,15 @@ final class RoleReplica implements AutoCloseable {
 		this.proxy.mode(FaultProxy.Mode.BLACKHOLE);
 		this.timelines.died(this.name);
 		this.kubelet.exited(this.name, 137, "Error");
+	}
+
+	/**
+	 * Cut off from the API server for good, silently: its process lives on and its pod stays
+	 * ready (probes are local), so the kubelet reports nothing.
+	 */
+	void partition() {
+		this.crashed = true;
+		this.proxy.mode(FaultProxy.Mode.BLACKHOLE);
 	}
 
 	/**

@@ -1,0 +1,56 @@
+package com.example.testleader.election;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The holder's side of moving its role to another replica ({@link LeaseRecord} describes
+ * the handshake): at most one offer at a time, written with every renewal until the
+ * receiver accepts it, the term ends, or it expires unanswered. Whoever asked is answered
+ * once: with what became of the handover if it was accepted, {@link Handover#NOT_ACCEPTED}
+ * if it expired or was replaced, {@link Handover#NOT_LEADING} if the term ended first.
+ * Confined to the election's loop.
+ */
+final class TermOffer {
+
+	private String to;
+
+	private long expiresAtNanos;
+
+	private CompletableFuture<Handover> answer;
+
+	/** Offers the term to {@code to} until {@code expiresAtNanos}; an earlier offer is withdrawn. */
+	void make(String to, long expiresAtNanos, CompletableFuture<Handover> answer) {
+		end(Handover.NOT_ACCEPTED);
+		this.to = to;
+		this.expiresAtNanos = expiresAtNanos;
+		this.answer = answer;
+	}
+
+	/** The replica the term is offered to, for the next renewal; {@code null} if none. */
+	String to() {
+		return this.to;
+	}
+
+	/** Whether {@code seen}, still this term's record, carries the acceptance of this offer. */
+	boolean acceptedIn(LeaseRecord seen, String identity, long token) {
+		return this.to != null && seen.heldBy(identity, token) && seen.offeredTo().filter(this.to::equals).isPresent()
+				&& seen.acceptedBy().filter(this.to::equals).isPresent();
+	}
+
+	/** Withdraws the offer if nobody accepted it in time. */
+	void expireIfDue(long nowNanos) {
+		if (this.to != null && nowNanos - this.expiresAtNanos > 0) {
+			end(Handover.NOT_ACCEPTED);
+		}
+	}
+
+	/** The offer is over: answers whoever asked with {@code outcome}. */
+	void end(Handover outcome) {
+		if (this.answer != null) {
+			this.answer.complete(outcome);
+		}
+		this.to = null;
+		this.answer = null;
+	}
+
+}
