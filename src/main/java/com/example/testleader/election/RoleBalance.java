@@ -23,7 +23,9 @@ import java.util.TreeSet;
  * fewest, and only when it holds at least two more (ties go to the name first in
  * order). With a difference of one nothing moves, so roles cannot ping-pong: after a
  * move the receiver holds at most as many as the giver.</li>
- * <li>It gives the last of its roles in the roles' order, so the first roles stay put.</li>
+ * <li>It gives the last of its roles in the roles' order, so the first roles stay put;
+ * a move the receiver refused lately gives way to the next receiver holding at least two
+ * fewer, then to the next role.</li>
  * </ul>
  * Once nothing moves, the members' counts differ by at most one, so none holds more than
  * {@code ceil(roles / members)}.
