@@ -35,6 +35,24 @@ class ImageBuildTest {
 		assertThat(ImageBuild.env()).containsEntry("BP_JVM_VERSION", "17");
 	}
 
+	/**
+	 * The image starts on a class data sharing archive from a training run with options of its
+	 * own (the run itself is made, the buildpack's way, by {@code CdsTrainingRunIT}).
+	 */
+	@Test
+	void theImageIsBuiltWithAClassDataSharingArchiveFromATrainingRunOfItsOwn() throws Exception {
+		Map<String, String> env = ImageBuild.env();
+		assertThat(env).containsEntry("BP_JVM_AOTCACHE_ENABLED", "true");
+		// the buildpack refuses training options together with Spring AOT (AOT is not used:
+		// it would fix the cloud-platform condition, and so the Kubernetes client, at build time)
+		assertThat(env).doesNotContainKey("BP_SPRING_AOT_ENABLED");
+		// without them the training run would get the build's JAVA_TOOL_OPTIONS, and no API server
+		assertThat(env.get("TRAINING_RUN_JAVA_TOOL_OPTIONS")).contains("-Dspring.main.cloud-platform=kubernetes")
+			.doesNotContain("\n");
+		// the class path trained on is the jar's own (see CdsTrainingRunIT)
+		assertThat(env).containsEntry("BP_SPRING_CLOUD_BINDINGS_DISABLED", "true");
+	}
+
 	@Test
 	void theBuilderIsPinnedToAReleaseEverywhereItIsNamed() throws Exception {
 		String builder = ImageBuild.text(ImageBuild.configuration(), "builder");
