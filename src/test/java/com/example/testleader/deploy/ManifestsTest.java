@@ -175,6 +175,25 @@ class ManifestsTest {
 		assertThat(Files.readString(Path.of("README.md"))).contains(stated);
 	}
 
+	/**
+	 * The options chosen with the benchmark (README, "Failover, measured"): C1 only, and the
+	 * image's CDS archive as Paketo's helper gives it.
+	 */
+	@Test
+	void theJvmCompilesWithC1OnlyAndStartsOnTheImagesArchive() throws IOException {
+		List<String> options = PodJvm.fromManifest().javaToolOptions();
+		assertThat(options).filteredOn((option) -> option.startsWith("-XX:TieredStopAtLevel="))
+			.containsExactly("-XX:TieredStopAtLevel=1");
+		// the launch helper names the archive; -Xshare:on here would also apply to every other
+		// JVM in the container (jcmd, through JAVA_TOOL_OPTIONS) and stop them; the JDK's
+		// random mapping address stays (a fixed one saved nothing measurable)
+		assertThat(options).noneMatch((option) -> option.startsWith("-XX:SharedArchiveFile")
+				|| option.startsWith("-Xshare") || option.contains("ArchiveRelocationMode"));
+		Container container = container(Manifests.one(objects, Deployment.class));
+		assertThat(container.getEnv()).extracting(EnvVar::getName)
+			.doesNotContain("BPL_JVM_AOTCACHE_ENABLED", "BPL_JVM_CDS_ENABLED");
+	}
+
 	@Test
 	void podsAreHardenedSizedAndSpread() {
 		PodSpec pod = Manifests.one(objects, Deployment.class).getSpec().getTemplate().getSpec();
