@@ -222,14 +222,23 @@ final class Cluster implements AutoCloseable {
 			env.put("POD_UID", this.kubelet.podStarted(name));
 		}
 		env.putAll(environment);
-		List<String> command = (this.candidate == Candidate.SERVICE) ? this.service.command()
-				: List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-						Fabric8Candidate.class.getName());
+		List<String> command = (this.candidate == Candidate.SERVICE) ? this.service.command() : baseline();
 		ReplicaProcess replica = ReplicaProcess.start(name, command, env, proxy, this.events,
 				this.logs.resolve(name + ".log"));
 		replica.onExit((status) -> exited(name, status));
 		this.replicas.add(replica);
 		return replica;
+	}
+
+	/**
+	 * The baseline's command: the service's JVM options less {@code benchmark.jvm-options},
+	 * which are the service's alone.
+	 */
+	private List<String> baseline() {
+		List<String> command = new ArrayList<>(List.of(java()));
+		command.addAll(this.options.jvm());
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"), Fabric8Candidate.class.getName()));
+		return command;
 	}
 
 	/** What the kubelet does when a container's process exits: reports it, after its delay. */

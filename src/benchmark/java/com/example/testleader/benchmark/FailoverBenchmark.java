@@ -29,9 +29,9 @@ public final class FailoverBenchmark {
 		Map<Boolean, ServiceJar> services = new HashMap<>();
 		if (options.candidates().contains(Cluster.Candidate.SERVICE)) {
 			for (boolean cds : options.cds()) {
-				services.put(cds, cds ? ServiceJar.trained(options.jar(), options.jvmOptions(),
+				services.put(cds, cds ? ServiceJar.trained(options.jar(), options.serviceJvm(),
 						options.jar().resolveSibling("cds"))
-						: ServiceJar.packaged(options.jar(), options.jvmOptions()));
+						: ServiceJar.packaged(options.jar(), options.serviceJvm()));
 			}
 		}
 		List<Run> runs = new ArrayList<>();

@@ -1,10 +1,15 @@
 package com.example.testleader.benchmark;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+
+import com.example.testleader.deploy.PodJvm;
 
 /**
  * What to run, from system properties: {@code benchmark.jar} (the packaged service),
@@ -15,15 +20,19 @@ import java.util.Locale;
  * stand-in takes to report a container's exit, the kubelet's relist period; {@code 0.5s}
  * for half a second), {@code benchmark.cds} (true: the service's replicas start on a class
  * data sharing archive, see {@link ServiceJar}; false: from the packaged jar; both: each
- * scenario runs the service both ways), {@code benchmark.jvm-options} (none: more options for
- * the service's JVMs, space-separated, e.g. a pod's {@code JAVA_TOOL_OPTIONS}) and
+ * scenario runs the service both ways), {@code benchmark.jvm} (pod: both candidates' JVMs get
+ * the options a pod of {@code k8s/deployment.yaml} gives its JVM, see {@link PodJvm}; plain:
+ * {@code -Xmx256m} only, as before), {@code benchmark.jvm-options} (none: more options for the
+ * service's JVMs, after those, space-separated; the last of two like options wins) and
  * {@code benchmark.output} (benchmark-results).
  *
  * @param cds how the service runs, in the order run: {@code [true]}, {@code [false]} or both
+ * @param jvm the options of both candidates' JVMs
+ * @param jvmOptions more options for the service's JVMs
  */
 record Options(Path jar, int repeats, int replicas, List<Scenario> scenarios, List<Cluster.Candidate> candidates,
-		List<Boolean> cds, List<String> jvmOptions, Duration steady, Duration warmUp, Duration kubeletDelay,
-		Path output) {
+		List<Boolean> cds, List<String> jvm, List<String> jvmOptions, Duration steady, Duration warmUp,
+		Duration kubeletDelay, Path output) {
 
 	static Options fromSystemProperties() {
 		String scenarios = System.getProperty("benchmark.scenarios", "all");
@@ -31,7 +40,7 @@ record Options(Path jar, int repeats, int replicas, List<Scenario> scenarios, Li
 				Integer.getInteger("benchmark.replicas", 3),
 				scenarios.equals("all") ? List.of(Scenario.values()) : parse(scenarios, Scenario.class),
 				parse(System.getProperty("benchmark.candidates", "service,baseline"), Cluster.Candidate.class),
-				cds(System.getProperty("benchmark.cds", "true")),
+				cds(System.getProperty("benchmark.cds", "true")), jvm(System.getProperty("benchmark.jvm", "pod")),
 				Arrays.stream(System.getProperty("benchmark.jvm-options", "").trim().split("\\s+"))
 					.filter((option) -> !option.isEmpty())
 					.toList(),
@@ -48,6 +57,34 @@ record Options(Path jar, int repeats, int replicas, List<Scenario> scenarios, Li
 			default -> throw new IllegalArgumentException(
 					"benchmark.cds must be true, false or both, not '" + value + "'");
 		};
+	}
+
+	/**
+	 * The pod's JVM by default: its start-up time and memory depend on the processor count and
+	 * memory it is given (one CPU: the serial collector, fewer compiler threads; a 512Mi limit:
+	 * an initial heap of 8 MB rather than 1/64 of this machine), so a JVM sized to this machine
+	 * would be measured instead of the one that runs.
+	 */
+	private static List<String> jvm(String value) {
+		return switch (value.trim().toLowerCase(Locale.ROOT)) {
+			case "pod" -> {
+				try {
+					yield PodJvm.fromManifest().outsideAContainer();
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			}
+			case "plain" -> List.of("-Xmx256m");
+			default -> throw new IllegalArgumentException("benchmark.jvm must be pod or plain, not '" + value + "'");
+		};
+	}
+
+	/** The service's JVM options: {@link #jvm()}, then {@link #jvmOptions()}. */
+	List<String> serviceJvm() {
+		List<String> options = new ArrayList<>(this.jvm);
+		options.addAll(this.jvmOptions);
+		return options;
 	}
 
 	private static Duration duration(String name, String fallback) {

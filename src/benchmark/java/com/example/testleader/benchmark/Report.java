@@ -118,8 +118,9 @@ final class Report {
 		else {
 			how = "The service runs from the packaged jar, without class data sharing (`benchmark.cds=false`)";
 		}
-		return how + (options.jvmOptions().isEmpty() ? ", with `-Xmx256m`."
-				: ", with `-Xmx256m " + String.join(" ", options.jvmOptions()) + "`.");
+		return how + ", with `" + String.join(" ", options.serviceJvm()) + "`"
+				+ (options.jvmOptions().isEmpty() ? "." : " (the baseline without the last "
+						+ options.jvmOptions().size() + ").");
 	}
 
 	/** A column of the tables: the runs of one candidate, the service with or without its CDS archive. */

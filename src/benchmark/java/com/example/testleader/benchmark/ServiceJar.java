@@ -15,9 +15,11 @@ import java.util.stream.Stream;
  * How the service's replicas start: the packaged jar as it is, or the Spring Boot way with
  * class data sharing (CDS): the jar extracted ({@code -Djarmode=tools extract}), one training
  * run that archives the classes loaded until the application context has refreshed, then
- * every replica started on that archive. An image built with Paketo's
- * {@code BP_JVM_CDS_ENABLED} makes the same training run and starts on its archive the same
- * way.
+ * every replica started on that archive. The image makes its own training run at build time
+ * (Paketo's {@code BP_JVM_AOTCACHE_ENABLED}, with the pom's
+ * {@code TRAINING_RUN_JAVA_TOOL_OPTIONS}, {@code -cp runner.jar} and the start class), which
+ * {@code CdsTrainingRunIT} reproduces; this one differs only in how the same classes are
+ * named (with {@code -jar}) and in its JVM options, the replicas' own.
  *
  * <p>
  * The training run exits as soon as the context has refreshed
@@ -45,7 +47,7 @@ final class ServiceJar {
 		this.archive = archive;
 	}
 
-	/** The packaged jar, started with {@code java -jar}. */
+	/** The packaged jar, started with {@code java -jar} and {@code jvmOptions}. */
 	static ServiceJar packaged(Path jar, List<String> jvmOptions) {
 		return new ServiceJar(jar, jvmOptions, Optional.empty());
 	}
@@ -66,7 +68,7 @@ final class ServiceJar {
 		Path extracted = directory.resolve(packaged.getFileName());
 		Path archive = directory.resolve("application.jsa");
 		long start = System.nanoTime();
-		List<String> training = new ArrayList<>(List.of(java(), "-Xmx256m"));
+		List<String> training = new ArrayList<>(List.of(java()));
 		training.addAll(jvmOptions);
 		training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh", "-jar",
 				extracted.toString()));
@@ -93,7 +95,7 @@ final class ServiceJar {
 	 * image, the default {@code auto} would carry on without).
 	 */
 	List<String> command() {
-		List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
+		List<String> command = new ArrayList<>(List.of(java()));
 		command.addAll(this.jvmOptions);
 		this.archive.ifPresent((archive) -> command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on")));
 		command.addAll(List.of("-jar", this.jar.toString()));

@@ -10,16 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.Test;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
 import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,16 +29,33 @@ class ImageBuildTest {
 
 	@Test
 	void buildImageMakesANonRootJava17ImageNamedTestLeader() throws Exception {
-		Element image = imageConfiguration();
-		assertThat(imageName()).startsWith("test-leader:");
+		assertThat(ImageBuild.imageName()).startsWith("test-leader:");
 		// Paketo's builders run the application as a non-root user
-		assertThat(text(image, "builder")).startsWith("paketobuildpacks/builder-");
-		assertThat(text((Element) image.getElementsByTagName("env").item(0), "BP_JVM_VERSION")).isEqualTo("17");
+		assertThat(ImageBuild.text(ImageBuild.configuration(), "builder")).startsWith("paketobuildpacks/builder-");
+		assertThat(ImageBuild.env()).containsEntry("BP_JVM_VERSION", "17");
+	}
+
+	/**
+	 * The image starts on a class data sharing archive from a training run with options of its
+	 * own (the run itself is made, the buildpack's way, by {@code CdsTrainingRunIT}).
+	 */
+	@Test
+	void theImageIsBuiltWithAClassDataSharingArchiveFromATrainingRunOfItsOwn() throws Exception {
+		Map<String, String> env = ImageBuild.env();
+		assertThat(env).containsEntry("BP_JVM_AOTCACHE_ENABLED", "true");
+		// the buildpack refuses training options together with Spring AOT (AOT is not used:
+		// it would fix the cloud-platform condition, and so the Kubernetes client, at build time)
+		assertThat(env).doesNotContainKey("BP_SPRING_AOT_ENABLED");
+		// without them the training run would get the build's JAVA_TOOL_OPTIONS, and no API server
+		assertThat(env.get("TRAINING_RUN_JAVA_TOOL_OPTIONS")).contains("-Dspring.main.cloud-platform=kubernetes")
+			.doesNotContain("\n");
+		// the class path trained on is the jar's own (see CdsTrainingRunIT)
+		assertThat(env).containsEntry("BP_SPRING_CLOUD_BINDINGS_DISABLED", "true");
 	}
 
 	@Test
 	void theBuilderIsPinnedToAReleaseEverywhereItIsNamed() throws Exception {
-		String builder = text(imageConfiguration(), "builder");
+		String builder = ImageBuild.text(ImageBuild.configuration(), "builder");
 		assertThat(builder).matches("paketobuildpacks/builder-noble-java-tiny:\\d+\\.\\d+\\.\\d+");
 		List<String> named = new ArrayList<>();
 		for (Path file : textFiles()) {
@@ -65,13 +76,13 @@ class ImageBuildTest {
 			.get("artifacts")).get(0);
 		// no buildpacks builder: it would build from source inside the builder, a second build
 		assertThat(artifact).containsOnlyKeys("image", "custom");
-		assertThat(imageName()).startsWith(artifact.get("image") + ":");
+		assertThat(ImageBuild.imageName()).startsWith(artifact.get("image") + ":");
 		Map<String, Object> custom = (Map<String, Object>) artifact.get("custom");
 		assertThat(((String) custom.get("buildCommand")).split("\\s+")).startsWith("./mvnw")
 			.contains("spring-boot:build-image", "-Dspring-boot.build-image.imageName=$IMAGE",
 					"-Dspring-boot.build-image.publish=$PUSH_IMAGE");
 		// a <name> in the plugin's <image> would win over -Dspring-boot.build-image.imageName
-		assertThat(children(imageConfiguration(), "name")).isEmpty();
+		assertThat(ImageBuild.children(ImageBuild.configuration(), "name")).isEmpty();
 		// skaffold dev rebuilds when what goes into the image changes
 		assertThat((List<String>) ((Map<String, Object>) custom.get("dependencies")).get("paths"))
 			.contains("pom.xml", "src/main");
@@ -92,20 +103,12 @@ class ImageBuildTest {
 	@Test
 	void theDeploymentRunsTheTagTheBuildGivesAndTheReadmeLoadsWithoutPullingIt() throws Exception {
 		// :latest (or no tag) means imagePullPolicy Always: on kind, ImagePullBackOff
-		String image = imageName();
+		String image = ImageBuild.imageName();
 		assertThat(image).matches("[^:]+:[^:]+").doesNotEndWith(":latest");
 		Container container = ManifestsTest.container(Manifests.one(Manifests.all(), Deployment.class));
 		assertThat(container.getImage()).isEqualTo(image);
 		assertThat(container.getImagePullPolicy()).isEqualTo("IfNotPresent");
 		assertThat(Files.readString(Path.of("README.md"))).contains("kind load docker-image " + image);
-	}
-
-	/** The name {@code spring-boot:build-image} gives the image, properties resolved. */
-	private static String imageName() throws Exception {
-		Element project = pom().getDocumentElement();
-		String version = children(project, "version").get(0).getTextContent().trim();
-		Element properties = (Element) children(project, "properties").get(0);
-		return text(properties, "spring-boot.build-image.imageName").replace("${project.version}", version);
 	}
 
 	/** The files that may name the builder: build files, documentation, manifests. */
@@ -116,35 +119,6 @@ class ImageBuildTest {
 			manifests.filter(Files::isRegularFile).forEach(files::add);
 		}
 		return files;
-	}
-
-	private static Document pom() throws Exception {
-		return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
-	}
-
-	private static Element imageConfiguration() throws Exception {
-		NodeList plugins = pom().getElementsByTagName("plugin");
-		for (int i = 0; i < plugins.getLength(); i++) {
-			Element plugin = (Element) plugins.item(i);
-			if (text(plugin, "artifactId").equals("spring-boot-maven-plugin")) {
-				return (Element) plugin.getElementsByTagName("image").item(0);
-			}
-		}
-		throw new IOException("No spring-boot-maven-plugin in pom.xml");
-	}
-
-	private static List<Node> children(Element parent, String tag) {
-		List<Node> children = new ArrayList<>();
-		for (int i = 0; i < parent.getChildNodes().getLength(); i++) {
-			if (parent.getChildNodes().item(i).getNodeName().equals(tag)) {
-				children.add(parent.getChildNodes().item(i));
-			}
-		}
-		return children;
-	}
-
-	private static String text(Element parent, String tag) {
-		return parent.getElementsByTagName(tag).item(0).getTextContent().trim();
 	}
 
 }

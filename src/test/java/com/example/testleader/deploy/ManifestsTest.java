@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -171,43 +170,28 @@ class ManifestsTest {
 		// is the one it computes from the manifest's values
 		int headRoom = Integer.parseInt(env(container, "BPL_JVM_HEAD_ROOM").getValue());
 		assertThat(headRoom).isBetween(5, 25);
-		long heap = calculatedHeap(container.getResources().getLimits().get("memory"), headRoom,
-				Integer.parseInt(env(container, "BPL_JVM_THREAD_COUNT").getValue()), options);
-		String stated = "-Xmx" + (heap / 1024) + "K";
+		String stated = "-Xmx" + (PodJvm.fromManifest().heap() / 1024) + "K";
 		assertThat(Files.readString(Path.of("k8s/deployment.yaml"))).contains(stated);
 		assertThat(Files.readString(Path.of("README.md"))).contains(stated);
 	}
 
 	/**
-	 * The heap Paketo's memory calculator (libjvm's {@code calc}) gives: the limit less the
-	 * head room, direct memory (10M unless set), metaspace, reserved code cache and one stack
-	 * per counted thread. Metaspace must be set: otherwise the calculator derives it from the
-	 * number of classes in the image, which cannot be read here.
+	 * The options chosen with the benchmark (README, "Failover, measured"): C1 only, and the
+	 * image's CDS archive as Paketo's helper gives it.
 	 */
-	private static long calculatedHeap(Quantity limit, int headRoomPercent, int threads, String options) {
-		long total = limit.getNumericalAmount().longValueExact();
-		long headRoom = (long) (headRoomPercent / 100.0 * total);
-		long direct = size(options, "-XX:MaxDirectMemorySize=", "10M");
-		long metaspace = size(options, "-XX:MaxMetaspaceSize=", null);
-		long codeCache = size(options, "-XX:ReservedCodeCacheSize=", "240M");
-		long stack = size(options, "-Xss", "1M");
-		return total - headRoom - direct - metaspace - codeCache - stack * threads;
-	}
-
-	private static long size(String options, String flag, String defaultValue) {
-		String value = Arrays.stream(options.split("\\s+"))
-			.filter((option) -> option.startsWith(flag))
-			.map((option) -> option.substring(flag.length()))
-			.findFirst()
-			.orElse(defaultValue);
-		assertThat(value).as(flag + " in JAVA_TOOL_OPTIONS").isNotNull();
-		long amount = Long.parseLong(value.substring(0, value.length() - 1));
-		return switch (Character.toLowerCase(value.charAt(value.length() - 1))) {
-			case 'k' -> amount * 1024;
-			case 'm' -> amount * 1024 * 1024;
-			case 'g' -> amount * 1024 * 1024 * 1024;
-			default -> throw new IllegalArgumentException(flag + value);
-		};
+	@Test
+	void theJvmCompilesWithC1OnlyAndStartsOnTheImagesArchive() throws IOException {
+		List<String> options = PodJvm.fromManifest().javaToolOptions();
+		assertThat(options).filteredOn((option) -> option.startsWith("-XX:TieredStopAtLevel="))
+			.containsExactly("-XX:TieredStopAtLevel=1");
+		// the launch helper names the archive; -Xshare:on here would also apply to every other
+		// JVM in the container (jcmd, through JAVA_TOOL_OPTIONS) and stop them; the JDK's
+		// random mapping address stays (a fixed one saved nothing measurable)
+		assertThat(options).noneMatch((option) -> option.startsWith("-XX:SharedArchiveFile")
+				|| option.startsWith("-Xshare") || option.contains("ArchiveRelocationMode"));
+		Container container = container(Manifests.one(objects, Deployment.class));
+		assertThat(container.getEnv()).extracting(EnvVar::getName)
+			.doesNotContain("BPL_JVM_AOTCACHE_ENABLED", "BPL_JVM_CDS_ENABLED");
 	}
 
 	@Test
