@@ -23,7 +23,10 @@ final class LocalReplicas {
 	/** The Deployment's termination grace period: how long a replica may take to stop. */
 	static final Duration GRACE = Duration.ofSeconds(75);
 
-	/** The in-process API logs every request it answers; the replicas' own lines matter here. Held: JUL keeps loggers weakly. */
+	/**
+	 * The in-process API logs every request it answers; here the replicas' own lines matter.
+	 * Held in a field: JUL keeps loggers weakly, and would forget the level.
+	 */
 	private static final Logger API_REQUESTS = Logger.getLogger("io.fabric8.mockwebserver");
 
 	private final List<SupervisedReplica> replicas = new ArrayList<>();

@@ -29,8 +29,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A replica's process kept as the kubelet keeps a container, seen through its Pod in the
  * in-process API: the readiness its probe finds, its exit and the exit status, its restart,
- * and a graceful deletion. The process is a {@link FakeReplica}, a tiny JVM whose readiness
- * the test decides; the kubelet's delay, the probe's period and the backoff are shortened.
+ * and a graceful deletion. The process is {@code FakeReplica.java} (test resources), a small
+ * JVM whose readiness the test decides; the kubelet's delay, the probe's period and the backoff are shortened.
  */
 class SupervisedReplicaTest {
 
@@ -119,7 +119,8 @@ class SupervisedReplicaTest {
 
 		assertThat(only.isAlive()).isFalse();
 		assertThat(pod().getMetadata().getDeletionTimestamp()).isNotNull();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.history.contains("terminated 143 Error ready=false restarts=0"));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.history.contains("terminated 143 Error ready=false restarts=0"));
 		// ten times the backoff: no restart, and no other process
 		await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
 			.until(() -> this.replica.process() == only && !pod().getStatus().getContainerStatuses().get(0).getReady());
@@ -147,9 +148,10 @@ class SupervisedReplicaTest {
 
 	private ProcessBuilder fakeProcess(LocalReplica replica, String podUid) {
 		this.podUidsGiven.add(podUid);
+		Path source = ServiceCommand.testClasses().resolve("local/FakeReplica.java");
 		return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-XX:TieredStopAtLevel=1", "-Xmx32m", "-cp", ServiceCommand.testClasses().toString(),
-				FakeReplica.class.getName(), String.valueOf(replica.managementPort()), readyFile().toString());
+				"-XX:TieredStopAtLevel=1", "-Xmx64m", source.toString(), String.valueOf(replica.managementPort()),
+				readyFile().toString());
 	}
 
 	private Path readyFile() {

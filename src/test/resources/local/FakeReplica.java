@@ -1,5 +1,3 @@
-package com.example.testleader.local;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -8,10 +6,15 @@ import java.nio.file.Path;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A stand-in for a replica's process, for tests of its supervision: a JVM of a few
- * megabytes that starts in a fraction of a second and answers
+ * A stand-in for a replica's process, for tests of its supervision
+ * ({@code com.example.testleader.local.SupervisedReplicaTest}): a small JVM that answers
  * {@code /actuator/health/readiness} on the given port, 200 while the given file exists
- * and 503 otherwise, so that a test decides its readiness.
+ * and 503 otherwise, so that the test decides its readiness.
+ *
+ * <p>
+ * Launched from this source file ({@code java FakeReplica.java PORT FILE}), not compiled
+ * with the tests: a second main class among the test classes would leave
+ * {@code ./mvnw spring-boot:test-run} unable to pick the local mode's.
  */
 final class FakeReplica {
 
