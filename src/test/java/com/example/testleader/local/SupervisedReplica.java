@@ -3,6 +3,7 @@ package com.example.testleader.local;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -44,6 +45,9 @@ final class SupervisedReplica {
 
 	// Guarded by this.
 	private Process process;
+
+	// Guarded by this.
+	private CompletableFuture<Void> exitReported = CompletableFuture.completedFuture(null);
 
 	// Set by the probe's thread, which holds the probe's lock: never this one (exited() holds
 	// this one, then stops the probe)
@@ -89,7 +93,7 @@ final class SupervisedReplica {
 		ReadinessProbe probe = new ReadinessProbe(this.replica.readiness(), this.timings.probeTimeout(),
 				this::readinessChanged);
 		probe.start(this.executor, this.timings.probePeriod());
-		started.onExit().thenAccept((ended) -> exited(ended, probe));
+		this.exitReported = started.onExit().thenAccept((ended) -> exited(ended, probe));
 	}
 
 	private void readinessChanged(boolean ready) {
@@ -142,6 +146,7 @@ final class SupervisedReplica {
 	 */
 	void stop(Duration grace) throws InterruptedException {
 		Process current;
+		CompletableFuture<Void> reported;
 		synchronized (this) {
 			if (this.stopping) {
 				return;
@@ -151,6 +156,7 @@ final class SupervisedReplica {
 				this.restart.cancel(false);
 			}
 			current = this.process;
+			reported = this.exitReported;
 		}
 		this.executor.shutdown();
 		if (current == null) {
@@ -165,6 +171,8 @@ final class SupervisedReplica {
 			current.destroyForcibly();
 			current.waitFor();
 		}
+		// the exit is handled on another thread: said and reported before this JVM may end
+		reported.join();
 	}
 
 	/** The process running now, or the last one. */
