@@ -45,9 +45,9 @@ final class ServiceCommand implements ReplicaLaunch {
 	@Override
 	public ProcessBuilder command(LocalReplica replica, String podUid) {
 		// the C1 compiler only, as spring-boot:run starts its own JVM: several JVMs starting at
-		// once on a small machine otherwise spend seconds compiling, and their elections time out
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-XX:TieredStopAtLevel=1", "-cp", classPath()));
+		// once on a small machine otherwise spend seconds of CPU compiling
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-cp", classPath()));
 		this.defaults.forEach((name, value) -> command.add("-D" + name + "=" + value));
 		command.add(TestLeaderApplication.class.getName());
 		command.addAll(List.of("--spring.main.cloud-platform=kubernetes",
