@@ -72,6 +72,11 @@ public final class KubeletStandIn implements AutoCloseable {
 		report(podName, (status) -> new ContainerStatusBuilder(status).withReady(true).build());
 	}
 
+	/** The container's readiness probe failed (its failure threshold): reported not ready after the delay. */
+	public void notReady(String podName) {
+		report(podName, (status) -> new ContainerStatusBuilder(status).withReady(false).build());
+	}
+
 	/**
 	 * {@code kubectl delete pod}: the API server marks the pod at once
 	 * ({@code deletionTimestamp}) and keeps it until the kubelet has stopped its container
@@ -133,6 +138,20 @@ public final class KubeletStandIn implements AutoCloseable {
 			.withStartedAt(startedAt(status))
 			.withFinishedAt(at.toString())
 			.endTerminated()
+			.endLastState()
+			.build());
+	}
+
+	/**
+	 * The kubelet started the container again after an exit already reported
+	 * ({@link #exited}): a new instance running since now, not ready until its probe passes
+	 * ({@link #ready(String)}), the exit as its last state; reported after the delay.
+	 */
+	public void startedAgain(String podName) {
+		Instant at = now();
+		report(podName, (status) -> new ContainerStatusBuilder(running(status.getRestartCount() + 1, at))
+			.withReady(false)
+			.withNewLastStateLike(status.getState())
 			.endLastState()
 			.build());
 	}
