@@ -123,7 +123,7 @@ class EarlyTakeoverTest extends ElectionHarness {
 		leader.proxy().mode(FaultProxy.Mode.BLACKHOLE);
 
 		awaitSoleLeader(List.of(follower));
-		long lastRenewal = this.timeline.last(leader.name(), Kind.RENEWED).orElseThrow().nanos();
+		long lastRenewal = lastRenewal(leader);
 		assertThat(Duration.ofNanos(grantedTo(follower) - lastRenewal)).isGreaterThanOrEqualTo(LEASE);
 		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
 			.isEqualTo(StepDownReason.RENEW_DEADLINE);
@@ -272,13 +272,13 @@ class EarlyTakeoverTest extends ElectionHarness {
 	/** Without proof, nobody takes the Lease sooner than a lease duration after its last renewal. */
 	private void assertSucceededEarly(Candidate holder, Candidate successor) {
 		awaitSoleLeader(List.of(successor));
-		long lastRenewal = this.timeline.last(holder.name(), Kind.RENEWED).orElseThrow().nanos();
+		long lastRenewal = lastRenewal(holder);
 		assertThat(Duration.ofNanos(grantedTo(successor) - lastRenewal)).isLessThan(LEASE);
 	}
 
 	private void assertWaitedOut(Candidate leader, Candidate follower) {
 		awaitSoleLeader(List.of(follower));
-		long lastRenewal = this.timeline.last(leader.name(), Kind.RENEWED).orElseThrow().nanos();
+		long lastRenewal = lastRenewal(leader);
 		assertThat(Duration.ofNanos(grantedTo(follower) - lastRenewal)).isGreaterThanOrEqualTo(LEASE);
 	}
 

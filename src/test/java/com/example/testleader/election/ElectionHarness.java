@@ -122,6 +122,29 @@ abstract class ElectionHarness {
 		return admin().leases().inNamespace("default").withName("test-lease").get();
 	}
 
+	/**
+	 * When {@code candidate}'s last successful write of the Lease reached the API: on the
+	 * in-process API, when the server received it (no follower can have seen it sooner);
+	 * on a real cluster, when the candidate was told it succeeded (its timeline), which a
+	 * busy machine may place a little after followers saw it.
+	 */
+	protected long lastRenewal(Candidate candidate) {
+		if (this.inProcess == null) {
+			return this.timeline.last(candidate.name(), Kind.RENEWED).orElseThrow().nanos();
+		}
+		return this.inProcess.calls()
+			.stream()
+			.filter((call) -> call.succeeded() && (call.method().equals("PUT") || call.method().equals("POST"))
+					&& call.path().contains("/leases") && call.body() != null)
+			.filter((call) -> candidate.identity()
+				.equals(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(call.body(), Lease.class)
+					.getSpec()
+					.getHolderIdentity()))
+			.mapToLong(LocalKubernetesApi.ApiCall::receivedAtNanos)
+			.max()
+			.orElseThrow();
+	}
+
 	/** Waits until exactly one of {@code among} leads, and returns it. */
 	protected Candidate awaitSoleLeader(List<Candidate> among) {
 		Map<String, Candidate> byName = new java.util.HashMap<>();

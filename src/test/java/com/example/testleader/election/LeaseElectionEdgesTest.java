@@ -64,6 +64,7 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 		Candidate successor = awaitSoleLeader(List.of(follower));
 		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
 			.isEqualTo(StepDownReason.RENEW_DEADLINE);
+		// the leader's own last renewal (its term counts from it), not a write it never heard back of
 		long lastRenewal = this.timeline.last(leader.name(), Kind.RENEWED).orElseThrow().nanos();
 		long stepDown = this.timeline.last(leader.name(), Kind.LOST).orElseThrow().nanos();
 		long takeover = this.timeline.last(successor.name(), Kind.GRANTED).orElseThrow().nanos();

@@ -64,7 +64,7 @@ abstract class LeaseElectionScenarios extends ElectionHarness {
 		leader.crash();
 
 		Candidate successor = awaitSoleLeader(List.of(all.get(0) == leader ? all.get(1) : all.get(0)));
-		long lastRenewal = this.timeline.last(leader.name(), Kind.RENEWED).orElseThrow().nanos();
+		long lastRenewal = lastRenewal(leader);
 		long takeover = this.timeline.last(successor.name(), Kind.GRANTED).orElseThrow().nanos();
 		assertThat(Duration.ofNanos(takeover - lastRenewal)).isGreaterThanOrEqualTo(LEASE);
 	}
@@ -88,7 +88,7 @@ abstract class LeaseElectionScenarios extends ElectionHarness {
 		await().atMost(LEASE.multipliedBy(3))
 			.until(() -> this.timeline.leaders().size() == 1 && !this.timeline.leaders().contains(leader.name()));
 		Entry revoked = this.timeline.last(leader.name(), Kind.REVOKED).orElseThrow();
-		long lastRenewal = this.timeline.last(leader.name(), Kind.RENEWED).orElseThrow().nanos();
+		long lastRenewal = lastRenewal(leader);
 		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
 			.isEqualTo(StepDownReason.RENEW_DEADLINE);
 		assertThat(Duration.ofNanos(revoked.nanos() - lastRenewal)).isLessThan(LEASE);
@@ -125,7 +125,7 @@ abstract class LeaseElectionScenarios extends ElectionHarness {
 
 		assertThat(restarted.identity()).startsWith("replica-a_").isNotEqualTo(first.identity());
 		awaitSoleLeader(List.of(restarted));
-		long lastRenewal = this.timeline.last(first.name(), Kind.RENEWED).orElseThrow().nanos();
+		long lastRenewal = lastRenewal(first);
 		long takeover = this.timeline.first(restarted.name(), Kind.GRANTED).orElseThrow().nanos();
 		assertThat(Duration.ofNanos(takeover - lastRenewal)).isGreaterThanOrEqualTo(LEASE);
 		assertThat(restarted.elector().leadership().fencingToken()).isGreaterThan(firstToken);
