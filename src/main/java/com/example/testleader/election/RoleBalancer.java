@@ -2,7 +2,6 @@ package com.example.testleader.election;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -48,9 +47,6 @@ final class RoleBalancer {
 
 	private static final Logger log = LoggerFactory.getLogger(RoleBalancer.class);
 
-	/** A refused move is not offered again for this many lease durations at most. */
-	private static final int MOST_LEASES_REFUSED = 8;
-
 	private final Map<String, LeaseElector> electors;
 
 	private final String self;
@@ -73,8 +69,8 @@ final class RoleBalancer {
 	// Confined to the balancer's thread.
 	private CompletableFuture<Handover> moving = CompletableFuture.completedFuture(Handover.NOT_LEADING);
 
-	// Confined to the balancer's thread: moves refused lately, until when, and how often.
-	private final Map<RoleBalance.Move, Refusal> refused = new HashMap<>();
+	// Confined to the balancer's thread.
+	private final RefusedMoves refused;
 
 	// Confined to the balancer's thread: roles without a holder, since when; warned of once.
 	private final Map<String, Long> freeSince = new HashMap<>();
@@ -98,6 +94,7 @@ final class RoleBalancer {
 		this.pods = pods;
 		this.cadence = cadence;
 		this.ticker = ticker;
+		this.refused = new RefusedMoves(cadence.timings().leaseDuration());
 		this.electors.values().forEach((elector) -> elector.onChange(this::changed));
 	}
 
@@ -209,14 +206,7 @@ final class RoleBalancer {
 		RoleBalance view = view();
 		warnOfRolesLongFree(view, now);
 		warnOfNoOwnPod(now);
-		this.refused.values().removeIf((refusal) -> refusal.forgotten(now));
-		Set<RoleBalance.Move> excluded = new HashSet<>();
-		this.refused.forEach((move, refusal) -> {
-			if (!refusal.over(now)) {
-				excluded.add(move);
-			}
-		});
-		Optional<RoleBalance.Move> move = view.move(excluded);
+		Optional<RoleBalance.Move> move = view.move(this.refused.excluded(now));
 		if (move.isEmpty()) {
 			return;
 		}
@@ -234,13 +224,8 @@ final class RoleBalancer {
 		ScheduledExecutorService current = this.executor;
 		if (outcome == Handover.NOT_ACCEPTED && current != null) {
 			try {
-				current.execute(() -> {
-					Refusal refusal = this.refused.get(move);
-					Refusal next = Refusal.after(refusal, this.ticker.nanoTime(), this.cadence.timings().leaseDuration());
-					this.refused.put(move, next);
-					log.info("{} did not accept role {}: not offering it that role again for {}", move.to(), move.role(),
-							next.pause());
-				});
+				current.execute(() -> log.info("{} did not accept role {}: not offering it that role again for {}",
+						move.to(), move.role(), this.refused.refused(move, this.ticker.nanoTime())));
 			}
 			catch (RejectedExecutionException ex) {
 				// stopping
@@ -286,30 +271,6 @@ final class RoleBalancer {
 						+ "resourceNames?); the roles are not balanced until it has one", role, free);
 			}
 		});
-	}
-
-	/**
-	 * A move the receiver did not accept: not offered again until {@code untilNanos}; each
-	 * refusal in a row doubles the pause, up to {@value #MOST_LEASES_REFUSED} lease durations.
-	 */
-	private record Refusal(long untilNanos, Duration pause) {
-
-		static Refusal after(Refusal earlier, long nowNanos, Duration leaseDuration) {
-			Duration pause = (earlier == null) ? leaseDuration
-					: earlier.pause().multipliedBy(2).compareTo(leaseDuration.multipliedBy(MOST_LEASES_REFUSED)) > 0
-							? leaseDuration.multipliedBy(MOST_LEASES_REFUSED) : earlier.pause().multipliedBy(2);
-			return new Refusal(nowNanos + pause.toNanos(), pause);
-		}
-
-		boolean over(long nowNanos) {
-			return nowNanos - this.untilNanos >= 0;
-		}
-
-		/** Long over: a later refusal starts from one lease duration again. */
-		boolean forgotten(long nowNanos) {
-			return nowNanos - this.untilNanos >= this.pause.toNanos();
-		}
-
 	}
 
 }
