@@ -151,8 +151,9 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	/**
-	 * As {@link #leave()}, handing the Lease to the replica named {@code handTo} (see
-	 * {@link #handOver(String)}), or to whoever takes it first if {@code null}.
+	 * As {@link #leave()}, handing the Lease to the replica named {@code handTo} (a release
+	 * marked for it, which the others leave to it for the handover grace; see
+	 * {@link LeaseRecord}), or to whoever takes it first if {@code null}.
 	 */
 	public CompletableFuture<Handover> leave(String handTo) {
 		this.joinRequested = false;
@@ -217,14 +218,19 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			this.offer.make(to, this.ticker.nanoTime() + this.cadence.offerTimeoutNanos(), answer);
 			this.loop.schedule(this::step, 0);
 			return answer;
-		}, null).thenCompose((answer) -> (answer != null) ? answer : CompletableFuture.completedFuture(Handover.NOT_LEADING));
+		}, null).thenCompose((answer) -> (answer != null) ? answer
+				: CompletableFuture.completedFuture(Handover.NOT_LEADING));
 	}
 
-	/** The offer of this term was accepted: hand the Lease to the replica that accepted it. On the loop. */
+	/**
+	 * The offer of this term was accepted: hand the Lease to the replica that accepted it,
+	 * and leave it to that replica for the handover grace. On the loop; the caller
+	 * schedules the next step.
+	 */
 	private void handOver() {
-		stepDown(StepDownReason.HANDED_OVER, this.offer.to());
+		String to = this.offer.to();
+		stepDown(StepDownReason.HANDED_OVER, to);
 		this.competeAfterNanos = this.ticker.nanoTime() + this.cadence.handoverGrace().toNanos();
-		this.loop.schedule(this::step, this.cadence.jitteredRetryNanos());
 	}
 
 	private CompletableFuture<Handover> onLoop(Supplier<Handover> action) {
@@ -327,7 +333,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 				if (renewed != null && this.offer.acceptedIn(renewed.written(), this.identity,
 						renewed.context().fencingToken())) {
 					handOver();
-					return;
+					next = this.cadence.jitteredRetryNanos();
 				}
 			}
 			else {
@@ -363,6 +369,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 			if (current != null) {
 				if (!deleted && this.offer.acceptedIn(seen, this.identity, current.context().fencingToken())) {
 					handOver();
+					this.loop.schedule(this::step, this.cadence.jitteredRetryNanos());
 				}
 				else if (deleted || !seen.resourceVersion().equals(current.written().resourceVersion())) {
 					this.loop.schedule(this::step, 0);
