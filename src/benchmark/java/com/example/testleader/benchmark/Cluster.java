@@ -45,6 +45,10 @@ import static org.awaitility.Awaitility.await;
  * its container terminated with the process's exit status, after the kubelet's delay. A
  * replica whose node is lost, or whose pod was force-deleted, gets no report. The baseline
  * ignores the pods.
+ *
+ * <p>
+ * The service's replicas run the demo work under the cluster's roles, one Lease each; the
+ * single-role scenarios have the one, {@link Events#DEFAULT_ROLE}, the service's default.
  */
 final class Cluster implements AutoCloseable {
 
@@ -56,6 +60,24 @@ final class Cluster implements AutoCloseable {
 
 		/** fabric8's plain LeaderElector ({@link Fabric8Candidate}). */
 		BASELINE
+
+	}
+
+	/** Whether the replicas run in pods, and when a pod is reported ready. */
+	enum Pods {
+
+		/** No pods, no POD_UID: the service waits out every lease, as before early takeover. */
+		NONE,
+
+		/** Each pod is ready from its creation (readiness matters to nothing with one role). */
+		READY_AT_ONCE,
+
+		/**
+		 * Each pod is created not ready and reported ready, after the kubelet's delay, once its
+		 * replica says it is ready: the roles are balanced over the ready pods, so their
+		 * readiness must follow the replicas' own.
+		 */
+		READY_WITH_REPLICA
 
 	}
 
@@ -77,9 +99,14 @@ final class Cluster implements AutoCloseable {
 
 	private final List<ReplicaProcess> replicas = new ArrayList<>();
 
-	private final boolean inPods;
+	private final Pods pods;
+
+	private final List<String> roles;
 
 	private final KubeletStandIn kubelet;
+
+	/** Pods the benchmark's watch sees reported ready. */
+	private final Set<String> readyPods = ConcurrentHashMap.newKeySet();
 
 	/** Replicas the kubelet says nothing more of: their node is lost, or their pod is gone. */
 	private final Set<String> unreported = ConcurrentHashMap.newKeySet();
@@ -88,14 +115,18 @@ final class Cluster implements AutoCloseable {
 
 	/**
 	 * @param service how the service's replicas start (unused for the baseline)
-	 * @param inPods whether the replicas run in pods the kubelet stand-in reports on; without,
-	 * they get no POD_UID and the service waits out every lease, as before early takeover
+	 * @param pods whether the replicas run in pods the kubelet stand-in reports on, and when
+	 * those are ready
+	 * @param roles the roles the service's replicas run the demo work under (the baseline
+	 * has the one Lease)
 	 */
-	Cluster(Candidate candidate, ServiceJar service, Options options, Path logs, boolean inPods) throws IOException {
+	Cluster(Candidate candidate, ServiceJar service, Options options, Path logs, Pods pods, List<String> roles)
+			throws IOException {
 		this.candidate = candidate;
 		this.service = service;
 		this.options = options;
-		this.inPods = inPods;
+		this.pods = pods;
+		this.roles = List.copyOf(roles);
 		this.logs = Files.createDirectories(logs);
 		int port = freePort();
 		this.api = new ProcessBuilder(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
@@ -128,13 +159,16 @@ final class Cluster implements AutoCloseable {
 
 		});
 		this.kubelet = new KubeletStandIn(this.admin, "default", options.kubeletDelay());
-		if (inPods) {
+		if (pods != Pods.NONE) {
 			this.admin.pods().inNamespace("default").watch(new Watcher<Pod>() {
 
 				@Override
 				public void eventReceived(Action action, Pod pod) {
 					terminated(pod).ifPresent((state) -> Cluster.this.events.add(pod.getMetadata().getName(),
 							Events.Kind.REPORTED, "kubelet: exit " + state.getExitCode()));
+					if (pods == Pods.READY_WITH_REPLICA) {
+						readinessSeen(pod);
+					}
 				}
 
 				@Override
@@ -156,6 +190,19 @@ final class Cluster implements AutoCloseable {
 			.filter((state) -> state != null && state.getTerminated() != null)
 			.map((state) -> state.getTerminated())
 			.findFirst();
+	}
+
+	/** A pod reported ready that was not before: {@code POD_READY}, when the others can see it. */
+	private void readinessSeen(Pod pod) {
+		String name = pod.getMetadata().getName();
+		boolean ready = pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null
+				&& pod.getStatus().getContainerStatuses().stream().allMatch((status) -> Boolean.TRUE.equals(status.getReady()));
+		if (!ready) {
+			this.readyPods.remove(name);
+		}
+		else if (this.readyPods.add(name)) {
+			this.events.add(name, Events.Kind.POD_READY, "kubelet: ready");
+		}
 	}
 
 	/**
@@ -218,16 +265,36 @@ final class Cluster implements AutoCloseable {
 		Map<String, String> env = new HashMap<>(Map.of("KUBERNETES_MASTER", proxy.url(), "POD_NAME", name,
 				"POD_NAMESPACE", "default", "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
 				"KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"));
-		if (this.inPods) {
-			env.put("POD_UID", this.kubelet.podStarted(name));
+		switch (this.pods) {
+			case READY_AT_ONCE -> env.put("POD_UID", this.kubelet.podStarted(name));
+			case READY_WITH_REPLICA -> env.put("POD_UID", this.kubelet.podStarting(name));
+			case NONE -> {
+			}
 		}
 		env.putAll(environment);
-		List<String> command = (this.candidate == Candidate.SERVICE) ? this.service.command() : baseline();
+		List<String> command = (this.candidate == Candidate.SERVICE) ? this.service.command(serviceArguments())
+				: baseline();
 		ReplicaProcess replica = ReplicaProcess.start(name, command, env, proxy, this.events,
-				this.logs.resolve(name + ".log"));
+				this.logs.resolve(name + ".log"), () -> readinessProbePassed(name));
 		replica.onExit((status) -> exited(name, status));
 		this.replicas.add(replica);
 		return replica;
+	}
+
+	/** The roles, on the service's command line where they are not the default one. */
+	private List<String> serviceArguments() {
+		return this.roles.equals(List.of(Events.DEFAULT_ROLE)) ? List.of()
+				: List.of("--test-leader.task.still-leading-roles=" + String.join(",", this.roles));
+	}
+
+	/**
+	 * What the kubelet does when the replica's readiness probe passes: reports the pod ready,
+	 * after its delay (up to a probe period in a real kubelet; one delay here).
+	 */
+	private void readinessProbePassed(String name) {
+		if (this.pods == Pods.READY_WITH_REPLICA && !this.closing) {
+			this.kubelet.ready(name);
+		}
 	}
 
 	/**
@@ -243,7 +310,7 @@ final class Cluster implements AutoCloseable {
 
 	/** What the kubelet does when a container's process exits: reports it, after its delay. */
 	private void exited(String name, int status) {
-		if (this.inPods && !this.closing && !this.unreported.contains(name)) {
+		if (this.pods != Pods.NONE && !this.closing && !this.unreported.contains(name)) {
 			this.kubelet.exited(name, status, (status == 0) ? "Completed" : "Error");
 		}
 	}
@@ -306,6 +373,19 @@ final class Cluster implements AutoCloseable {
 
 	List<ReplicaProcess> replicas() {
 		return List.copyOf(this.replicas);
+	}
+
+	List<String> roles() {
+		return this.roles;
+	}
+
+	/**
+	 * {@code kubectl delete pod} as the API server takes it: the pod of {@code replica} is
+	 * marked for deletion at once (no longer a member for the balance); the kubelet then sends
+	 * SIGTERM ({@link ReplicaProcess#terminate()}) and reports the exit as for any other.
+	 */
+	void deletePod(ReplicaProcess replica) {
+		this.kubelet.terminating(replica.name);
 	}
 
 	KubernetesClient admin() {

@@ -2,7 +2,9 @@ package com.example.testleader.benchmark;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -10,21 +12,37 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * What happened in one run, on the benchmark's own monotonic clock: the replicas' log lines
  * (timed when they arrive, so a skewed replica clock does not matter), signals, faults, the
  * Lease versions the benchmark watched, and the kubelet stand-in's reports as the benchmark
- * watched them land ({@code REPORTED}).
+ * watched them land ({@code REPORTED}, and {@code POD_READY} where a pod's readiness follows
+ * its replica's).
+ *
+ * <p>
+ * {@code LEADING}, {@code STOPPED}, {@code NEW_LEADER} and {@code OFFERED} are about one role
+ * (its Lease); a line that names none is about {@link #DEFAULT_ROLE}, the one Lease of the
+ * single-role scenarios and of the baseline. A replica that dies ({@code DIED}) ends its
+ * windows of every role.
  */
 final class Events {
 
+	/** The role of a line that names none: the service's default Lease. */
+	static final String DEFAULT_ROLE = "test-lease";
+
 	enum Kind {
 
-		STARTED, READY, LEADING, STOPPED, DIED, NEW_LEADER, FAULT, HEALED, RENEWED, DELETED, REPORTED
+		STARTED, READY, LEADING, STOPPED, DIED, NEW_LEADER, FAULT, HEALED, RENEWED, DELETED, REPORTED, POD_READY,
+
+		/** The replica offers a role it leads to another, to balance the roles (detail: the receiver). */
+		OFFERED
 
 	}
 
-	record Event(long nanos, String replica, Kind kind, String detail) {
+	/**
+	 * @param role the role a leadership line is about; {@code null} for every other kind
+	 */
+	record Event(long nanos, String replica, Kind kind, String detail, String role) {
 	}
 
-	/** A critical window: one replica ran the critical task from {@code from} to {@code to}. */
-	record Window(String replica, long from, long to) {
+	/** A critical window: one replica ran the critical task of {@code role} from {@code from} to {@code to}. */
+	record Window(String replica, String role, long from, long to) {
 	}
 
 	private final List<Event> events = new CopyOnWriteArrayList<>();
@@ -32,7 +50,11 @@ final class Events {
 	final long origin = System.nanoTime();
 
 	Event add(String replica, Kind kind, String detail) {
-		Event event = new Event(System.nanoTime(), replica, kind, detail);
+		return add(replica, kind, detail, null);
+	}
+
+	Event add(String replica, Kind kind, String detail, String role) {
+		Event event = new Event(System.nanoTime(), replica, kind, detail, role);
 		this.events.add(event);
 		return event;
 	}
@@ -72,40 +94,62 @@ final class Events {
 		return holder != null && (holder.equals(replica) || holder.startsWith(replica + "_"));
 	}
 
-	/** Critical windows; one still open ends at {@code end}. */
+	/** Critical windows of every role; one still open ends at {@code end}. */
 	List<Window> windows(long end) {
 		List<Window> windows = new ArrayList<>();
-		java.util.Map<String, Long> open = new java.util.HashMap<>();
+		// by replica, then role: when each open window opened
+		Map<String, Map<String, Long>> open = new HashMap<>();
 		for (Event event : this.events) {
 			switch (event.kind()) {
-				case LEADING -> open.putIfAbsent(event.replica(), event.nanos());
-				case STOPPED, DIED -> {
-					Long from = open.remove(event.replica());
+				case LEADING -> open.computeIfAbsent(event.replica(), (r) -> new HashMap<>())
+					.putIfAbsent(event.role(), event.nanos());
+				case STOPPED -> {
+					Long from = open.getOrDefault(event.replica(), Map.of()).get(event.role());
 					if (from != null) {
-						windows.add(new Window(event.replica(), from, event.nanos()));
+						open.get(event.replica()).remove(event.role());
+						windows.add(new Window(event.replica(), event.role(), from, event.nanos()));
+					}
+				}
+				case DIED -> {
+					Map<String, Long> ended = open.remove(event.replica());
+					if (ended != null) {
+						ended.forEach((role, from) -> windows.add(new Window(event.replica(), role, from, event.nanos())));
 					}
 				}
 				default -> {
 				}
 			}
 		}
-		open.forEach((replica, from) -> windows.add(new Window(replica, from, end)));
+		open.forEach((replica, roles) -> roles.forEach((role, from) -> windows.add(new Window(replica, role, from, end))));
 		windows.sort(Comparator.comparingLong(Window::from));
 		return windows;
 	}
 
-	/** Replicas with an open window now. */
+	/** The critical windows of {@code role}; one still open ends at {@code end}. */
+	List<Window> windows(String role, long end) {
+		return windows(end).stream().filter((w) -> w.role().equals(role)).toList();
+	}
+
+	/** Replicas with an open window of the default role now. */
 	List<String> leaders() {
-		return windows(Long.MAX_VALUE).stream().filter((w) -> w.to() == Long.MAX_VALUE).map(Window::replica).toList();
+		return leaders(DEFAULT_ROLE);
+	}
+
+	/** Replicas with an open window of {@code role} now. */
+	List<String> leaders(String role) {
+		return windows(role, Long.MAX_VALUE).stream()
+			.filter((w) -> w.to() == Long.MAX_VALUE)
+			.map(Window::replica)
+			.toList();
 	}
 
 	/**
 	 * Nanoseconds within [from, to] during which at least ({@code atMost}: at most)
-	 * {@code count} windows were open.
+	 * {@code count} windows of {@code role} were open.
 	 */
-	long timeWith(int count, long from, long to, boolean atMost) {
+	long timeWith(String role, int count, long from, long to, boolean atMost) {
 		List<long[]> edges = new ArrayList<>();
-		for (Window window : windows(to)) {
+		for (Window window : windows(role, to)) {
 			long start = Math.max(window.from(), from);
 			long end = Math.min(window.to(), to);
 			if (start < end) {
@@ -131,14 +175,14 @@ final class Events {
 		return total;
 	}
 
-	/** Time two or more replicas ran the critical task at once. */
-	long overlap(long from, long to) {
-		return timeWith(2, from, to, false);
+	/** Time two or more replicas ran the critical task of {@code role} at once. */
+	long overlap(String role, long from, long to) {
+		return timeWith(role, 2, from, to, false);
 	}
 
-	/** Time nobody ran it. */
-	long leaderless(long from, long to) {
-		return timeWith(0, from, to, true);
+	/** Time nobody ran the critical task of {@code role}. */
+	long leaderless(String role, long from, long to) {
+		return timeWith(role, 0, from, to, true);
 	}
 
 }

@@ -36,7 +36,7 @@ public final class FailoverBenchmark {
 		}
 		List<Run> runs = new ArrayList<>();
 		for (Scenario scenario : options.scenarios()) {
-			for (Cluster.Candidate candidate : options.candidates()) {
+			for (Cluster.Candidate candidate : options.candidates().stream().filter(scenario::runsFor).toList()) {
 				List<Boolean> variants = (candidate == Cluster.Candidate.SERVICE) ? options.cds() : List.of(false);
 				for (boolean cds : variants) {
 					for (int i = 1; i <= options.repeats(); i++) {
@@ -59,7 +59,7 @@ public final class FailoverBenchmark {
 		Path logs = options.output().resolve("logs")
 			.resolve((scenario + "-" + run.candidate + variant + "-" + index).toLowerCase(Locale.ROOT));
 		System.out.printf("== %s, %s, run %d of %d%n", scenario.title, Report.name(run), index, options.repeats());
-		try (Cluster cluster = new Cluster(run.candidate, service, options, logs, scenario.inPods())) {
+		try (Cluster cluster = new Cluster(run.candidate, service, options, logs, scenario.pods(), scenario.roles())) {
 			run.from = System.nanoTime();
 			try {
 				scenario.run(cluster, options, run, faketime);
@@ -76,12 +76,17 @@ public final class FailoverBenchmark {
 						(e.nanos() - run.from) / 1e9)));
 			Files.write(logs.resolve("events.tsv"), cluster.events.all()
 				.stream()
-				.map((e) -> String.format(Locale.ROOT, "%.3f\t%s\t%s\t%s", (e.nanos() - run.from) / 1e9, e.replica(),
-						e.kind(), e.detail()))
+				.map((e) -> String.format(Locale.ROOT, "%.3f\t%s\t%s\t%s\t%s", (e.nanos() - run.from) / 1e9, e.replica(),
+						e.kind(), e.detail(), (e.role() != null) ? e.role() : ""))
 				.toList());
 		}
 		System.out.printf("   key latency %s ms, overlap %.0f ms, leaderless %.0f ms %s %s%n", run.latencies,
 				run.overlapMillis, run.leaderlessMillis, run.extras, run.notes);
+		if (scenario.isRoles()) {
+			System.out.printf("   per role: overlap %s ms, leaderless %s ms; moves (giver stops → receiver leads, ms) %s%n",
+					run.overlapByRole, run.leaderlessByRole,
+					run.moves.stream().map((m) -> m.role() + " " + Math.round(m.leaderlessMillis())).toList());
+		}
 		return run;
 	}
 

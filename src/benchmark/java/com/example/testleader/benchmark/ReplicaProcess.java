@@ -28,6 +28,10 @@ final class ReplicaProcess {
 
 	private static final Pattern NEW_LEADER = Pattern.compile("new leader: (\\S+)");
 
+	private static final Pattern ROLE = Pattern.compile("\\brole=([^\\s,]+)");
+
+	private static final Pattern OFFERING = Pattern.compile("Offering role (\\S+) to (\\S+) to balance the roles");
+
 	final String name;
 
 	final FaultProxy proxy;
@@ -36,20 +40,29 @@ final class ReplicaProcess {
 
 	private final Events events;
 
-	private ReplicaProcess(String name, Process process, FaultProxy proxy, Events events) {
+	private final Runnable onReady;
+
+	// Confined to the output's reader thread.
+	private boolean ready;
+
+	private ReplicaProcess(String name, Process process, FaultProxy proxy, Events events, Runnable onReady) {
 		this.name = name;
 		this.process = process;
 		this.proxy = proxy;
 		this.events = events;
+		this.onReady = onReady;
 	}
 
+	/**
+	 * @param onReady called once, on the reader's thread, when the replica says it is ready
+	 */
 	static ReplicaProcess start(String name, List<String> command, Map<String, String> environment, FaultProxy proxy,
-			Events events, Path log) {
+			Events events, Path log, Runnable onReady) {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 		builder.environment().putAll(environment);
 		try {
 			events.add(name, Events.Kind.STARTED, null);
-			ReplicaProcess replica = new ReplicaProcess(name, builder.start(), proxy, events);
+			ReplicaProcess replica = new ReplicaProcess(name, builder.start(), proxy, events, onReady);
 			Thread reader = new Thread(() -> replica.read(log), "output-" + name);
 			reader.setDaemon(true);
 			reader.start();
@@ -82,22 +95,34 @@ final class ReplicaProcess {
 		Matcher leading = LEADING.matcher(line);
 		if (leading.find()) {
 			if (leading.group(1) == null) {
-				this.events.add(this.name, Events.Kind.LEADING, null);
+				this.events.add(this.name, Events.Kind.LEADING, null, role(line));
 			}
 			else if (leading.group(1).equals("stopped ")) {
-				this.events.add(this.name, Events.Kind.STOPPED, null);
+				this.events.add(this.name, Events.Kind.STOPPED, null, role(line));
 			}
 			return;
 		}
 		Matcher newLeader = NEW_LEADER.matcher(line);
+		Matcher offering = OFFERING.matcher(line);
 		if (newLeader.find()) {
-			this.events.add(this.name, Events.Kind.NEW_LEADER, newLeader.group(1));
+			this.events.add(this.name, Events.Kind.NEW_LEADER, newLeader.group(1), role(line));
+		}
+		else if (offering.find()) {
+			this.events.add(this.name, Events.Kind.OFFERED, offering.group(2), offering.group(1));
 		}
 		// ready: the service joins the election when Spring's readiness turns ACCEPTING_TRAFFIC
-		// (a moment after its "Started ..." line); the baseline says so before it starts electing
-		else if (line.contains("Joining the election") || line.endsWith(" ready")) {
+		// (a moment after its "Started ..." line), once per role; the baseline says so before
+		// it starts electing
+		else if (!this.ready && (line.contains("Joining the election") || line.endsWith(" ready"))) {
+			this.ready = true;
 			this.events.add(this.name, Events.Kind.READY, null);
+			this.onReady.run();
 		}
+	}
+
+	private static String role(String line) {
+		Matcher role = ROLE.matcher(line);
+		return role.find() ? role.group(1) : Events.DEFAULT_ROLE;
 	}
 
 	/** SIGTERM: the graceful path. */

@@ -28,9 +28,20 @@ final class Run {
 
 	long to;
 
+	/** Overlap in the measured span, summed over the scenario's roles (with one role, its own). */
 	double overlapMillis;
 
+	/** Leaderless time in the measured span, summed over the scenario's roles. */
 	double leaderlessMillis;
+
+	/** Overlap of each role, in the roles' order. */
+	final Map<String, Double> overlapByRole = new LinkedHashMap<>();
+
+	/** Leaderless time of each role, in the roles' order. */
+	final Map<String, Double> leaderlessByRole = new LinkedHashMap<>();
+
+	/** The balancing moves offered in the measured span. */
+	List<Balance.Move> moves = List.of();
 
 	List<Events.Event> events = List.of();
 
@@ -45,13 +56,21 @@ final class Run {
 	/** What the timeline picture shows before the measured span. */
 	static final long LEAD_IN = 2_000_000_000L;
 
-	/** Closes the measured span [from, now] and computes overlap and leaderless time in it. */
+	/**
+	 * Closes the measured span [from, now] and computes overlap and leaderless time in it,
+	 * per role and summed, and the balancing moves offered in it.
+	 */
 	void finish(Events events) {
 		this.to = System.nanoTime();
-		this.overlapMillis = events.overlap(this.from, this.to) / 1e6;
-		this.leaderlessMillis = events.leaderless(this.from, this.to) / 1e6;
+		for (String role : this.scenario.roles()) {
+			this.overlapByRole.put(role, events.overlap(role, this.from, this.to) / 1e6);
+			this.leaderlessByRole.put(role, events.leaderless(role, this.from, this.to) / 1e6);
+		}
+		this.overlapMillis = this.overlapByRole.values().stream().mapToDouble(Double::doubleValue).sum();
+		this.leaderlessMillis = this.leaderlessByRole.values().stream().mapToDouble(Double::doubleValue).sum();
 		this.events = events.all();
 		this.windows = events.windows(this.to);
+		this.moves = Balance.moves(this.events).stream().filter((m) -> m.offered() >= this.from).toList();
 	}
 
 	static double millis(long nanos) {

@@ -97,8 +97,8 @@ enum Scenario {
 		}
 
 		@Override
-		boolean inPods() {
-			return false;
+		Cluster.Pods pods() {
+			return Cluster.Pods.NONE;
 		}
 	},
 
@@ -302,6 +302,38 @@ enum Scenario {
 			}
 			stopped.ifPresent((e) -> run.extras.put("deletion → old leader stops, ms", Run.millis(e.nanos() - deletion)));
 		}
+	},
+
+	ROLES_STARTUP("Roles: start-up", "last replica ready → balanced", "≤ 2 retry periods (4 s)",
+			RoleScenarios.ROLES) {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			RoleScenarios.startup(cluster, options, run);
+		}
+	},
+
+	ROLES_CRASH("Roles: crash of a replica (SIGKILL), the kubelet reports it", "SIGKILL → each of its roles runs again",
+			"median ≤ 1.5 s, max ≤ 2.5 s", RoleScenarios.ROLES) {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			RoleScenarios.crash(cluster, options, run);
+		}
+	},
+
+	ROLES_SCALE_UP("Roles: scale-up by one replica", "new replica ready → balanced", "≤ 2 retry periods (4 s)",
+			RoleScenarios.ROLES) {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			RoleScenarios.scaleUp(cluster, options, run);
+		}
+	},
+
+	ROLES_GRACEFUL("Roles: pod of a replica deleted (SIGTERM)", "SIGTERM → each of its roles runs elsewhere",
+			"median ≤ 100 ms, max ≤ 250 ms", RoleScenarios.ROLES) {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			RoleScenarios.graceful(cluster, options, run);
+		}
 	};
 
 	final String title;
@@ -310,10 +342,20 @@ enum Scenario {
 
 	final String target;
 
+	private final List<String> roles;
+
 	Scenario(String title, String keyLatency, String target) {
+		this(title, keyLatency, target, List.of(Events.DEFAULT_ROLE));
+	}
+
+	/**
+	 * @param roles the roles the service's replicas run the demo work under, one Lease each
+	 */
+	Scenario(String title, String keyLatency, String target, List<String> roles) {
 		this.title = title;
 		this.keyLatency = keyLatency;
 		this.target = target;
+		this.roles = roles;
 	}
 
 	/** The lease duration both candidates use (the service's default, the baseline's setting). */
@@ -323,10 +365,26 @@ enum Scenario {
 
 	/**
 	 * Whether the replicas run in pods the kubelet stand-in reports on, with POD_UID set so
-	 * that the service may take over early.
+	 * that the service may take over early, and when those are ready: at once, except where
+	 * roles are balanced over them.
 	 */
-	boolean inPods() {
-		return true;
+	Cluster.Pods pods() {
+		return isRoles() ? Cluster.Pods.READY_WITH_REPLICA : Cluster.Pods.READY_AT_ONCE;
+	}
+
+	/** The roles the service's replicas run the demo work under: one, except in the roles scenarios. */
+	List<String> roles() {
+		return this.roles;
+	}
+
+	/** Whether the replicas have several roles to balance. */
+	boolean isRoles() {
+		return this.roles.size() > 1;
+	}
+
+	/** Whether {@code candidate} runs this scenario: the baseline has no roles. */
+	boolean runsFor(Cluster.Candidate candidate) {
+		return !isRoles() || candidate == Cluster.Candidate.SERVICE;
 	}
 
 	/**

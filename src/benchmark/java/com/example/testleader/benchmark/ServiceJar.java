@@ -90,16 +90,18 @@ final class ServiceJar {
 	}
 
 	/**
-	 * The command that starts one replica. On the archive it is {@code -Xshare:on}: a
-	 * replica that cannot map it fails to start rather than be measured without it (in an
-	 * image, the default {@code auto} would carry on without).
+	 * The command that starts one replica, with {@code arguments} after the standard ones. On
+	 * the archive it is {@code -Xshare:on}: a replica that cannot map it fails to start rather
+	 * than be measured without it (in an image, the default {@code auto} would carry on
+	 * without).
 	 */
-	List<String> command() {
+	List<String> command(List<String> arguments) {
 		List<String> command = new ArrayList<>(List.of(java()));
 		command.addAll(this.jvmOptions);
 		this.archive.ifPresent((archive) -> command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on")));
 		command.addAll(List.of("-jar", this.jar.toString()));
 		command.addAll(ARGUMENTS);
+		command.addAll(arguments);
 		return command;
 	}
 
