@@ -118,10 +118,21 @@ final class TermWrites {
 		if (!latest.get().heldBy(this.identity, token)) {
 			throw new LeaseLostException(StepDownReason.TAKEN_OVER);
 		}
-		log.warn("Lease {} was changed by someone else but is still this replica's term; writing over the change",
-				this.api.describe());
+		if (acceptsOffer(latest.get())) {
+			// the receiver's one write of the hand-over handshake: expected, not a conflict
+			log.debug("Lease {} carries {}'s acceptance of this replica's offer", this.api.describe(),
+					latest.get().acceptedBy().get());
+		}
+		else {
+			log.warn("Lease {} was changed by someone else but is still this replica's term; writing over the change",
+					this.api.describe());
+		}
 		// the term's own beginning and pod, not whatever the change made of them
 		return this.api.update(change.apply(latest.get().withTermOf(mine)), deadline.nextCall());
+	}
+
+	private static boolean acceptsOffer(LeaseRecord latest) {
+		return latest.acceptedBy().isPresent() && latest.acceptedBy().equals(latest.offeredTo());
 	}
 
 	private ZonedDateTime now() {
