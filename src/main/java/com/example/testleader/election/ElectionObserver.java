@@ -38,6 +38,11 @@ public interface ElectionObserver {
 			}
 
 			@Override
+			public void ended(LeaderTerm term, StepDownReason reason, boolean released, String handedTo) {
+				each((observer) -> observer.ended(term, reason, released, handedTo));
+			}
+
+			@Override
 			public void renewal(LeaderTerm term, RenewalOutcome outcome) {
 				each((observer) -> observer.renewal(term, outcome));
 			}
@@ -70,8 +75,19 @@ public interface ElectionObserver {
 		acquired(term);
 	}
 
-	/** This replica's term ended. */
+	/** This replica's term ended: it no longer leads, and its work is being revoked. */
 	default void lost(LeaderTerm term, StepDownReason reason) {
+	}
+
+	/**
+	 * The step-down that {@link #lost} announced is over: the work was revoked and, if it
+	 * stopped in time, the Lease released. Told after the release, so that what an
+	 * observer does here (an Event sent) does not compete with the handover.
+	 * @param released whether the Lease was released (after a deletion: created again,
+	 * released); if not, the others take it once it expires
+	 * @param handedTo the replica the release was handed to, or {@code null}
+	 */
+	default void ended(LeaderTerm term, StepDownReason reason, boolean released, String handedTo) {
 	}
 
 	/** The leader tried to renew {@code term}. */

@@ -62,19 +62,21 @@ final class TermEnding {
 		ended.validity().end();
 		log.info("Stopped leading Lease {} (fencing token {}): {}", this.api.describe(),
 				ended.context().fencingToken(), reason);
-		this.observer.lost(ended.context().term(), reason);
+		LeaderTerm term = ended.context().term();
+		this.observer.lost(term, reason);
 		CompletableFuture<Void> revoked = this.events.revoked(source, ended.context());
 		if (reason == StepDownReason.ABANDONED) {
 			// the stopping thread has no time left to wait: the work's own deadline stops it
+			this.observer.ended(term, reason, false, null);
 			return Handover.NOT_RELEASED;
 		}
 		boolean stopped = awaitRevocation(revoked) && nothingStillRuns();
 		if (reason.graceful() && stopped && release(ended, handTo)) {
+			this.observer.ended(term, reason, true, handTo);
 			return Handover.RELEASED;
 		}
-		if (reason == StepDownReason.DELETED && stopped) {
-			recreateReleased(ended);
-		}
+		boolean recreated = reason == StepDownReason.DELETED && stopped && recreateReleased(ended);
+		this.observer.ended(term, reason, recreated, null);
 		return Handover.NOT_RELEASED;
 	}
 
@@ -128,16 +130,18 @@ final class TermEnding {
 		return false;
 	}
 
-	private void recreateReleased(HeldTerm ended) {
+	private boolean recreateReleased(HeldTerm ended) {
 		try {
 			LeaseRecord released = this.writes.recreateReleased(ended.context().fencingToken(),
 					this.cadence.release(this.ticker));
 			this.known.wrote(released, this.ticker.nanoTime());
 			log.info("Created Lease {} again, released, after it was deleted", this.api.describe());
+			return true;
 		}
 		catch (RuntimeException ex) {
 			log.info("Did not create Lease {} again ({}); the others take over once the deletion is waited out",
 					this.api.describe(), Failures.describe(ex));
+			return false;
 		}
 	}
 

@@ -20,21 +20,27 @@ import com.example.testleader.election.StepDownReason;
  * @param stepDown why the term ended, or {@code null} for the start of a term
  * @param earlyTakeover for a term begun before the Lease expired, the proof that the
  * previous holder's process was gone; otherwise {@code null}
+ * @param released for the end of a term, whether the Lease was released (after a
+ * deletion: created again, released)
+ * @param handedTo for a release handed to a replica, that replica; otherwise {@code null}
  * @param at when it happened, on this replica's wall clock
  */
 record LeadershipChange(String role, String identity, long fencingToken, StepDownReason stepDown,
-		String earlyTakeover, Instant at) {
+		String earlyTakeover, boolean released, String handedTo, Instant at) {
 
 	/** The longest message events.k8s.io accepts (its {@code note}); core/v1 shows it as is. */
 	static final int MESSAGE_LIMIT = 1024;
 
 	static LeadershipChange became(LeaderTerm term, Optional<String> earlyTakeover, Instant at) {
 		return new LeadershipChange(term.role(), term.identity(), term.fencingToken(), null, earlyTakeover.orElse(null),
-				at);
+				false, null, at);
 	}
 
-	static LeadershipChange stopped(LeaderTerm term, StepDownReason reason, Instant at) {
-		return new LeadershipChange(term.role(), term.identity(), term.fencingToken(), reason, null, at);
+	/** The end of a term, once its step-down is over (the Lease released or not). */
+	static LeadershipChange stopped(LeaderTerm term, StepDownReason reason, boolean released, String handedTo,
+			Instant at) {
+		return new LeadershipChange(term.role(), term.identity(), term.fencingToken(), reason, null, released, handedTo,
+				at);
 	}
 
 	String message() {
@@ -50,7 +56,20 @@ record LeadershipChange(String role, String identity, long fencingToken, StepDow
 
 	private String stopped() {
 		return this.identity + " stopped leading (fencing token " + this.fencingToken + "): "
-				+ this.stepDown.name().toLowerCase(Locale.ROOT) + ", " + cause(this.stepDown);
+				+ this.stepDown.name().toLowerCase(Locale.ROOT) + ", " + cause(this.stepDown) + lease();
+	}
+
+	/** What became of the Lease, where the step-down decides it: a graceful one, or after a deletion. */
+	private String lease() {
+		if (this.stepDown.graceful() && this.released) {
+			return "; the Lease was released" + ((this.handedTo != null) ? ", handed to " + this.handedTo : "");
+		}
+		if (this.stepDown.graceful()) {
+			return "; the Lease was not released (the work did not stop in time, or the release failed) and expires "
+					+ "on its own";
+		}
+		return (this.stepDown == StepDownReason.DELETED && this.released) ? "; created again, released"
+				: "";
 	}
 
 	private static String cause(StepDownReason reason) {

@@ -1,7 +1,10 @@
 package com.example.testleader.events;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.example.testleader.election.ElectionObserver;
 import com.example.testleader.election.LeaderTerm;
@@ -12,13 +15,18 @@ import com.example.testleader.election.StepDownReason;
  * leader election does ("became leader", "stopped leading"), with the fencing token and
  * the cause. It is told on the election's thread and only hands the change to
  * {@link LeaseEventQueue}, which never waits: a slow or failing events API cannot delay a
- * renewal.
+ * renewal. The end of a term is offered once its step-down is over (with what became of
+ * the Lease), so that its request does not compete with the release's; it keeps the time
+ * the term ended.
  */
 final class LeaseEvents implements ElectionObserver {
 
 	private final LeaseEventQueue queue;
 
 	private final Clock clock;
+
+	// Terms whose step-down is under way, and when they ended: one per role at most.
+	private final Map<LeaderTerm, Instant> ending = new ConcurrentHashMap<>();
 
 	LeaseEvents(LeaseEventQueue queue, Clock clock) {
 		this.queue = queue;
@@ -32,7 +40,14 @@ final class LeaseEvents implements ElectionObserver {
 
 	@Override
 	public void lost(LeaderTerm term, StepDownReason reason) {
-		this.queue.offer(LeadershipChange.stopped(term, reason, this.clock.instant()));
+		this.ending.put(term, this.clock.instant());
+	}
+
+	@Override
+	public void ended(LeaderTerm term, StepDownReason reason, boolean released, String handedTo) {
+		Instant at = this.ending.remove(term);
+		this.queue.offer(LeadershipChange.stopped(term, reason, released, handedTo,
+				(at != null) ? at : this.clock.instant()));
 	}
 
 }

@@ -198,6 +198,10 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 		assertThat(successor).isNotSameAs(leader);
 		Entry lost = this.timeline.last(leader.name(), Kind.LOST).orElseThrow();
 		assertThat(lost.detail()).isEqualTo(StepDownReason.YIELDED);
+		// observers hear the outcome only after the release, not with the step-down
+		Entry ended = this.timeline.last(leader.name(), Kind.ENDED).orElseThrow();
+		assertThat(ended.detail()).isEqualTo(new Timeline.Ending(StepDownReason.YIELDED, true, null));
+		assertThat(ended.nanos()).isGreaterThan(this.timeline.last(leader.name(), Kind.REVOKED).orElseThrow().nanos());
 	}
 
 	/**
@@ -219,6 +223,8 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 
 		assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(leader.identity());
 		assertThat(server().firstRelease()).isEmpty();
+		assertThat(this.timeline.last("replica-a", Kind.ENDED).orElseThrow().detail())
+			.isEqualTo(new Timeline.Ending(StepDownReason.RELEASED, false, null));
 	}
 
 	/** The API config of a client the in-process API can tell apart ({@link LocalKubernetesApi#delay}). */

@@ -23,11 +23,15 @@ final class Timeline {
 
 	enum Kind {
 
-		GRANTED, REVOKED, DIED, LOST, RENEWED
+		GRANTED, REVOKED, DIED, LOST, ENDED, RENEWED
 
 	}
 
 	record Entry(long nanos, String candidate, Kind kind, Object detail) {
+	}
+
+	/** What the observer was told once a step-down was over. */
+	record Ending(StepDownReason reason, boolean released, String handedTo) {
 	}
 
 	record Window(String candidate, long fencingToken, long from, long to) {
@@ -97,6 +101,11 @@ final class Timeline {
 			@Override
 			public void lost(LeaderTerm term, StepDownReason reason) {
 				record(candidate, Kind.LOST, reason);
+			}
+
+			@Override
+			public void ended(LeaderTerm term, StepDownReason reason, boolean released, String handedTo) {
+				record(candidate, Kind.ENDED, new Ending(reason, released, handedTo));
 			}
 
 		};

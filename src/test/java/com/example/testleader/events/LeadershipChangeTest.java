@@ -36,9 +36,30 @@ class LeadershipChangeTest {
 	@EnumSource(StepDownReason.class)
 	void everyEndOfATermNamesItsCauseAsTheLossesMetricDoes(StepDownReason reason) {
 		String label = reason.name().toLowerCase(Locale.ROOT);
-		assertThat(LeadershipChange.stopped(TERM, reason, NOW).message())
+		assertThat(LeadershipChange.stopped(TERM, reason, false, null, NOW).message())
 			.startsWith("pod-a_5f1c2a9e stopped leading (fencing token 4): " + label + ", ")
 			.hasSizeGreaterThan(("pod-a_5f1c2a9e stopped leading (fencing token 4): " + label + ", ").length());
+	}
+
+	@Test
+	void aGracefulStepDownSaysWhetherTheLeaseWasReleasedAndToWhom() {
+		assertThat(LeadershipChange.stopped(TERM, StepDownReason.HANDED_OVER, true, "pod-b", NOW).message())
+			.endsWith("to balance them; the Lease was released, handed to pod-b");
+		assertThat(LeadershipChange.stopped(TERM, StepDownReason.RELEASED, true, null, NOW).message())
+			.endsWith("no longer ready); the Lease was released");
+		assertThat(LeadershipChange.stopped(TERM, StepDownReason.YIELDED, false, null, NOW).message())
+			.endsWith("on request; the Lease was not released (the work did not stop in time, or the release "
+					+ "failed) and expires on its own");
+	}
+
+	@Test
+	void aDeletedLeaseCreatedAgainIsSaidSoAndOtherCausesSayNothingOfTheLease() {
+		assertThat(LeadershipChange.stopped(TERM, StepDownReason.DELETED, true, null, NOW).message())
+			.endsWith("the Lease was deleted; created again, released");
+		assertThat(LeadershipChange.stopped(TERM, StepDownReason.DELETED, false, null, NOW).message())
+			.endsWith("the Lease was deleted");
+		assertThat(LeadershipChange.stopped(TERM, StepDownReason.RENEW_DEADLINE, false, null, NOW).message())
+			.endsWith("until the renew deadline");
 	}
 
 	@Test

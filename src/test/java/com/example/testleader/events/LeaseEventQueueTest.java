@@ -128,7 +128,7 @@ class LeaseEventQueueTest {
 		LeaderTerm term = new LeaderTerm("replica-a_00000000", "test-lease", token, Instant.EPOCH);
 		Instant at = Instant.parse("2026-11-25T00:00:00Z").plusSeconds(token);
 		return (token == 0) ? LeadershipChange.became(term, Optional.empty(), at)
-				: LeadershipChange.stopped(term, StepDownReason.YIELDED, at);
+				: LeadershipChange.stopped(term, StepDownReason.YIELDED, true, null, at);
 	}
 
 	/** Answers the creation of Events late (they are stored at once); reads are not delayed. */

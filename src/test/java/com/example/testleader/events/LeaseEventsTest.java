@@ -83,7 +83,7 @@ class LeaseEventsTest {
 		assertThat(events()).extracting(Event::getMessage)
 			.containsExactly(identity + " became leader (fencing token 0)",
 					identity + " stopped leading (fencing token 0): released, it left the election (shutting down, or "
-							+ "no longer ready)");
+							+ "no longer ready); the Lease was released");
 		assertThat(events().get(1).getInvolvedObject().getUid()).isEqualTo(leaseUid);
 	}
 
@@ -178,7 +178,7 @@ class LeaseEventsTest {
 		assertThat(events()).extracting(Event::getMessage)
 			.containsExactly(replica.elector().identity() + " became leader (fencing token 0)",
 					replica.elector().identity() + " stopped leading (fencing token 0): yielded, it handed leadership "
-							+ "over on request");
+							+ "over on request; the Lease was released");
 	}
 
 	/** Every renewal succeeded, and no term ended but by the one yield a test asked for. */
