@@ -64,20 +64,24 @@ final class TermEnding {
 				ended.context().fencingToken(), reason);
 		LeaderTerm term = ended.context().term();
 		this.observer.lost(term, reason);
-		CompletableFuture<Void> revoked = this.events.revoked(source, ended.context());
-		if (reason == StepDownReason.ABANDONED) {
-			// the stopping thread has no time left to wait: the work's own deadline stops it
-			this.observer.ended(term, reason, false, null);
+		boolean released = false;
+		try {
+			CompletableFuture<Void> revoked = this.events.revoked(source, ended.context());
+			if (reason == StepDownReason.ABANDONED) {
+				// the stopping thread has no time left to wait: the work's own deadline stops it
+				return Handover.NOT_RELEASED;
+			}
+			boolean stopped = awaitRevocation(revoked) && nothingStillRuns();
+			if (reason.graceful() && stopped && release(ended, handTo)) {
+				released = true;
+				return Handover.RELEASED;
+			}
+			released = reason == StepDownReason.DELETED && stopped && recreateReleased(ended);
 			return Handover.NOT_RELEASED;
 		}
-		boolean stopped = awaitRevocation(revoked) && nothingStillRuns();
-		if (reason.graceful() && stopped && release(ended, handTo)) {
-			this.observer.ended(term, reason, true, handTo);
-			return Handover.RELEASED;
+		finally {
+			this.observer.ended(term, reason, released, (released && reason.graceful()) ? handTo : null);
 		}
-		boolean recreated = reason == StepDownReason.DELETED && stopped && recreateReleased(ended);
-		this.observer.ended(term, reason, recreated, null);
-		return Handover.NOT_RELEASED;
 	}
 
 	private boolean awaitRevocation(CompletableFuture<Void> revoked) {
