@@ -132,10 +132,11 @@ class ElectionConfiguration {
 		Duration phase = Binder.get(environment)
 			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
 			.orElse(Duration.ofSeconds(30));
-		Duration leave = new Cadence(properties).leaveTimeout();
+		// the leave, then the election's loop given time to finish a step it interrupted
+		Duration leave = new Cadence(properties).leaveTimeout().plus(ElectionLoop.STOP_WAIT);
 		if (phase.compareTo(leave) < 0) {
 			throw new IllegalArgumentException("spring.lifecycle.timeout-per-shutdown-phase (" + phase
-					+ ") must be at least the election's longest graceful leave (" + leave + ", from "
+					+ ") must be at least the election's longest graceful leave and shut-down (" + leave + ", from "
 					+ "test-leader.election.*): a shorter phase closes the application while the Lease is being "
 					+ "released");
 		}

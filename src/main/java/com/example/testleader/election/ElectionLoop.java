@@ -31,6 +31,9 @@ final class ElectionLoop {
 
 	private volatile long lastProgressNanos;
 
+	/** How long {@link #stop()} waits for the step in flight once interrupted. */
+	static final Duration STOP_WAIT = Duration.ofSeconds(1);
+
 	private final Set<Runnable> unanswered = ConcurrentHashMap.newKeySet();
 
 	private ScheduledFuture<?> next;
@@ -61,7 +64,7 @@ final class ElectionLoop {
 		if (current != null) {
 			current.shutdownNow();
 			try {
-				current.awaitTermination(1, TimeUnit.SECONDS);
+				current.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

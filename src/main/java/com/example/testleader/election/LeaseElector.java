@@ -423,9 +423,15 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private Handover stepDown(StepDownReason reason, String handTo) {
 		HeldTerm ended = this.term.getAndSet(null);
-		Handover outcome = (ended != null) ? this.ending.end(this, ended, reason, handTo) : Handover.NOT_LEADING;
-		this.offer.end((reason == StepDownReason.HANDED_OVER) ? outcome : Handover.NOT_LEADING);
-		return outcome;
+		Handover outcome = Handover.NOT_RELEASED;
+		try {
+			outcome = (ended != null) ? this.ending.end(this, ended, reason, handTo) : Handover.NOT_LEADING;
+			return outcome;
+		}
+		finally {
+			// an offer's answer is never left waiting, even if the step-down failed
+			this.offer.end((reason == StepDownReason.HANDED_OVER) ? outcome : Handover.NOT_LEADING);
+		}
 	}
 
 	@Override

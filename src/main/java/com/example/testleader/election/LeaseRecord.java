@@ -2,6 +2,7 @@ package com.example.testleader.election;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -147,6 +148,25 @@ record LeaseRecord(Lease lease) {
 		Map<String, String> annotations = this.lease.getMetadata().getAnnotations();
 		String value = (annotations != null) ? annotations.get(name) : null;
 		return (holder() != null && value != null && !value.isBlank()) ? Optional.of(value) : Optional.empty();
+	}
+
+	/**
+	 * Whether this version is {@code mine} with nothing added but the acceptance of mine's
+	 * offer: the receiver's one write of the handshake, not someone else's change.
+	 */
+	boolean onlyAccepts(LeaseRecord mine) {
+		if (mine.acceptedBy().isPresent() || mine.offeredTo().isEmpty() || !acceptedBy().equals(mine.offeredTo())) {
+			return false;
+		}
+		Map<String, String> annotations = new HashMap<>(orEmpty(this.lease.getMetadata().getAnnotations()));
+		annotations.remove(ACCEPTED_BY);
+		return Objects.equals(this.lease.getSpec(), mine.lease.getSpec())
+				&& annotations.equals(orEmpty(mine.lease.getMetadata().getAnnotations()))
+				&& orEmpty(this.lease.getMetadata().getLabels()).equals(orEmpty(mine.lease.getMetadata().getLabels()));
+	}
+
+	private static Map<String, String> orEmpty(Map<String, String> map) {
+		return (map != null) ? map : Map.of();
 	}
 
 	/** This version, accepted by the replica {@code replica}: the receiver's one write to it. */

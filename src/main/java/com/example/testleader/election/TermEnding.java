@@ -63,9 +63,9 @@ final class TermEnding {
 		log.info("Stopped leading Lease {} (fencing token {}): {}", this.api.describe(),
 				ended.context().fencingToken(), reason);
 		LeaderTerm term = ended.context().term();
-		this.observer.lost(term, reason);
 		boolean released = false;
 		try {
+			this.observer.lost(term, reason);
 			CompletableFuture<Void> revoked = this.events.revoked(source, ended.context());
 			if (reason == StepDownReason.ABANDONED) {
 				// the stopping thread has no time left to wait: the work's own deadline stops it

@@ -118,7 +118,7 @@ final class TermWrites {
 		if (!latest.get().heldBy(this.identity, token)) {
 			throw new LeaseLostException(StepDownReason.TAKEN_OVER);
 		}
-		if (acceptsOffer(latest.get())) {
+		if (latest.get().onlyAccepts(mine)) {
 			// the receiver's one write of the hand-over handshake: expected, not a conflict
 			log.debug("Lease {} carries {}'s acceptance of this replica's offer", this.api.describe(),
 					latest.get().acceptedBy().get());
@@ -129,10 +129,6 @@ final class TermWrites {
 		}
 		// the term's own beginning and pod, not whatever the change made of them
 		return this.api.update(change.apply(latest.get().withTermOf(mine)), deadline.nextCall());
-	}
-
-	private static boolean acceptsOffer(LeaseRecord latest) {
-		return latest.acceptedBy().isPresent() && latest.acceptedBy().equals(latest.offeredTo());
 	}
 
 	private ZonedDateTime now() {

@@ -65,8 +65,8 @@ record LeadershipChange(String role, String identity, long fencingToken, StepDow
 			return "; the Lease was released" + ((this.handedTo != null) ? ", handed to " + this.handedTo : "");
 		}
 		if (this.stepDown.graceful()) {
-			return "; the Lease was not released (the work did not stop in time, or the release failed) and expires "
-					+ "on its own";
+			return "; this replica did not release the Lease (the work did not stop in time, the release failed, or "
+					+ "the Lease was no longer its own)";
 		}
 		return (this.stepDown == StepDownReason.DELETED && this.released) ? "; created again, released"
 				: "";

@@ -56,7 +56,7 @@ class ElectionConfigurationTest {
 				.getFailure()
 				.rootCause()
 				.hasMessageStartingWith("spring.lifecycle.timeout-per-shutdown-phase (PT20S) must be at least the "
-						+ "election's longest graceful leave (PT28S"));
+						+ "election's longest graceful leave and shut-down (PT29S"));
 	}
 
 	@Test

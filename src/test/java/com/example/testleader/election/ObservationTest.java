@@ -99,6 +99,24 @@ class ObservationTest {
 	}
 
 	@Test
+	void onlyTheAcceptanceOfThisReplicasOwnOfferIsTheHandshake() {
+		LeaseRecord offered = new LeaseRecord(LeaseRecord.offeredTo(held("me_1", 10, 3, at(0)).lease(), "other"));
+		LeaseRecord accepted = new LeaseRecord(offered.acceptedBy("other"));
+		assertThat(accepted.onlyAccepts(offered)).isTrue();
+
+		assertThat(new LeaseRecord(offered.acceptedBy("third")).onlyAccepts(offered)).as("accepted by another").isFalse();
+		LeaseRecord notOffered = held("me_1", 10, 3, at(0));
+		assertThat(new LeaseRecord(notOffered.acceptedBy("other")).onlyAccepts(notOffered)).as("never offered").isFalse();
+		assertThat(accepted.onlyAccepts(accepted)).as("accepted before: mine already carries it").isFalse();
+		LeaseRecord alsoEdited = new LeaseRecord(new LeaseBuilder(
+				accepted.lease()).editSpec().withLeaseDurationSeconds(60).endSpec().build());
+		assertThat(alsoEdited.onlyAccepts(offered)).as("accepted and edited").isFalse();
+		LeaseRecord labelled = new LeaseRecord(new LeaseBuilder(
+				accepted.lease()).editMetadata().addToLabels("team", "a").endMetadata().build());
+		assertThat(labelled.onlyAccepts(offered)).as("accepted and labelled").isFalse();
+	}
+
+	@Test
 	void aDeletionIsWaitedOutButAnAbsentLeaseIsCreatedAtOnce() {
 		assertThat(Observation.initial().next(null, 0, Instant.EPOCH, CONFIGURED, "me", GRACE).nanosUntilAcquirable(0, null)).isZero();
 

@@ -48,8 +48,8 @@ class LeadershipChangeTest {
 		assertThat(LeadershipChange.stopped(TERM, StepDownReason.RELEASED, true, null, NOW).message())
 			.endsWith("no longer ready); the Lease was released");
 		assertThat(LeadershipChange.stopped(TERM, StepDownReason.YIELDED, false, null, NOW).message())
-			.endsWith("on request; the Lease was not released (the work did not stop in time, or the release "
-					+ "failed) and expires on its own");
+			.endsWith("on request; this replica did not release the Lease (the work did not stop in time, the release "
+					+ "failed, or the Lease was no longer its own)");
 	}
 
 	@Test
