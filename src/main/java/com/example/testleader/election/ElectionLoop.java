@@ -23,6 +23,9 @@ final class ElectionLoop {
 
 	private static final Logger log = LoggerFactory.getLogger(ElectionLoop.class);
 
+	/** How long {@link #stop()} waits for the step in flight once interrupted. */
+	static final Duration STOP_WAIT = Duration.ofSeconds(1);
+
 	private final String lease;
 
 	private final Ticker ticker;
@@ -30,9 +33,6 @@ final class ElectionLoop {
 	private volatile ScheduledThreadPoolExecutor executor;
 
 	private volatile long lastProgressNanos;
-
-	/** How long {@link #stop()} waits for the step in flight once interrupted. */
-	static final Duration STOP_WAIT = Duration.ofSeconds(1);
 
 	private final Set<Runnable> unanswered = ConcurrentHashMap.newKeySet();
 
