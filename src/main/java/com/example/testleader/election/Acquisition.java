@@ -114,7 +114,8 @@ final class Acquisition {
 
 	/** Whether the holder of {@code record} offers it to this replica and nobody accepted yet. */
 	private boolean offeredHere(LeaseRecord record) {
-		return record.offeredTo().filter(this.replica::equals).isPresent() && record.acceptedBy().isEmpty();
+		return Handshake.offeredTo(record).filter(this.replica::equals).isPresent()
+				&& Handshake.acceptedBy(record).isEmpty();
 	}
 
 	/**

@@ -204,7 +204,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 * replica leads it: the offer goes out with a renewal at once; once {@code to} accepts
 	 * (proving it reaches the API and competes for the role), the work stops, then the
 	 * Lease is released handed to {@code to}, which takes it at once, and this replica
-	 * leaves it to {@code to} for the handover grace ({@link LeaseRecord} describes the
+	 * leaves it to {@code to} for the handover grace ({@link Handshake} describes the
 	 * handshake). Unaccepted within {@link Cadence#offerTimeoutNanos()}, the offer is
 	 * withdrawn and nothing changes ({@link Handover#NOT_ACCEPTED}).
 	 */

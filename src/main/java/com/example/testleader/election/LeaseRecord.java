@@ -2,7 +2,6 @@ package com.example.testleader.election;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,15 +23,9 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
  * successor.
  *
  * <p>
- * Roles are moved to balance them by a handshake on the Lease, since the API server drops
- * Kubernetes' own {@code spec.preferredHolder} unless a feature gate that is off by
- * default is on. The holder offers its term to one replica ({@value #OFFERED_TO}, written
- * with its renewals: the replica's name, the holder identity without the per-process
- * suffix); that replica accepts ({@value #ACCEPTED_BY}, its only write to a Lease it does
- * not hold, which changes nothing else); only then does the holder stop its work and
- * release the Lease handed to it ({@value #HANDED_TO}). The receiver takes it at once
- * while the others give it the handover grace ({@link Observation}). A replica that cannot
- * reach the API, or does not compete for the role, never accepts, and nothing is released.
+ * A release may be handed to one replica ({@value #HANDED_TO}): the end of the
+ * {@link Handshake} that moves a role to balance the roles. The receiver takes it at once
+ * while the others give it the handover grace ({@link Observation}).
  *
  * <p>
  * The fencing token is {@code leaseTransitions}, which the API stores as a non-negative
@@ -48,10 +41,6 @@ record LeaseRecord(Lease lease) {
 	static final String FENCING_EPOCH = "test-leader.example.com/fencing-epoch";
 
 	static final String HANDED_TO = "test-leader.example.com/handed-to";
-
-	static final String OFFERED_TO = "test-leader.example.com/offered-to";
-
-	static final String ACCEPTED_BY = "test-leader.example.com/accepted-by";
 
 	/** Tokens per epoch: every value {@code leaseTransitions} can take. */
 	static final long EPOCH_SIZE = 1L << 31;
@@ -134,67 +123,6 @@ record LeaseRecord(Lease lease) {
 		return (released() && to != null && !to.isBlank()) ? Optional.of(to) : Optional.empty();
 	}
 
-	/** While held, the replica the holder offers its term to; else empty. */
-	Optional<String> offeredTo() {
-		return heldAnnotation(OFFERED_TO);
-	}
-
-	/** While held, the replica that accepted the holder's offer; else empty. */
-	Optional<String> acceptedBy() {
-		return heldAnnotation(ACCEPTED_BY);
-	}
-
-	private Optional<String> heldAnnotation(String name) {
-		Map<String, String> annotations = this.lease.getMetadata().getAnnotations();
-		String value = (annotations != null) ? annotations.get(name) : null;
-		return (holder() != null && value != null && !value.isBlank()) ? Optional.of(value) : Optional.empty();
-	}
-
-	/**
-	 * Whether this version is {@code mine} with nothing added but the acceptance of mine's
-	 * offer: the receiver's one write of the handshake, not someone else's change.
-	 */
-	boolean onlyAccepts(LeaseRecord mine) {
-		if (mine.acceptedBy().isPresent() || mine.offeredTo().isEmpty() || !acceptedBy().equals(mine.offeredTo())) {
-			return false;
-		}
-		Map<String, String> annotations = new HashMap<>(orEmpty(this.lease.getMetadata().getAnnotations()));
-		annotations.remove(ACCEPTED_BY);
-		return Objects.equals(this.lease.getSpec(), mine.lease.getSpec())
-				&& annotations.equals(orEmpty(mine.lease.getMetadata().getAnnotations()))
-				&& orEmpty(this.lease.getMetadata().getLabels()).equals(orEmpty(mine.lease.getMetadata().getLabels()));
-	}
-
-	private static Map<String, String> orEmpty(Map<String, String> map) {
-		return (map != null) ? map : Map.of();
-	}
-
-	/** This version, accepted by the replica {@code replica}: the receiver's one write to it. */
-	Lease acceptedBy(String replica) {
-		return new LeaseBuilder(this.lease).editMetadata().addToAnnotations(ACCEPTED_BY, replica).endMetadata().build();
-	}
-
-	/**
-	 * {@code lease} (a renewal of this holder's) offered to the replica {@code to}, keeping
-	 * an acceptance of that same offer; {@code null}: offered to no one.
-	 */
-	static Lease offeredTo(Lease lease, String to) {
-		Map<String, String> annotations = lease.getMetadata().getAnnotations();
-		boolean accepted = to != null && annotations != null && to.equals(annotations.get(ACCEPTED_BY))
-				&& to.equals(annotations.get(OFFERED_TO));
-		LeaseBuilder offered = new LeaseBuilder(lease).editMetadata()
-			.removeFromAnnotations(OFFERED_TO)
-			.removeFromAnnotations(ACCEPTED_BY)
-			.endMetadata();
-		if (to != null) {
-			offered = offered.editMetadata().addToAnnotations(OFFERED_TO, to).endMetadata();
-		}
-		if (accepted) {
-			offered = offered.editMetadata().addToAnnotations(ACCEPTED_BY, to).endMetadata();
-		}
-		return offered.build();
-	}
-
 	/** Whether this record is held by {@code identity} in the term of {@code fencingToken}. */
 	boolean heldBy(String identity, long fencingToken) {
 		return identity.equals(holder()) && fencingToken() == fencingToken;
@@ -215,8 +143,8 @@ record LeaseRecord(Lease lease) {
 		return new LeaseBuilder(this.lease).editMetadata()
 			.removeFromAnnotations(RELEASED_BY)
 			.removeFromAnnotations(HANDED_TO)
-			.removeFromAnnotations(OFFERED_TO)
-			.removeFromAnnotations(ACCEPTED_BY)
+			.removeFromAnnotations(Handshake.OFFERED_TO)
+			.removeFromAnnotations(Handshake.ACCEPTED_BY)
 			.removeFromAnnotations(FENCING_EPOCH)
 			.removeFromAnnotations(HolderPod.ANNOTATION)
 			.addToAnnotations(epochAnnotation(token))
@@ -283,8 +211,8 @@ record LeaseRecord(Lease lease) {
 		LeaseBuilder released = new LeaseBuilder(this.lease).editMetadata()
 			.removeFromAnnotations(HolderPod.ANNOTATION)
 			.removeFromAnnotations(HANDED_TO)
-			.removeFromAnnotations(OFFERED_TO)
-			.removeFromAnnotations(ACCEPTED_BY)
+			.removeFromAnnotations(Handshake.OFFERED_TO)
+			.removeFromAnnotations(Handshake.ACCEPTED_BY)
 			.addToAnnotations(RELEASED_BY, identity)
 			.endMetadata()
 			.withSpec(heldSpec("", Duration.ofSeconds(1), now, now, fencingToken()));

@@ -3,7 +3,7 @@ package com.example.testleader.election;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The holder's side of moving its role to another replica ({@link LeaseRecord} describes
+ * The holder's side of moving its role to another replica ({@link Handshake} describes
  * the handshake): at most one offer at a time, written with every renewal until the
  * receiver accepts it, the term ends, or it expires unanswered. Whoever asked is answered
  * once: with what became of the handover if it was accepted, {@link Handover#NOT_ACCEPTED}
@@ -33,8 +33,9 @@ final class TermOffer {
 
 	/** Whether {@code seen}, still this term's record, carries the acceptance of this offer. */
 	boolean acceptedIn(LeaseRecord seen, String identity, long token) {
-		return this.to != null && seen.heldBy(identity, token) && seen.offeredTo().filter(this.to::equals).isPresent()
-				&& seen.acceptedBy().filter(this.to::equals).isPresent();
+		return this.to != null && seen.heldBy(identity, token)
+				&& Handshake.offeredTo(seen).filter(this.to::equals).isPresent()
+				&& Handshake.acceptedBy(seen).filter(this.to::equals).isPresent();
 	}
 
 	/** Withdraws the offer if nobody accepted it in time. */

@@ -59,11 +59,11 @@ final class TermWrites {
 
 	/**
 	 * Renews the term of {@code token}, last written as {@code mine}, offered to the replica
-	 * {@code offerTo} ({@code null}: to no one; see {@link LeaseRecord}).
+	 * {@code offerTo} ({@code null}: to no one; see {@link Handshake}).
 	 */
 	LeaseRecord renew(LeaseRecord mine, long token, String offerTo, Deadline deadline, Consumer<LeaseRecord> seen) {
 		return overOwnTerm(mine, token,
-				(record) -> LeaseRecord.offeredTo(record.renewedAt(this.leaseDuration, now()), offerTo), deadline, seen);
+				(record) -> Handshake.offered(record.renewedAt(this.leaseDuration, now()), offerTo), deadline, seen);
 	}
 
 	/**
@@ -71,7 +71,7 @@ final class TermWrites {
 	 * receiver's one write to a Lease it does not hold. A 409 means the holder wrote first.
 	 */
 	LeaseRecord accept(LeaseRecord seen, String replica, Deadline deadline) {
-		return this.api.update(seen.acceptedBy(replica), deadline.nextCall());
+		return this.api.update(Handshake.accepted(seen, replica), deadline.nextCall());
 	}
 
 	/**
@@ -118,10 +118,10 @@ final class TermWrites {
 		if (!latest.get().heldBy(this.identity, token)) {
 			throw new LeaseLostException(StepDownReason.TAKEN_OVER);
 		}
-		if (latest.get().onlyAccepts(mine)) {
+		if (Handshake.onlyAccepts(latest.get(), mine)) {
 			// the receiver's one write of the hand-over handshake: expected, not a conflict
 			log.debug("Lease {} carries {}'s acceptance of this replica's offer", this.api.describe(),
-					latest.get().acceptedBy().get());
+					Handshake.acceptedBy(latest.get()).get());
 		}
 		else {
 			log.warn("Lease {} was changed by someone else but is still this replica's term; writing over the change",

@@ -48,7 +48,7 @@ final class LeaseWatchLog implements AutoCloseable {
 	private void record(Lease lease) {
 		LeaseRecord record = new LeaseRecord(lease);
 		this.seen.add(new Seen(System.nanoTime(), lease.getMetadata().getName(), record.holder(),
-				record.fencingToken(), record.handedTo().orElse(null), record.offeredTo().orElse(null),
+				record.fencingToken(), record.handedTo().orElse(null), Handshake.offeredTo(record).orElse(null),
 				record.acquireTime(), record.renewTime()));
 	}
 

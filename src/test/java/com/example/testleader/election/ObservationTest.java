@@ -100,20 +100,22 @@ class ObservationTest {
 
 	@Test
 	void onlyTheAcceptanceOfThisReplicasOwnOfferIsTheHandshake() {
-		LeaseRecord offered = new LeaseRecord(LeaseRecord.offeredTo(held("me_1", 10, 3, at(0)).lease(), "other"));
-		LeaseRecord accepted = new LeaseRecord(offered.acceptedBy("other"));
-		assertThat(accepted.onlyAccepts(offered)).isTrue();
+		LeaseRecord offered = new LeaseRecord(Handshake.offered(held("me_1", 10, 3, at(0)).lease(), "other"));
+		LeaseRecord accepted = new LeaseRecord(Handshake.accepted(offered, "other"));
+		assertThat(Handshake.onlyAccepts(accepted, offered)).isTrue();
 
-		assertThat(new LeaseRecord(offered.acceptedBy("third")).onlyAccepts(offered)).as("accepted by another").isFalse();
+		LeaseRecord byAnother = new LeaseRecord(Handshake.accepted(offered, "third"));
+		assertThat(Handshake.onlyAccepts(byAnother, offered)).as("accepted by another").isFalse();
 		LeaseRecord notOffered = held("me_1", 10, 3, at(0));
-		assertThat(new LeaseRecord(notOffered.acceptedBy("other")).onlyAccepts(notOffered)).as("never offered").isFalse();
-		assertThat(accepted.onlyAccepts(accepted)).as("accepted before: mine already carries it").isFalse();
+		LeaseRecord unasked = new LeaseRecord(Handshake.accepted(notOffered, "other"));
+		assertThat(Handshake.onlyAccepts(unasked, notOffered)).as("never offered").isFalse();
+		assertThat(Handshake.onlyAccepts(accepted, accepted)).as("accepted before: mine already carries it").isFalse();
 		LeaseRecord alsoEdited = new LeaseRecord(new LeaseBuilder(
 				accepted.lease()).editSpec().withLeaseDurationSeconds(60).endSpec().build());
-		assertThat(alsoEdited.onlyAccepts(offered)).as("accepted and edited").isFalse();
+		assertThat(Handshake.onlyAccepts(alsoEdited, offered)).as("accepted and edited").isFalse();
 		LeaseRecord labelled = new LeaseRecord(new LeaseBuilder(
 				accepted.lease()).editMetadata().addToLabels("team", "a").endMetadata().build());
-		assertThat(labelled.onlyAccepts(offered)).as("accepted and labelled").isFalse();
+		assertThat(Handshake.onlyAccepts(labelled, offered)).as("accepted and labelled").isFalse();
 	}
 
 	@Test
