@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +43,9 @@ import org.springframework.context.SmartLifecycle;
  * It watches the Lease, so a release is acted on at once and any change by someone else
  * is checked at once; polling fills in whenever the watch is quiet.
  * <p>
- * This class is the election's one thread and its public face; each part of the timeline
- * has a class of its own: {@link Acquisition} (a follower takes the Lease),
+ * This class is the election's public face: requests, what this replica believes, and
+ * the lifecycle. What runs on the election's one thread is {@link ElectionSteps}; each part
+ * of the timeline has a class of its own: {@link Acquisition} (a follower takes the Lease),
  * {@link TermKeeping} (the leader renews), {@link TermEnding} (revoke, wait, release),
  * {@link KnownLease} with {@link Observation} and {@link ProcessGone} (judging expiry and
  * proof).
@@ -74,21 +74,10 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private final ElectionLoop loop;
 
-	// The parts of the timeline, each run on the loop.
 	private final KnownLease known;
 
-	private final Acquisition acquisition;
-
-	private final TermKeeping keeping;
-
-	private final TermEnding ending;
-
-	private final Failures failures;
-
-	private final AtomicReference<HeldTerm> term = new AtomicReference<>();
-
-	// Confined to the loop.
-	private final TermOffer offer = new TermOffer();
+	// What runs on the loop, and the state only it changes.
+	private final ElectionSteps steps;
 
 	private volatile SharedIndexInformer<Lease> watch;
 
@@ -96,12 +85,6 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	/** Whether the application wants this replica to compete ({@link #join()} / {@link #leave()}). */
 	private volatile boolean joinRequested;
-
-	// Written on the loop only; volatile for readers on other threads.
-	private volatile boolean competing;
-
-	// Confined to the loop.
-	private long competeAfterNanos;
 
 	LeaseElector(LeaseApi api, String identity, LeaderElectionProperties timings, LeaderEvents events,
 			ElectionObserver observer, Clock clock, Ticker ticker, EarlyTakeover early, RunningWork work) {
@@ -113,13 +96,9 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		this.events = events;
 		this.early = early;
 		this.loop = new ElectionLoop(api.describe(), ticker);
-		TermWrites writes = new TermWrites(api, identity, timings.leaseDuration(), clock, ticker, early.here());
 		this.known = new KnownLease(api, identity, timings, clock, events);
-		this.acquisition = new Acquisition(api, identity, writes, this.cadence, this.known, early, events, observer,
-				clock, ticker);
-		this.keeping = new TermKeeping(api, writes, this.cadence, this.known, observer, clock, ticker);
-		this.ending = new TermEnding(api, writes, this.cadence, events, observer, ticker, this.known, work);
-		this.failures = new Failures(api, this.cadence);
+		this.steps = new ElectionSteps(this, api, identity, timings, this.loop, this.known, events, observer, clock,
+				ticker, early, work);
 	}
 
 	/**
@@ -134,11 +113,8 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	private void compete() {
-		if (this.joinRequested && !this.competing) {
-			this.competing = true;
-			this.competeAfterNanos = this.ticker.nanoTime();
-			log.info("Joining the election for Lease {} as {}", this.api.describe(), this.identity);
-			this.loop.schedule(this::step, 0);
+		if (this.joinRequested) {
+			this.steps.compete();
 		}
 	}
 
@@ -157,18 +133,12 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 */
 	public CompletableFuture<Handover> leave(String handTo) {
 		this.joinRequested = false;
-		return onLoop(() -> this.joinRequested ? Handover.NOT_LEADING : leaveNow(handTo));
+		return onLoop(() -> this.joinRequested ? Handover.NOT_LEADING : this.steps.leave(handTo));
 	}
 
 	/** Leaves whatever the application wants: the elector is stopping. */
 	private CompletableFuture<Handover> stepOut(String handTo) {
-		return onLoop(() -> leaveNow(handTo));
-	}
-
-	private Handover leaveNow(String handTo) {
-		this.competing = false;
-		this.loop.cancel();
-		return stepDown(StepDownReason.RELEASED, handTo);
+		return onLoop(() -> this.steps.leave(handTo));
 	}
 
 	/**
@@ -186,17 +156,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	private CompletableFuture<Handover> yieldIf(Predicate<HeldTerm> which) {
-		return onLoop(() -> {
-			HeldTerm current = this.term.get();
-			if (current == null || !which.test(current) || !current.validity().isValid()) {
-				return Handover.NOT_LEADING;
-			}
-			Handover outcome = stepDown(StepDownReason.YIELDED);
-			// keep watching, but leave the Lease to the others for a while
-			this.competeAfterNanos = this.ticker.nanoTime() + this.cadence.yieldPauseNanos();
-			this.loop.schedule(this::step, this.cadence.jitteredRetryNanos());
-			return outcome;
-		});
+		return onLoop(() -> this.steps.yieldIf(which));
 	}
 
 	/**
@@ -209,28 +169,9 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 * withdrawn and nothing changes ({@link Handover#NOT_ACCEPTED}).
 	 */
 	public CompletableFuture<Handover> offer(String to) {
-		return this.loop.<CompletableFuture<Handover>>call(() -> {
-			HeldTerm current = this.term.get();
-			if (current == null || !current.validity().isValid()) {
-				return CompletableFuture.completedFuture(Handover.NOT_LEADING);
-			}
-			CompletableFuture<Handover> answer = new CompletableFuture<>();
-			this.offer.make(to, this.ticker.nanoTime() + this.cadence.offerTimeoutNanos(), answer);
-			this.loop.schedule(this::step, 0);
-			return answer;
-		}, null).thenCompose((answer) -> (answer != null) ? answer
-				: CompletableFuture.completedFuture(Handover.NOT_LEADING));
-	}
-
-	/**
-	 * The offer of this term was accepted: hand the Lease to the replica that accepted it,
-	 * and leave it to that replica for the handover grace. On the loop; the caller
-	 * schedules the next step.
-	 */
-	private void handOver() {
-		String to = this.offer.to();
-		stepDown(StepDownReason.HANDED_OVER, to);
-		this.competeAfterNanos = this.ticker.nanoTime() + this.cadence.handoverGrace().toNanos();
+		return this.loop.<CompletableFuture<Handover>>call(() -> this.steps.offer(to), null)
+			.thenCompose((answer) -> (answer != null) ? answer
+					: CompletableFuture.completedFuture(Handover.NOT_LEADING));
 	}
 
 	private CompletableFuture<Handover> onLoop(Supplier<Handover> action) {
@@ -239,7 +180,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	/** What this replica believes right now; never calls the API server. */
 	public Leadership leadership() {
-		HeldTerm current = this.term.get();
+		HeldTerm current = this.steps.current();
 		Observation seen = this.known.observation();
 		boolean leading = current != null && current.validity().isValid();
 		LeaseRecord record = seen.record();
@@ -247,7 +188,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		Duration renewalAge = leading ? Duration.ofNanos(now - current.renewedAtNanos())
 				: seen.seenAnything() ? Duration.ofNanos(now - seen.observedAtNanos()) : null;
 		return new Leadership(this.identity, this.api.namespace(), this.api.name(), leading,
-				this.running && this.competing, seen.holder(), leading ? current.context().fencingToken() : null,
+				competes(), seen.holder(), leading ? current.context().fencingToken() : null,
 				leading ? current.renewedAt() : null, seen.observedAt(),
 				(record != null) ? record.transitions() : null, (record != null) ? record.acquireTime() : null,
 				(record != null) ? record.renewTime() : null,
@@ -262,7 +203,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 * is free, or released and not yet taken. Never calls the API server.
 	 */
 	public Optional<String> liveHolder() {
-		HeldTerm current = this.term.get();
+		HeldTerm current = this.steps.current();
 		if (current != null && current.validity().isValid()) {
 			return Optional.of(this.identity);
 		}
@@ -285,7 +226,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	/** Whether this replica takes part in the election: started, joined, and not leaving. */
 	public boolean competes() {
-		return this.running && this.competing;
+		return this.running && this.steps.competing();
 	}
 
 	/** The Lease's name: the role. */
@@ -298,7 +239,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 * is not competing (not ready yet, or stopped).
 	 */
 	public Optional<Duration> sinceLastStep() {
-		return (this.running && this.competing) ? Optional.of(this.loop.sinceProgress()) : Optional.empty();
+		return competes() ? Optional.of(this.loop.sinceProgress()) : Optional.empty();
 	}
 
 	/**
@@ -322,124 +263,13 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		return this.cadence.leaveTimeout();
 	}
 
-	private void step() {
-		long next = this.cadence.retryNanos();
-		HeldTerm current = this.term.get();
-		try {
-			if (current != null) {
-				this.offer.expireIfDue(this.ticker.nanoTime());
-				next = this.keeping.renew(this.term, current, this.offer.to(), this.failures, this::stepDown);
-				HeldTerm renewed = this.term.get();
-				if (renewed != null && this.offer.acceptedIn(renewed.written(), this.identity,
-						renewed.context().fencingToken())) {
-					handOver();
-					next = this.cadence.jitteredRetryNanos();
-				}
-			}
-			else {
-				next = acquire();
-			}
-		}
-		catch (RuntimeException ex) {
-			next = (current != null)
-					? this.keeping.renewalFailed(this.term, current, ex, this.failures, this::stepDown)
-					: this.failures.acquisitionFailed(ex);
-		}
-		finally {
-			if (this.competing || this.term.get() != null) {
-				this.loop.schedule(this::step, next);
-			}
-		}
-	}
-
-	/**
-	 * A version of the Lease seen by the watch ({@code deleted}: its last version before a
-	 * deletion). Followers take it as an observation, so a release is acted on at once and
-	 * a renewal postpones the next poll. The leader ignores its own writes and checks any
-	 * other change at once. Versions older than one already read are skipped
-	 * ({@link WatchOrder}).
-	 */
-	private void watched(LeaseRecord seen, boolean deleted) {
-		this.loop.execute(() -> {
-			if ((!this.competing && this.term.get() == null)
-					|| !this.known.isNews(seen, this.ticker.nanoTime())) {
-				return;
-			}
-			HeldTerm current = this.term.get();
-			if (current != null) {
-				if (!deleted && this.offer.acceptedIn(seen, this.identity, current.context().fencingToken())) {
-					handOver();
-					this.loop.schedule(this::step, this.cadence.jitteredRetryNanos());
-				}
-				else if (deleted || !seen.resourceVersion().equals(current.written().resourceVersion())) {
-					this.loop.schedule(this::step, 0);
-				}
-				return;
-			}
-			LeaseRecord latest = deleted ? null : seen;
-			this.known.see(latest, this.ticker.nanoTime());
-			takeNow(Optional.ofNullable(latest));
-		});
-	}
-
-	private long acquire() {
-		return this.competing ? this.acquisition.acquire(this, this.term, this.competeAfterNanos, this.failures) : 0;
-	}
-
-	/**
-	 * What the kubelet reports of the pods changed: a follower checks at once whether it
-	 * now proves the holder gone ({@link ProcessGone}). No request unless it does.
-	 */
-	private void podsChanged() {
-		this.loop.execute(() -> {
-			if (this.term.get() != null || !this.competing || !this.acquisition.holderProvenGone()) {
-				return;
-			}
-			takeNow(Optional.ofNullable(this.known.observation().record()));
-		});
-	}
-
-	/** Takes the Lease now if this replica may, over {@code latest}; schedules the next step. */
-	private void takeNow(Optional<LeaseRecord> latest) {
-		long next;
-		try {
-			next = this.acquisition.tryTake(this, this.term, latest, this.ticker.nanoTime(), this.competeAfterNanos,
-					this.cadence.attempt(this.ticker));
-		}
-		catch (RuntimeException ex) {
-			next = this.failures.acquisitionFailed(ex);
-		}
-		this.loop.schedule(this::step, next);
-	}
-
-	/**
-	 * Ends the current term, if any: at once for {@link LeaseContext#isLeader()}, then
-	 * as {@link TermEnding} says. Called on the loop, or by the stopping thread once the
-	 * loop is gone: whoever takes the term ends it.
-	 */
-	private Handover stepDown(StepDownReason reason) {
-		return stepDown(reason, null);
-	}
-
-	private Handover stepDown(StepDownReason reason, String handTo) {
-		HeldTerm ended = this.term.getAndSet(null);
-		Handover outcome = Handover.NOT_RELEASED;
-		try {
-			outcome = (ended != null) ? this.ending.end(this, ended, reason, handTo) : Handover.NOT_LEADING;
-			return outcome;
-		}
-		finally {
-			// an offer's answer is never left waiting, even if the step-down failed
-			this.offer.end((reason == StepDownReason.HANDED_OVER) ? outcome : Handover.NOT_LEADING);
-		}
-	}
-
 	@Override
 	public void start() {
 		this.events.start();
 		this.loop.start();
-		this.watch = this.api.watch((seen) -> watched(seen, false), (last) -> watched(last, true));
-		this.early.start(this.api.describe(), this::podsChanged);
+		this.watch = this.api.watch((seen) -> this.loop.execute(() -> this.steps.watched(seen, false)),
+				(last) -> this.loop.execute(() -> this.steps.watched(last, true)));
+		this.early.start(this.api.describe(), () -> this.loop.execute(this.steps::podsChanged));
 		this.running = true;
 		this.loop.execute(this.api::prepareWrites);
 		this.loop.execute(this::compete);
@@ -483,10 +313,10 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 		}
 		this.early.stop();
 		this.loop.stop();
-		if (this.term.get() != null) {
+		if (this.steps.current() != null) {
 			log.warn("The election for Lease {} did not step down within {}; revoking the work now", this.api.describe(),
 					leaveTimeout());
-			stepDown(StepDownReason.ABANDONED);
+			this.steps.stepDown(StepDownReason.ABANDONED);
 		}
 		this.events.stop();
 	}

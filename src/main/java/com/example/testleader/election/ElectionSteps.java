@@ -1,0 +1,246 @@
+package com.example.testleader.election;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the election does on its loop ({@link ElectionLoop}), one step at a time: the
+ * step of the timeline (renew, or look and take), what the watches of the Lease and of the
+ * pods report, and the requests that end or move a term (leave, yield, offer). It owns
+ * the state only the loop changes; {@link LeaseElector}, the public face, sends each
+ * request here on the loop. Each part of the timeline has a class of its own:
+ * {@link Acquisition}, {@link TermKeeping}, {@link TermEnding}.
+ */
+final class ElectionSteps {
+
+	private static final Logger log = LoggerFactory.getLogger(ElectionSteps.class);
+
+	private final Terms elector;
+
+	private final LeaseApi api;
+
+	private final String identity;
+
+	private final Cadence cadence;
+
+	private final Ticker ticker;
+
+	private final ElectionLoop loop;
+
+	private final KnownLease known;
+
+	private final Acquisition acquisition;
+
+	private final TermKeeping keeping;
+
+	private final TermEnding ending;
+
+	private final Failures failures;
+
+	private final AtomicReference<HeldTerm> term = new AtomicReference<>();
+
+	private final TermOffer offer = new TermOffer();
+
+	// Written on the loop only; volatile for readers on other threads.
+	private volatile boolean competing;
+
+	private long competeAfterNanos;
+
+	/**
+	 * @param elector the source of the leadership events, and what a term's context yields through
+	 */
+	ElectionSteps(Terms elector, LeaseApi api, String identity, LeaderElectionProperties timings, ElectionLoop loop,
+			KnownLease known, LeaderEvents events, ElectionObserver observer, Clock clock, Ticker ticker,
+			EarlyTakeover early, RunningWork work) {
+		this.elector = elector;
+		this.api = api;
+		this.identity = identity;
+		this.cadence = new Cadence(timings);
+		this.ticker = ticker;
+		this.loop = loop;
+		this.known = known;
+		TermWrites writes = new TermWrites(api, identity, timings.leaseDuration(), clock, ticker, early.here());
+		this.acquisition = new Acquisition(api, identity, writes, this.cadence, known, early, events, observer, clock,
+				ticker);
+		this.keeping = new TermKeeping(api, writes, this.cadence, known, observer, clock, ticker);
+		this.ending = new TermEnding(api, writes, this.cadence, events, observer, ticker, known, work);
+		this.failures = new Failures(api, this.cadence);
+	}
+
+	/** The term held now, if any; any thread. */
+	HeldTerm current() {
+		return this.term.get();
+	}
+
+	/** Whether this replica competes; any thread. */
+	boolean competing() {
+		return this.competing;
+	}
+
+	/** Competes from now, if not already. */
+	void compete() {
+		if (!this.competing) {
+			this.competing = true;
+			this.competeAfterNanos = this.ticker.nanoTime();
+			log.info("Joining the election for Lease {} as {}", this.api.describe(), this.identity);
+			this.loop.schedule(this::step, 0);
+		}
+	}
+
+	/** Stops competing; a term held ends gracefully, released handed to {@code handTo} if not {@code null}. */
+	Handover leave(String handTo) {
+		this.competing = false;
+		this.loop.cancel();
+		return stepDown(StepDownReason.RELEASED, handTo);
+	}
+
+	/** Yields the term held, if {@code which} and still valid; competes again after the yield pause. */
+	Handover yieldIf(Predicate<HeldTerm> which) {
+		HeldTerm current = this.term.get();
+		if (current == null || !which.test(current) || !current.validity().isValid()) {
+			return Handover.NOT_LEADING;
+		}
+		Handover outcome = stepDown(StepDownReason.YIELDED);
+		// keep watching, but leave the Lease to the others for a while
+		this.competeAfterNanos = this.ticker.nanoTime() + this.cadence.yieldPauseNanos();
+		this.loop.schedule(this::step, this.cadence.jitteredRetryNanos());
+		return outcome;
+	}
+
+	/** Offers the term held to {@code to} (see {@link LeaseElector#offer(String)}); the answer comes later. */
+	CompletableFuture<Handover> offer(String to) {
+		HeldTerm current = this.term.get();
+		if (current == null || !current.validity().isValid()) {
+			return CompletableFuture.completedFuture(Handover.NOT_LEADING);
+		}
+		CompletableFuture<Handover> answer = new CompletableFuture<>();
+		this.offer.make(to, this.ticker.nanoTime() + this.cadence.offerTimeoutNanos(), answer);
+		this.loop.schedule(this::step, 0);
+		return answer;
+	}
+
+	/**
+	 * The offer of this term was accepted: hand the Lease to the replica that accepted it,
+	 * and leave it to that replica for the handover grace. The caller schedules the next step.
+	 */
+	private void handOver() {
+		String to = this.offer.to();
+		stepDown(StepDownReason.HANDED_OVER, to);
+		this.competeAfterNanos = this.ticker.nanoTime() + this.cadence.handoverGrace().toNanos();
+	}
+
+	private void step() {
+		long next = this.cadence.retryNanos();
+		HeldTerm current = this.term.get();
+		try {
+			if (current != null) {
+				this.offer.expireIfDue(this.ticker.nanoTime());
+				next = this.keeping.renew(this.term, current, this.offer.to(), this.failures, this::stepDown);
+				HeldTerm renewed = this.term.get();
+				if (renewed != null && this.offer.acceptedIn(renewed.written(), this.identity,
+						renewed.context().fencingToken())) {
+					handOver();
+					next = this.cadence.jitteredRetryNanos();
+				}
+			}
+			else {
+				next = acquire();
+			}
+		}
+		catch (RuntimeException ex) {
+			next = (current != null)
+					? this.keeping.renewalFailed(this.term, current, ex, this.failures, this::stepDown)
+					: this.failures.acquisitionFailed(ex);
+		}
+		finally {
+			if (this.competing || this.term.get() != null) {
+				this.loop.schedule(this::step, next);
+			}
+		}
+	}
+
+	private long acquire() {
+		return this.competing ? this.acquisition.acquire(this.elector, this.term, this.competeAfterNanos, this.failures)
+				: 0;
+	}
+
+	/**
+	 * A version of the Lease seen by the watch ({@code deleted}: its last version before a
+	 * deletion). Followers take it as an observation, so a release is acted on at once and
+	 * a renewal postpones the next poll. The leader ignores its own writes and checks any
+	 * other change at once. Versions older than one already read are skipped
+	 * ({@link WatchOrder}).
+	 */
+	void watched(LeaseRecord seen, boolean deleted) {
+		if ((!this.competing && this.term.get() == null) || !this.known.isNews(seen, this.ticker.nanoTime())) {
+			return;
+		}
+		HeldTerm current = this.term.get();
+		if (current != null) {
+			if (!deleted && this.offer.acceptedIn(seen, this.identity, current.context().fencingToken())) {
+				handOver();
+				this.loop.schedule(this::step, this.cadence.jitteredRetryNanos());
+			}
+			else if (deleted || !seen.resourceVersion().equals(current.written().resourceVersion())) {
+				this.loop.schedule(this::step, 0);
+			}
+			return;
+		}
+		LeaseRecord latest = deleted ? null : seen;
+		this.known.see(latest, this.ticker.nanoTime());
+		takeNow(Optional.ofNullable(latest));
+	}
+
+	/**
+	 * What the kubelet reports of the pods changed: a follower checks at once whether it
+	 * now proves the holder gone ({@link ProcessGone}). No request unless it does.
+	 */
+	void podsChanged() {
+		if (this.term.get() != null || !this.competing || !this.acquisition.holderProvenGone()) {
+			return;
+		}
+		takeNow(Optional.ofNullable(this.known.observation().record()));
+	}
+
+	/** Takes the Lease now if this replica may, over {@code latest}; schedules the next step. */
+	private void takeNow(Optional<LeaseRecord> latest) {
+		long next;
+		try {
+			next = this.acquisition.tryTake(this.elector, this.term, latest, this.ticker.nanoTime(),
+					this.competeAfterNanos, this.cadence.attempt(this.ticker));
+		}
+		catch (RuntimeException ex) {
+			next = this.failures.acquisitionFailed(ex);
+		}
+		this.loop.schedule(this::step, next);
+	}
+
+	/**
+	 * Ends the current term, if any: at once for {@link LeaseContext#isLeader()}, then
+	 * as {@link TermEnding} says. Called on the loop, or by the stopping thread once the
+	 * loop is gone: whoever takes the term ends it.
+	 */
+	Handover stepDown(StepDownReason reason) {
+		return stepDown(reason, null);
+	}
+
+	private Handover stepDown(StepDownReason reason, String handTo) {
+		HeldTerm ended = this.term.getAndSet(null);
+		Handover outcome = Handover.NOT_RELEASED;
+		try {
+			outcome = (ended != null) ? this.ending.end(this.elector, ended, reason, handTo) : Handover.NOT_LEADING;
+			return outcome;
+		}
+		finally {
+			// an offer's answer is never left waiting, even if the step-down failed
+			this.offer.end((reason == StepDownReason.HANDED_OVER) ? outcome : Handover.NOT_LEADING);
+		}
+	}
+
+}
