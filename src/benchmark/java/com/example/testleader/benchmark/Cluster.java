@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -373,6 +374,22 @@ final class Cluster implements AutoCloseable {
 
 	List<ReplicaProcess> replicas() {
 		return List.copyOf(this.replicas);
+	}
+
+	/**
+	 * Each replica's API requests a minute, counted at its proxy over {@code window} from
+	 * now (which this waits out), in the replicas' order.
+	 */
+	Map<ReplicaProcess, Double> requestsPerMinute(Duration window) throws InterruptedException {
+		List<ReplicaProcess> counted = replicas();
+		Map<ReplicaProcess, Long> before = new HashMap<>();
+		counted.forEach((r) -> before.put(r, r.proxy.requests()));
+		long start = System.nanoTime();
+		Thread.sleep(window.toMillis());
+		double minutes = (System.nanoTime() - start) / 60e9;
+		Map<ReplicaProcess, Double> perMinute = new LinkedHashMap<>();
+		counted.forEach((r) -> perMinute.put(r, (r.proxy.requests() - before.get(r)) / minutes));
+		return perMinute;
 	}
 
 	List<String> roles() {

@@ -2,7 +2,6 @@ package com.example.testleader.benchmark;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -185,21 +184,15 @@ final class RoleScenarios {
 	 */
 	private static void steadyLoad(Cluster cluster, Options options, Run run, Optional<Long> balanced)
 			throws InterruptedException {
-		Map<ReplicaProcess, Long> before = new HashMap<>();
-		cluster.replicas().forEach((r) -> before.put(r, r.proxy.requests()));
-		long start = System.nanoTime();
-		Thread.sleep(options.steady().toMillis());
-		double minutes = (System.nanoTime() - start) / 60e9;
 		List<Double> perReplica = new ArrayList<>();
 		List<Double> perRole = new ArrayList<>();
-		for (ReplicaProcess replica : cluster.replicas()) {
-			double perMinute = (replica.proxy.requests() - before.get(replica)) / minutes;
+		cluster.requestsPerMinute(options.steady()).forEach((replica, perMinute) -> {
 			perReplica.add(perMinute);
 			int held = rolesOf(cluster, replica).size();
 			if (held > 0) {
 				perRole.add(perMinute / held);
 			}
-		}
+		});
 		if (!Balance.balancedSince(cluster.events.all(), cluster.roles(), System.nanoTime()).equals(balanced)) {
 			run.notes.add("the balance changed during the steady window");
 		}

@@ -3,7 +3,6 @@ package com.example.testleader.benchmark;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,21 +42,15 @@ enum Scenario {
 				.map((r) -> since(events, r.name, Kind.STARTED, Kind.READY))
 				.toList()));
 			run.extras.put("process start → leading, ms", since(events, leader.name, Kind.STARTED, Kind.LEADING));
-			Map<ReplicaProcess, Long> before = new HashMap<>();
-			cluster.replicas().forEach((r) -> before.put(r, r.proxy.requests()));
-			long start = System.nanoTime();
-			Thread.sleep(options.steady().toMillis());
-			double minutes = (System.nanoTime() - start) / 60e9;
 			List<Double> followers = new ArrayList<>();
-			for (ReplicaProcess replica : cluster.replicas()) {
-				double perMinute = (replica.proxy.requests() - before.get(replica)) / minutes;
+			cluster.requestsPerMinute(options.steady()).forEach((replica, perMinute) -> {
 				if (replica == leader) {
 					run.extras.put("API requests/min, leader", perMinute);
 				}
 				else {
 					followers.add(perMinute);
 				}
-			}
+			});
 			run.extras.put("API requests/min, follower", median(followers));
 			run.extras.put("resident memory, MiB (median)",
 					median(cluster.replicas().stream().map(ReplicaProcess::residentMegabytes).toList()));
