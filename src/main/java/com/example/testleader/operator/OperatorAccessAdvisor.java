@@ -9,14 +9,16 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.OperationType;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.invoke.OperationInvoker;
 import org.springframework.boot.actuate.endpoint.invoke.OperationInvokerAdvisor;
+import org.springframework.boot.actuate.endpoint.invoke.OperationParameter;
 import org.springframework.boot.actuate.endpoint.invoke.OperationParameters;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.http.HttpHeaders;
-import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Puts {@link OperatorAccess} in front of every write and delete operation of every
@@ -31,6 +33,16 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * here, or the application's), the check runs, and there is no list of paths to keep in
  * step with Spring MVC's matching. A write operation of an endpoint added later is guarded
  * too: with no permission mapped to it, no one passes in {@code kubernetes} mode.
+ *
+ * <p>
+ * The permission is checked on the object the operation acts on, and nothing the caller
+ * adds can change which: Spring Boot hands the operation, as arguments, the path's
+ * variables and then every JSON field and query parameter of the request, each one
+ * replacing the one before of the same name. So the Lease is taken from the operation's
+ * own declared {@link Selector} (the role in {@code /actuator/leadership/{role}}), read
+ * from the matched path, and an operation without one acts on the default role's Lease,
+ * whatever else the request carries. A request whose query or body gives the selector
+ * another value than its path is refused (400): the operation would act on that value.
  *
  * <p>
  * The HTTP request comes from Spring MVC's {@link RequestContextHolder} (the dispatcher
@@ -70,20 +82,51 @@ final class OperatorAccessAdvisor implements OperationInvokerAdvisor, AutoClosea
 		}
 		OperatorAction action = this.actions.getOrDefault(endpointId,
 				OperatorAction.unmapped(endpointId, operationType));
+		String selector = action.onLeases() ? selector(parameters) : null;
 		return (context) -> {
-			Decision decision = decide(action.forArguments(context.getArguments()));
+			if (!(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes servlet)) {
+				return refusal(Decision.forbidden("Operator endpoints can be called over HTTP only"));
+			}
+			HttpServletRequest request = servlet.getRequest();
+			OperatorAction called = action;
+			if (selector != null) {
+				String named = pathVariable(request, selector);
+				Object argument = context.getArguments().get(selector);
+				if (named == null || !named.equals(argument)) {
+					return new WebEndpointResponse<>(Map.of("message", "The " + selector + " is named by the path ("
+							+ request.getRequestURI() + "); the request names another (" + argument + ") besides"),
+							400);
+				}
+				called = action.onLease(named);
+			}
+			Decision decision = decide(servlet, called);
 			if (!decision.allowed()) {
-				return new WebEndpointResponse<>(Map.of("message", decision.message()), decision.status());
+				return refusal(decision);
 			}
 			return invoker.invoke(context);
 		};
 	}
 
-	private Decision decide(OperatorAction action) {
-		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-		if (!(attributes instanceof ServletRequestAttributes servlet)) {
-			return Decision.forbidden("Operator endpoints can be called over HTTP only");
-		}
+	/** The name of the operation's {@link Selector} parameter, or {@code null} for none. */
+	private static String selector(OperationParameters parameters) {
+		return parameters.stream()
+			.filter((parameter) -> parameter.getAnnotation(Selector.class) != null)
+			.map(OperationParameter::getName)
+			.findFirst()
+			.orElse(null);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static String pathVariable(HttpServletRequest request, String name) {
+		Object variables = request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+		return (variables instanceof Map<?, ?> map) ? ((Map<String, String>) map).get(name) : null;
+	}
+
+	private static WebEndpointResponse<Map<String, String>> refusal(Decision decision) {
+		return new WebEndpointResponse<>(Map.of("message", decision.message()), decision.status());
+	}
+
+	private Decision decide(ServletRequestAttributes servlet, OperatorAction action) {
 		HttpServletRequest request = servlet.getRequest();
 		Decision decision = this.access.check(request, action);
 		if (decision.allowed()) {

@@ -1,7 +1,5 @@
 package com.example.testleader.operator;
 
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
 
@@ -25,21 +23,22 @@ record OperatorAction(String what, String verb, String group, String resource, S
 
 	/**
 	 * Moving leadership away stands for {@code update} on the Lease: the default role's, or
-	 * the one the request names ({@link #forArguments}).
+	 * the one the operation's path names ({@link #onLease}).
 	 */
 	static OperatorAction moveLeadership(String namespace, String lease) {
 		return new OperatorAction("move leadership", "update", "coordination.k8s.io", "leases", namespace, lease);
 	}
 
+	/** Whether the operation acts on a Lease, so that a role in its path names another. */
+	boolean onLeases() {
+		return "leases".equals(this.resource);
+	}
+
 	/**
-	 * This action for one call: on Leases, a call that names a role
-	 * ({@code POST /actuator/leadership/{role}}) stands for the Lease of that role.
+	 * This action on the Lease of the role an operation's path names
+	 * ({@code POST /actuator/leadership/{role}}).
 	 */
-	OperatorAction forArguments(Map<String, Object> arguments) {
-		Object role = arguments.get("role");
-		if (!"leases".equals(this.resource) || !(role instanceof String lease)) {
-			return this;
-		}
+	OperatorAction onLease(String lease) {
 		return new OperatorAction(this.what + " of role " + lease, this.verb, this.group, this.resource,
 				this.namespace, lease);
 	}

@@ -45,6 +45,17 @@ public final class Http {
 		return send(request);
 	}
 
+	/** A POST of a JSON body; {@code headers} are names and values in turn. */
+	public static Response postJson(String url, String json, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.header("Content-Type", "application/json");
+		if (headers.length > 0) {
+			request.headers(headers);
+		}
+		return send(request);
+	}
+
 	private static Response send(HttpRequest.Builder request) {
 		try {
 			HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(),

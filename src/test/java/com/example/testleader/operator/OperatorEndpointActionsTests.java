@@ -54,6 +54,22 @@ class OperatorEndpointActionsTests {
 	}
 
 	@Test
+	void aUserAllowedToUpdateTheLeaseTheRolePathNamesMovesThatRole() {
+		Replica leader = start("replica-a");
+		Replica follower = start("replica-b");
+		String token = this.auth.serviceAccountToken("ops", "alice");
+		this.auth.allow(AuthStandIn.user("ops", "alice"), "update", "coordination.k8s.io", "leases", "default",
+				"test-lease");
+
+		Http.Response moved = Http.post(leader.management() + "/actuator/leadership/test-lease", bearer(token));
+
+		assertThat(moved.status()).isEqualTo(202);
+		assertThat((String) moved.json("$.role")).isEqualTo("test-lease");
+		await().atMost(Duration.ofSeconds(10)).until(() -> follower.elector().leadership().leader());
+		this.work.assertNoOverlap();
+	}
+
+	@Test
 	void aUserAllowedToDeleteThePodShutsTheReplicaDown() {
 		Replica leader = start("replica-a");
 		String token = this.auth.serviceAccountToken("ops", "alice");

@@ -132,6 +132,38 @@ class OperatorEndpointRefusalsTests {
 					tuple("delete", "", "pods", "default", "replica-a"));
 	}
 
+	/**
+	 * A permission on another Lease does not move this one, whatever the request names
+	 * besides its path: Spring Boot hands every query parameter and JSON field to the
+	 * operation as an argument, but only the path's selector chooses the Lease.
+	 */
+	@Test
+	void aPermissionOnAnotherLeaseNamedInTheQueryOrTheBodyMovesNothing() {
+		String token = auth.serviceAccountToken("ops", "mallory");
+		auth.allow(AuthStandIn.user("ops", "mallory"), "update", "coordination.k8s.io", "leases", "default",
+				"other-lock");
+
+		for (String endpoint : List.of("/actuator/leadership", "/actuator/shutdown")) {
+			Http.Response query = Http.post(leader.management() + endpoint + "?role=other-lock", bearer(token));
+			assertThat(query.status()).as(endpoint + "?role=other-lock").isEqualTo(403);
+			Http.Response body = Http.postJson(leader.management() + endpoint, "{\"role\":\"other-lock\"}",
+					bearer(token));
+			assertThat(body.status()).as(endpoint + " {role: other-lock}").isEqualTo(403);
+		}
+		assertThat((String) Http.post(leader.management() + "/actuator/leadership?role=other-lock", bearer(token))
+			.json("$.message")).contains("update leases.coordination.k8s.io/test-lease -n default");
+
+		String ownRole = "/actuator/leadership/test-lease";
+		Http.Response query = Http.post(leader.management() + ownRole + "?role=other-lock", bearer(token));
+		assertThat(query.status()).as(ownRole + "?role=other-lock").isEqualTo(400);
+		assertThat((String) query.json("$.message")).isEqualTo("The role is named by the path "
+				+ "(/actuator/leadership/test-lease); the request names another (other-lock) besides");
+		Http.Response body = Http.postJson(leader.management() + ownRole, "{\"role\":\"other-lock\"}",
+				bearer(token));
+		assertThat(body.status()).as(ownRole + " {role: other-lock}").isEqualTo(400);
+		assertThat(Http.post(leader.management() + ownRole, bearer(token)).status()).isEqualTo(403);
+	}
+
 	@Test
 	void aDecisionIsReusedForTheSameTokenAndActionOnly() {
 		String token = auth.serviceAccountToken("ops", "bob");
