@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Health, info, metrics and the two operator endpoints, over HTTP, on running replicas. */
-class ObservabilityTests {
+class ObservabilityTest {
 
 	private final LocalKubernetesApi api = LocalKubernetesApi.start(0);
 

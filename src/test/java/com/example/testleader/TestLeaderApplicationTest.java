@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 
 /** The whole application, several replicas in one JVM, against the in-process API. */
 @ExtendWith(OutputCaptureExtension.class)
-class TestLeaderApplicationTests {
+class TestLeaderApplicationTest {
 
 	private final LocalKubernetesApi api = LocalKubernetesApi.start(0);
 

@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
  * under four roles named by one property, beside the recorded work under the default
  * role, in pods a kubelet stand-in keeps.
  */
-class RolesObservabilityTests {
+class RolesObservabilityTest {
 
 	private static final List<String> ROLES = List.of("test-lease", "alpha", "beta", "gamma", "delta");
 

@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * cluster accepts is answered 401, a user without the permission 403, and either way
  * nothing happens; reads need no token. The reviews are answered by {@link AuthStandIn}.
  */
-class OperatorEndpointRefusalsTests {
+class OperatorEndpointRefusalsTest {
 
 	private static final List<String> OPERATOR_ENDPOINTS = List.of("/actuator/leadership", "/actuator/shutdown");
 

@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  * on the real object gets the action; when the reviews cannot be made the call is refused
  * with 503 (fail closed) and nothing happens.
  */
-class OperatorEndpointActionsTests {
+class OperatorEndpointActionsTest {
 
 	private final LocalKubernetesApi api = LocalKubernetesApi.start(0);
 
