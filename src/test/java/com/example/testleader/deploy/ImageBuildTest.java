@@ -118,6 +118,9 @@ class ImageBuildTest {
 		try (Stream<Path> manifests = Files.walk(Path.of("k8s"))) {
 			manifests.filter(Files::isRegularFile).forEach(files::add);
 		}
+		try (Stream<Path> documentation = Files.walk(Path.of("docs"))) {
+			documentation.filter(Files::isRegularFile).forEach(files::add);
+		}
 		return files;
 	}
 

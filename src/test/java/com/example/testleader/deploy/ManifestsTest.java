@@ -166,17 +166,17 @@ class ManifestsTest {
 		assertThat(cpu.getValueFrom().getResourceFieldRef().getDivisor()).isEqualTo(new Quantity("1"));
 		assertThat(container.getResources().getLimits()).containsEntry("cpu", new Quantity("1"));
 
-		// the memory calculator leaves head room, and the heap the manifest and README state
-		// is the one it computes from the manifest's values
+		// the memory calculator leaves head room, and the heap the manifest and the deploy
+		// documentation state is the one it computes from the manifest's values
 		int headRoom = Integer.parseInt(env(container, "BPL_JVM_HEAD_ROOM").getValue());
 		assertThat(headRoom).isBetween(5, 25);
 		String stated = "-Xmx" + (PodJvm.fromManifest().heap() / 1024) + "K";
 		assertThat(Files.readString(Path.of("k8s/deployment.yaml"))).contains(stated);
-		assertThat(Files.readString(Path.of("README.md"))).contains(stated);
+		assertThat(Files.readString(Path.of("docs/deploy.md"))).contains(stated);
 	}
 
 	/**
-	 * The options chosen with the benchmark (README, "Failover, measured"): C1 only, and the
+	 * The options chosen with the benchmark (docs/benchmark.md): C1 only, and the
 	 * image's CDS archive as Paketo's helper gives it.
 	 */
 	@Test
