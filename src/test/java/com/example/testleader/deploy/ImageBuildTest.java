@@ -88,7 +88,10 @@ class ImageBuildTest {
 			.contains("pom.xml", "src/main");
 
 		Map<String, Object> manifests = (Map<String, Object>) skaffold.get("manifests");
-		assertThat((List<String>) manifests.get("rawYaml")).containsExactly("k8s/*.yaml");
+		// through the kustomization, as kubectl apply -k: the namespace it names, every resource it lists
+		assertThat(manifests).containsOnlyKeys("kustomize");
+		assertThat((List<String>) ((Map<String, Object>) manifests.get("kustomize")).get("paths"))
+			.containsExactly(Manifests.SERVICE.toString());
 		Map<String, Object> deploy = (Map<String, Object>) skaffold.get("deploy");
 		assertThat(deploy).containsKey("kubectl").containsEntry("kubeContext", "kind-kind");
 		assertThat((Map<String, Object>) deploy.get("logs")).containsEntry("prefix", "podAndContainer");

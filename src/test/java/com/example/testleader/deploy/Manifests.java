@@ -9,57 +9,43 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
- * The manifests in {@code k8s/} and {@code k8s/monitoring/}, read with fabric8's model
- * classes (the Prometheus Operator's from fabric8's monitoring model).
+ * The manifests in {@code k8s/} and {@code k8s/monitoring/}, as their kustomizations render
+ * them ({@link Kustomization}), read with fabric8's model classes (the Prometheus Operator's
+ * from fabric8's monitoring model).
  */
 public final class Manifests {
+
+	static final Path SERVICE = Path.of("k8s");
+
+	static final Path MONITORING = Path.of("k8s", "monitoring");
 
 	private Manifests() {
 	}
 
-	/** Every {@code k8s/*.yaml}, in order: what {@code kubectl apply -f k8s/} applies. */
+	/** The files {@code kubectl apply -k k8s/} reads, in the kustomization's order. */
 	public static List<Path> files() throws IOException {
-		try (Stream<Path> files = Files.list(Path.of("k8s"))) {
-			return files.filter((f) -> f.toString().endsWith(".yaml")).sorted().toList();
-		}
+		return Kustomization.of(SERVICE).files();
 	}
 
-	/** Every object of every {@link #files() manifest}. */
+	/** Every object {@code kubectl apply -k k8s/} applies: the kustomization rendered. */
 	static List<HasMetadata> all() throws IOException {
-		return readAll(files());
+		return Kustomization.of(SERVICE).render();
 	}
 
-	/**
-	 * Every file {@code kubectl apply -f k8s/monitoring/} reads: the directory's own
-	 * {@code .json}, {@code .yaml} and {@code .yml} files (its subdirectories only with -R).
-	 */
+	/** The files {@code kubectl apply -k k8s/monitoring/} reads, in the kustomization's order. */
 	public static List<Path> monitoringFiles() throws IOException {
-		try (Stream<Path> files = Files.list(Path.of("k8s", "monitoring"))) {
-			return files.filter(Files::isRegularFile)
-				.filter((f) -> f.getFileName().toString().matches(".*\\.(json|yaml|yml)"))
-				.sorted()
-				.toList();
-		}
+		return Kustomization.of(MONITORING).files();
 	}
 
-	/** Every object of every {@link #monitoringFiles() monitoring manifest}. */
+	/** Every object {@code kubectl apply -k k8s/monitoring/} applies: the kustomization rendered. */
 	public static List<HasMetadata> monitoring() throws IOException {
-		return readAll(monitoringFiles());
-	}
-
-	private static List<HasMetadata> readAll(List<Path> files) throws IOException {
-		List<HasMetadata> objects = new ArrayList<>();
-		for (Path file : files) {
-			objects.addAll(read(file));
-		}
-		return objects;
+		return Kustomization.of(MONITORING).render();
 	}
 
 	static List<HasMetadata> read(Path file) throws IOException {
@@ -69,7 +55,7 @@ public final class Manifests {
 			for (Object object : objects) {
 				if (!(object instanceof HasMetadata)) {
 					throw new IllegalStateException(file + " is not a Kubernetes object (apiVersion, kind, metadata): "
-							+ "kubectl apply -f rejects it");
+							+ "kubectl apply -k rejects it");
 				}
 			}
 			return objects.stream().map(HasMetadata.class::cast).toList();

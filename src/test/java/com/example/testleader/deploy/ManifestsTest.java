@@ -367,6 +367,40 @@ class ManifestsTest {
 		});
 	}
 
+	/**
+	 * Threads of the service leading every role it runs, measured on the packaged jar with the
+	 * pod's JVM options ({@link PodJvm#outsideAContainer()}) and environment, alone against the
+	 * local mode's API ({@code --local.api-only}), so leading every role, its probes answered
+	 * every second: the most of {@code /proc/<pid>/status} Threads over 20 s was 67-69 with one
+	 * role, 74 with two, 101-102 with six and 192 with twenty (Java 17, 2026-12-07); an earlier
+	 * measurement gave 75 with one and 197 with twenty. Each further role adds about 6.5: its
+	 * elector's loop, its event and change threads, its critical work and the work's deadline,
+	 * a Lease API thread. Counted here high: 75, and 7 per further role.
+	 */
+	static final int THREADS_WITH_ONE_ROLE = 75;
+
+	static final int THREADS_PER_FURTHER_ROLE = 7;
+
+	static int threadsFor(int roles) {
+		return THREADS_WITH_ONE_ROLE + THREADS_PER_FURTHER_ROLE * (roles - 1);
+	}
+
+	/**
+	 * Paketo's memory calculator sets a stack aside for each of {@code BPL_JVM_THREAD_COUNT}
+	 * threads and gives the heap what is left: the count must cover the threads of the roles the
+	 * Deployment names (or stacks eat into the head room), and not be a role's worth above it
+	 * (or the heap is smaller than it need be).
+	 */
+	@Test
+	void theJvmCountsTheThreadsOfTheRolesTheDeploymentNames() {
+		Container container = container(Manifests.one(objects, Deployment.class));
+		int roles = ConfiguredRoles.of(containerEnvironment(Manifests.one(objects, Deployment.class))).size();
+		int counted = Integer.parseInt(env(container, "BPL_JVM_THREAD_COUNT").getValue());
+		assertThat(counted).as("BPL_JVM_THREAD_COUNT for %d role(s)", roles)
+			.isGreaterThanOrEqualTo(threadsFor(roles))
+			.isLessThan(threadsFor(roles) + THREADS_PER_FURTHER_ROLE);
+	}
+
 	private static void assertProbe(HTTPGetAction probe, String path) {
 		assertThat(probe.getPath()).isEqualTo(path);
 		assertThat(probe.getPort()).isEqualTo(new IntOrString("management"));

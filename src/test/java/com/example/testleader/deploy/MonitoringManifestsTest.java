@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code k8s/monitoring/} as {@code kubectl apply -f} reads it: Kubernetes objects only (the
+ * {@code k8s/monitoring/} as {@code kubectl apply -k} renders it: Kubernetes objects only (the
  * Prometheus Operator's and a ConfigMap for Grafana), every field known to the model.
  */
 class MonitoringManifestsTest {
