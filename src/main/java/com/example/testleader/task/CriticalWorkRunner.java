@@ -66,7 +66,10 @@ final class CriticalWorkRunner {
 				log.error("Critical work {} failed", each, ex);
 			}
 			finally {
-				sample.stop(this.meters.timer("critical.task.duration", "role", this.role));
+				sample.stop(Timer.builder("critical.task.duration")
+					.description("How long each run of the critical work took")
+					.tag("role", this.role)
+					.register(this.meters));
 				runs(outcome).increment();
 			}
 			succeeded &= outcome.equals("success");

@@ -122,6 +122,21 @@ class ObservabilityTest {
 					+ "role=\"test-lease\"} NaN")
 			.contains("leader_election_master_status{application=\"test-leader\",name=\"test-lease\",pod=\"replica-b\"} 0.0")
 			.contains("leader_election_acquisitions_total{application=\"test-leader\",name=\"test-lease\",pod=\"replica-b\"} 0.0");
+		// what promtool check metrics asks of each family: a help text
+		assertThat(familiesWithoutHelp(leaderMetrics)).isEmpty();
+		assertThat(familiesWithoutHelp(followerMetrics)).isEmpty();
+	}
+
+	/** This service's metric families ({@code leader_election_*}, {@code critical_task_*}) with no help text. */
+	private static List<String> familiesWithoutHelp(String scrape) {
+		List<String> lines = scrape.lines().toList();
+		return lines.stream()
+			.filter((line) -> line.startsWith("# TYPE leader_election_") || line.startsWith("# TYPE critical_task_"))
+			.map((line) -> line.split(" ")[2])
+			.filter((family) -> lines.stream()
+				.noneMatch((line) -> line.startsWith("# HELP " + family + " ")
+						&& !line.substring(("# HELP " + family + " ").length()).isBlank()))
+			.toList();
 	}
 
 	@Test
