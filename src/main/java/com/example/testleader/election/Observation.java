@@ -22,9 +22,13 @@ import java.util.Objects;
  * <li>The wait is the record's own {@code leaseDurationSeconds} or the locally configured
  * lease duration, whichever is longer: a record claiming a very short duration cannot
  * shorten the time this replica gives a holder to stop.</li>
- * <li>Only a record this process wrote itself, unchanged since, may be taken at once. A
- * record that merely names this process's identity (copied by an operator) is waited out
- * like any other.</li>
+ * <li>Only a record this process wrote itself, unchanged since, may be taken at once, and
+ * only while no newer term has been seen: its fencing token is not below the highest this
+ * replica has seen. A record that merely names this process's identity (copied by an
+ * operator), or this process's own record written back after another replica's term
+ * began (etcd restore, {@code kubectl replace} of a saved manifest), is waited out like any
+ * other. A replica that never saw the newer term (cut off all through it) cannot tell its
+ * own restored record from the one it left, and still takes it at once.</li>
  * </ul>
  * And one for moving a role on purpose: a release handed to one replica
  * ({@link LeaseRecord#handedTo()}) is taken at once by that replica only; the others wait
@@ -76,7 +80,8 @@ record Observation(LeaseRecord record, long observedAtNanos, Instant observedAt,
 	 * @param ownWrite the last record this process wrote, or {@code null}
 	 */
 	long nanosUntilAcquirable(long nowNanos, LeaseRecord ownWrite) {
-		if (this.record != null && this.record.sameStateAs(ownWrite)) {
+		if (this.record != null && this.record.sameStateAs(ownWrite)
+				&& this.record.fencingToken() >= this.lastToken) {
 			return 0;
 		}
 		if (!seenAnything()) {

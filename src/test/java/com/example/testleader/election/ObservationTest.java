@@ -136,6 +136,19 @@ class ObservationTest {
 	}
 
 	@Test
+	void thisProcesssOwnRecordComingBackAfterANewerTermWasSeenIsWaitedOut() {
+		// L wrote token 3 and was cut off; C took over (token 4) and L saw it; a backup of
+		// L's last write is restored: L's own record, but no longer the newest term
+		LeaseRecord mine = held("me", 10, 3, at(0));
+		Observation restored = Observation.initial()
+			.next(mine, 0, Instant.EPOCH, CONFIGURED, "me", GRACE)
+			.next(held("other", 10, 4, at(12)), 12 * SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE)
+			.next(mine, 20 * SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE);
+		assertThat(restored.nanosUntilAcquirable(20 * SECOND, mine)).isEqualTo(10 * SECOND);
+		assertThat(restored.nextToken()).isEqualTo(5);
+	}
+
+	@Test
 	void aRecordNamingThisProcessThatItDidNotWriteIsWaitedOut() {
 		// an operator copied this replica's identity into the Lease: not this process's write
 		LeaseRecord mine = held("me", 10, 3, at(0));
