@@ -3,8 +3,16 @@ package com.example.testleader.election;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,10 +30,15 @@ import static org.awaitility.Awaitility.await;
  */
 class EarlyTakeoverTest extends ElectionHarness {
 
+	private static final String PODS_LIST = "/api/v1/namespaces/default/pods?";
+
 	private final KubeletStandIn kubelet = new KubeletStandIn(admin(), "default", Duration.ofMillis(300));
+
+	private final ScheduledExecutorService podEvents = Executors.newSingleThreadScheduledExecutor();
 
 	@AfterEach
 	void stopTheKubelet() {
+		this.podEvents.shutdownNow();
 		this.kubelet.close();
 	}
 
@@ -146,6 +159,35 @@ class EarlyTakeoverTest extends ElectionHarness {
 	}
 
 	/**
+	 * The Lease's metadata changes after the holder's last write (the receiver's acceptance,
+	 * {@code kubectl label}), then the holder dies, while the pods keep changing (a busy
+	 * namespace: an event every few hundred milliseconds). Each event makes the follower
+	 * try to take the Lease; it must do so over the version it is now, not the one it saw
+	 * renewed, and the role must get a leader while the events go on.
+	 */
+	@Test
+	void aLabelledLeaseOfADeadHolderIsTakenWhilePodEventsKeepComing() {
+		Candidate leader = leaderInPod("pod-a");
+		Candidate follower = followerInPod("pod-b");
+		this.kubelet.podStarted("pod-c");
+
+		crash(leader);
+		await().atMost(LEASE).ignoreExceptions().until(() -> {
+			editLease((lease) -> {
+				Map<String, String> labels = new HashMap<>(
+						Optional.ofNullable(lease.getMetadata().getLabels()).orElse(Map.of()));
+				labels.put("team", "a");
+				lease.getMetadata().setLabels(labels);
+			});
+			return true;
+		});
+		podEventsEvery("pod-c", Duration.ofMillis(300));
+		this.kubelet.exited("pod-a", 137, "OOMKilled");
+
+		assertSucceededEarly(leader, follower);
+	}
+
+	/**
 	 * A second process of the application in the leader's own container ({@code kubectl
 	 * exec}, with the container's environment): the same pod and container, another
 	 * identity. That proves nothing about the leader.
@@ -214,7 +256,7 @@ class EarlyTakeoverTest extends ElectionHarness {
 	@Test
 	void withoutPermissionOnPodsACrashedLeaderIsWaitedOutAsBefore() {
 		// the replicas may not list or watch pods (the kubelet stand-in still writes them)
-		server().forbid((path) -> path.startsWith("/api/v1/namespaces/default/pods?"));
+		server().forbid((path) -> path.startsWith(PODS_LIST));
 		Candidate leader = leaderInPod("pod-a");
 		Candidate follower = followerInPod("pod-b");
 
@@ -222,9 +264,21 @@ class EarlyTakeoverTest extends ElectionHarness {
 		this.kubelet.exited("pod-a", 137, "OOMKilled");
 
 		assertWaitedOut(leader, follower);
-		assertThat(server().calls()).filteredOn((call) -> call.path().startsWith("/api/v1/namespaces/default/pods?"))
+		assertThat(server().calls()).filteredOn((call) -> call.path().startsWith(PODS_LIST))
 			.hasSizeLessThanOrEqualTo(2)
 			.allSatisfy((call) -> assertThat(call.status()).isEqualTo(403));
+	}
+
+	/** Changes {@code podName} every {@code period} (an annotation), until the test ends. */
+	private void podEventsEvery(String podName, Duration period) {
+		AtomicLong count = new AtomicLong();
+		this.podEvents.scheduleAtFixedRate(() -> admin().pods()
+			.inNamespace("default")
+			.withName(podName)
+			.edit((pod) -> new PodBuilder(pod).editMetadata()
+				.addToAnnotations("example.com/tick", Long.toString(count.incrementAndGet()))
+				.endMetadata()
+				.build()), 0, period.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	private Candidate leaderInPod(String podName) {
