@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import com.example.testleader.election.Timeline.Kind;
 import com.example.testleader.faults.FaultProxy;
 import com.example.testleader.local.KubeletStandIn;
+import com.example.testleader.local.LocalKubernetesApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -188,6 +189,32 @@ class EarlyTakeoverTest extends ElectionHarness {
 	}
 
 	/**
+	 * The replicas may not list pods when they start (the RoleBinding comes a minute after
+	 * the Deployment); once they may, they watch the pods again after their backoff, and a
+	 * crashed leader is again succeeded early.
+	 */
+	@Test
+	void podsRefusedAtStartAndAllowedLaterAreWatchedAgainAfterTheBackoff() {
+		server().forbid((path) -> path.startsWith(PODS_LIST));
+		Candidate leader = leaderInPod("pod-a");
+		Candidate follower = followerInPod("pod-b");
+		await().atMost(LEASE).until(() -> podLists().stream().filter((call) -> call.status() == 403).count() >= 2);
+
+		long allowed = System.nanoTime();
+		server().forbid((path) -> false);
+		// both list again (a lease after their refusal) and are answered
+		await().atMost(LEASE.multipliedBy(3))
+			.until(() -> podLists().stream()
+				.filter((call) -> call.receivedAtNanos() > allowed && call.succeeded())
+				.count() >= 2);
+
+		crash(leader);
+		this.kubelet.exited("pod-a", 137, "OOMKilled");
+
+		assertSucceededEarly(leader, follower);
+	}
+
+	/**
 	 * A second process of the application in the leader's own container ({@code kubectl
 	 * exec}, with the container's environment): the same pod and container, another
 	 * identity. That proves nothing about the leader.
@@ -264,9 +291,20 @@ class EarlyTakeoverTest extends ElectionHarness {
 		this.kubelet.exited("pod-a", 137, "OOMKilled");
 
 		assertWaitedOut(leader, follower);
-		assertThat(server().calls()).filteredOn((call) -> call.path().startsWith(PODS_LIST))
-			.hasSizeLessThanOrEqualTo(2)
-			.allSatisfy((call) -> assertThat(call.status()).isEqualTo(403));
+		// each replica asks again only after a lease, then after twice as long, and so on
+		List<LocalKubernetesApi.ApiCall> lists = podLists();
+		assertThat(lists).allSatisfy((call) -> assertThat(call.status()).isEqualTo(403));
+		long first = lists.get(0).receivedAtNanos();
+		long last = lists.get(lists.size() - 1).receivedAtNanos();
+		long retries = 0;
+		for (long wait = LEASE.toNanos(), waited = wait; waited <= last - first; wait *= 2, waited += wait) {
+			retries++;
+		}
+		assertThat(lists).hasSizeLessThanOrEqualTo(2 * (1 + (int) retries));
+	}
+
+	private List<LocalKubernetesApi.ApiCall> podLists() {
+		return server().calls().stream().filter((call) -> call.path().startsWith(PODS_LIST)).toList();
 	}
 
 	/** Changes {@code podName} every {@code period} (an annotation), until the test ends. */
