@@ -15,11 +15,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.example.testleader.election.Timeline.Kind;
 import com.example.testleader.faults.FaultProxy;
 import com.example.testleader.local.KubeletStandIn;
 import com.example.testleader.local.LocalKubernetesApi;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * stand-in: only on the kubelet's proof that the holder's process is gone, never on
  * anything less.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class EarlyTakeoverTest extends ElectionHarness {
 
 	private static final String PODS_LIST = "/api/v1/namespaces/default/pods?";
@@ -295,7 +300,7 @@ class EarlyTakeoverTest extends ElectionHarness {
 	 * leader is waited out, and the replicas do not keep asking for what they may not read.
 	 */
 	@Test
-	void withoutPermissionOnPodsACrashedLeaderIsWaitedOutAsBefore() {
+	void withoutPermissionOnPodsACrashedLeaderIsWaitedOutAsBefore(CapturedOutput output) {
 		// the replicas may not list or watch pods (the kubelet stand-in still writes them)
 		server().forbid((path) -> path.startsWith(PODS_LIST));
 		Candidate leader = leaderInPod("pod-a");
@@ -315,6 +320,9 @@ class EarlyTakeoverTest extends ElectionHarness {
 			retries++;
 		}
 		assertThat(lists).hasSizeLessThanOrEqualTo(2 * (1 + (int) retries));
+		// refused again on each retry, but said once per replica
+		await().atMost(LEASE.multipliedBy(2)).until(() -> podLists().size() >= 4);
+		assertThat(output.getAll().split("may not list and watch pods", -1)).hasSize(3);
 	}
 
 	private List<LocalKubernetesApi.ApiCall> podLists() {
