@@ -31,12 +31,12 @@ import org.slf4j.LoggerFactory;
  * permission to list or watch pods, or an authorizer failing for a while) it answers
  * nothing, so the replicas wait out the lease as before and balance roles among their
  * holders only, and it tries again later: first after a lease duration, then after twice
- * as long each time, at most {@link #MAX_RETRY} apart. A RoleBinding applied after the
- * Deployment, or an authorizer error that passes, so costs a few retries, not the
- * process's fast failover for its whole life; a refusal that lasts costs one list request
- * every few minutes. It says so once per change: one WARN when refused, one INFO when
- * allowed again. One watch serves every role's election and the balancing of roles
- * ({@link #members()}): it runs while anyone listens.
+ * as long each time, at most {@link #MAX_RETRY} (or a lease duration, if longer) apart. A
+ * RoleBinding applied after the Deployment, or an authorizer error that passes, so costs a
+ * few retries, not the process's fast failover for its whole life; a refusal that lasts
+ * costs one list request every few minutes. It says so once per change: one WARN when
+ * refused, one INFO when allowed again. One watch serves every role's election and the
+ * balancing of roles ({@link #members()}): it runs while anyone listens.
  */
 final class PodWatch implements ProcessGone.PodView {
 
@@ -45,7 +45,7 @@ final class PodWatch implements ProcessGone.PodView {
 	/** Deleted pods kept, the oldest dropped first. */
 	private static final int DELETED_KEPT = 64;
 
-	/** The longest wait between two tries while refused. */
+	/** The longest wait between two tries while refused, unless a lease duration is longer. */
 	static final Duration MAX_RETRY = Duration.ofMinutes(5);
 
 	private final KubernetesClient client;
@@ -69,6 +69,8 @@ final class PodWatch implements ProcessGone.PodView {
 
 	private final Duration firstRetry;
 
+	private final Duration maxRetry;
+
 	private volatile boolean refused;
 
 	// Guarded by this: the wait before the next try while refused, and whether one is due.
@@ -82,6 +84,7 @@ final class PodWatch implements ProcessGone.PodView {
 		this.namespace = namespace;
 		this.selector = selector;
 		this.firstRetry = firstRetry;
+		this.maxRetry = (firstRetry.compareTo(MAX_RETRY) > 0) ? firstRetry : MAX_RETRY;
 		this.nextRetry = firstRetry;
 	}
 
@@ -153,7 +156,8 @@ final class PodWatch implements ProcessGone.PodView {
 		}
 		this.informer = null;
 		Duration wait = this.nextRetry;
-		this.nextRetry = (wait.compareTo(MAX_RETRY.dividedBy(2)) > 0) ? MAX_RETRY : wait.multipliedBy(2);
+		Duration doubled = wait.multipliedBy(2);
+		this.nextRetry = (doubled.compareTo(this.maxRetry) > 0) ? this.maxRetry : doubled;
 		this.retryDue = true;
 		CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS).execute(this::retry);
 		if (!this.refused) {
@@ -162,8 +166,8 @@ final class PodWatch implements ProcessGone.PodView {
 					+ "waits out the lease of a crashed leader as usual; and roles are balanced only among the "
 					+ "replicas that hold one. Grant list and watch on pods to take over as soon as the kubelet "
 					+ "reports the leader's container gone, and to hand roles to new replicas. Trying again in {} s, "
-					+ "then less and less often (at most {} min apart)", this.namespace, failure.getMessage(),
-					wait.toSeconds(), MAX_RETRY.toMinutes());
+					+ "then less and less often (at most {} s apart)", this.namespace, failure.getMessage(),
+					wait.toSeconds(), this.maxRetry.toSeconds());
 		}
 		else {
 			log.debug("Still may not list and watch pods in namespace {}; trying again in {} s", this.namespace,
