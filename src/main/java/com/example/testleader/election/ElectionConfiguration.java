@@ -81,7 +81,7 @@ class ElectionConfiguration {
 	static Electors electors(ElectedRoles roles, LeaderElectionProperties properties, PodIdentity pod,
 			KubernetesClient client, EarlyTakeoverProperties early, Publishers publishers, ElectionObserver observer,
 			RunningWork running, Clock clock, Ticker ticker) {
-		PodWatch pods = new PodWatch(client, pod.namespace(), early.podSelector());
+		PodWatch pods = new PodWatch(client, pod.namespace(), early.podSelector(), properties.leaseDuration());
 		Map<String, LeaseElector> byRole = new LinkedHashMap<>();
 		for (String role : roles.names()) {
 			byRole.put(role,

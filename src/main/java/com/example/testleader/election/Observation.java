@@ -22,17 +22,28 @@ import java.util.Objects;
  * <li>The wait is the record's own {@code leaseDurationSeconds} or the locally configured
  * lease duration, whichever is longer: a record claiming a very short duration cannot
  * shorten the time this replica gives a holder to stop.</li>
- * <li>Only a record this process wrote itself, unchanged since, may be taken at once. A
- * record that merely names this process's identity (copied by an operator) is waited out
- * like any other.</li>
+ * <li>Only a record this process wrote itself, unchanged since, may be taken at once, and
+ * only while no newer term has been seen: its fencing token is not below the highest this
+ * replica has seen. A record that merely names this process's identity (copied by an
+ * operator), or this process's own record written back after another replica's term
+ * began (etcd restore, {@code kubectl replace} of a saved manifest), is waited out like any
+ * other. A replica that never saw the newer term (cut off all through it) cannot tell its
+ * own restored record from the one it left, and still takes it at once.</li>
  * </ul>
  * And one for moving a role on purpose: a release handed to one replica
  * ({@link LeaseRecord#handedTo()}) is taken at once by that replica only; the others wait
  * the handover grace from when they saw it, so that the move lands where it was meant to,
  * and still anyone takes the Lease if that replica does not.
  *
+ * <p>
+ * A change of metadata only (labels, annotations such as the handshake's acceptance) is no
+ * renewal: the wait still counts from when the state was first seen, but the record kept
+ * is the newest version, so that a take is written over the version the API holds and not
+ * over an older one it refuses (409), again and again while the pods keep changing.
+ *
  * @param record the Lease as last seen, {@code null} when it did not exist
- * @param observedAtNanos when it was first seen in this state ({@link Ticker} time)
+ * @param observedAtNanos when it was first seen in this state ({@link Ticker} time), even
+ * if {@code record} is a later version with other metadata only
  * @param observedAt the same moment on the wall clock, for display only
  * @param takeoverAfter how long after {@code observedAtNanos} the Lease may be taken
  * @param lastToken highest fencing token seen ({@link LeaseRecord#fencingToken()}),
@@ -52,7 +63,8 @@ record Observation(LeaseRecord record, long observedAtNanos, Instant observedAt,
 
 	/**
 	 * The observation after reading {@code seen} (null: not found) at {@code nowNanos};
-	 * this one if nothing changed.
+	 * this one if nothing changed, and the same wait with {@code seen} as the record if
+	 * only its metadata changed.
 	 * @param configured this replica's lease duration: the least any holder is waited out
 	 * @param replica this replica's name, which a release may be handed to
 	 * @param handoverGrace how long a release handed to another replica is left to it
@@ -60,7 +72,9 @@ record Observation(LeaseRecord record, long observedAtNanos, Instant observedAt,
 	Observation next(LeaseRecord seen, long nowNanos, Instant now, Duration configured, String replica,
 			Duration handoverGrace) {
 		if (seenAnything() && ((seen == null) ? this.record == null : seen.sameStateAs(this.record))) {
-			return this;
+			return (seen == null || Objects.equals(seen.resourceVersion(), this.record.resourceVersion())) ? this
+					: new Observation(seen, this.observedAtNanos, this.observedAt, this.takeoverAfter,
+							Math.max(this.lastToken, seen.fencingToken()));
 		}
 		if (seen == null) {
 			Duration lastDuration = (this.record != null) ? waitFor(this.record, configured) : Duration.ZERO;
@@ -76,7 +90,8 @@ record Observation(LeaseRecord record, long observedAtNanos, Instant observedAt,
 	 * @param ownWrite the last record this process wrote, or {@code null}
 	 */
 	long nanosUntilAcquirable(long nowNanos, LeaseRecord ownWrite) {
-		if (this.record != null && this.record.sameStateAs(ownWrite)) {
+		if (this.record != null && this.record.sameStateAs(ownWrite)
+				&& this.record.fencingToken() >= this.lastToken) {
 			return 0;
 		}
 		if (!seenAnything()) {

@@ -1,11 +1,14 @@
 package com.example.testleader.election;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Pod;
@@ -24,10 +27,16 @@ import org.slf4j.LoggerFactory;
  * holder gone and a force deletion (last seen running) cannot.
  *
  * <p>
- * It answers only while the informer is in sync and watching; without permission to
- * list or watch pods it says so once and answers nothing, and the replicas wait out the
- * lease as before. One watch serves every role's election and the balancing of roles
- * ({@link #members()}): it runs while anyone listens.
+ * It answers only while the informer is in sync and watching. Refused (401, 403: no
+ * permission to list or watch pods, or an authorizer failing for a while) it answers
+ * nothing, so the replicas wait out the lease as before and balance roles among their
+ * holders only, and it tries again later: first after a lease duration, then after twice
+ * as long each time, at most {@link #MAX_RETRY} (or a lease duration, if longer) apart. A
+ * RoleBinding applied after the Deployment, or an authorizer error that passes, so costs a
+ * few retries, not the process's fast failover for its whole life; a refusal that lasts
+ * costs one list request every few minutes. It says so once per change: one WARN when
+ * refused, one INFO when allowed again. One watch serves every role's election and the
+ * balancing of roles ({@link #members()}): it runs while anyone listens.
  */
 final class PodWatch implements ProcessGone.PodView {
 
@@ -35,6 +44,9 @@ final class PodWatch implements ProcessGone.PodView {
 
 	/** Deleted pods kept, the oldest dropped first. */
 	private static final int DELETED_KEPT = 64;
+
+	/** The longest wait between two tries while refused, unless a lease duration is longer. */
+	static final Duration MAX_RETRY = Duration.ofMinutes(5);
 
 	private final KubernetesClient client;
 
@@ -55,12 +67,25 @@ final class PodWatch implements ProcessGone.PodView {
 
 	private volatile SharedIndexInformer<Pod> informer;
 
+	private final Duration firstRetry;
+
+	private final Duration maxRetry;
+
 	private volatile boolean refused;
 
-	PodWatch(KubernetesClient client, String namespace, String selector) {
+	// Guarded by this: the wait before the next try while refused, and whether one is due.
+	private Duration nextRetry;
+
+	private boolean retryDue;
+
+	/** @param firstRetry how long after a refusal it tries again first (a lease duration) */
+	PodWatch(KubernetesClient client, String namespace, String selector, Duration firstRetry) {
 		this.client = client;
 		this.namespace = namespace;
 		this.selector = selector;
+		this.firstRetry = firstRetry;
+		this.maxRetry = (firstRetry.compareTo(MAX_RETRY) > 0) ? firstRetry : MAX_RETRY;
+		this.nextRetry = firstRetry;
 	}
 
 	/**
@@ -69,8 +94,8 @@ final class PodWatch implements ProcessGone.PodView {
 	 */
 	synchronized void listen(Runnable listener) {
 		this.listeners.add(listener);
-		if (this.informer == null) {
-			start(() -> this.listeners.forEach(Runnable::run));
+		if (this.informer == null && !this.retryDue) {
+			start();
 		}
 	}
 
@@ -84,7 +109,8 @@ final class PodWatch implements ProcessGone.PodView {
 		}
 	}
 
-	private void start(Runnable changed) {
+	private void start() {
+		Runnable changed = () -> this.listeners.forEach(Runnable::run);
 		SharedIndexInformer<Pod> started = this.client.pods()
 			.inNamespace(this.namespace)
 			.withLabelSelector(this.selector)
@@ -116,18 +142,57 @@ final class PodWatch implements ProcessGone.PodView {
 			if (!isForbidden(failure)) {
 				return true;
 			}
-			if (!this.refused) {
-				this.refused = true;
-				log.warn("This replica may not list and watch pods in namespace {} ({}). Early takeover is off: it "
-						+ "waits out the lease of a crashed leader as usual; and roles are balanced only among the "
-						+ "replicas that hold one. Grant list and watch on pods to take over as soon as the kubelet "
-						+ "reports the leader's container gone, and to hand roles to new replicas", this.namespace,
-						failure.getMessage());
-			}
+			refused(started, failure);
 			return false;
 		});
 		this.informer = started;
-		started.start();
+		started.start().thenRun(() -> synced(started));
+	}
+
+	/** {@code informer} was refused: it stops; another is started after the backoff. */
+	private synchronized void refused(SharedIndexInformer<Pod> informer, Throwable failure) {
+		if (this.informer != informer) {
+			return;
+		}
+		this.informer = null;
+		Duration wait = this.nextRetry;
+		Duration doubled = wait.multipliedBy(2);
+		this.nextRetry = (doubled.compareTo(this.maxRetry) > 0) ? this.maxRetry : doubled;
+		this.retryDue = true;
+		CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS).execute(this::retry);
+		if (!this.refused) {
+			this.refused = true;
+			log.warn("This replica may not list and watch pods in namespace {} ({}). Early takeover is off: it "
+					+ "waits out the lease of a crashed leader as usual; and roles are balanced only among the "
+					+ "replicas that hold one. Grant list and watch on pods to take over as soon as the kubelet "
+					+ "reports the leader's container gone, and to hand roles to new replicas. Trying again in {} s, "
+					+ "then less and less often (at most {} s apart)", this.namespace, failure.getMessage(),
+					wait.toSeconds(), this.maxRetry.toSeconds());
+		}
+		else {
+			log.debug("Still may not list and watch pods in namespace {}; trying again in {} s", this.namespace,
+					wait.toSeconds());
+		}
+	}
+
+	private synchronized void retry() {
+		this.retryDue = false;
+		if (!this.listeners.isEmpty() && this.informer == null) {
+			start();
+		}
+	}
+
+	/** {@code informer} listed the pods and watches them: answers again, if it was refused before. */
+	private synchronized void synced(SharedIndexInformer<Pod> informer) {
+		if (this.informer != informer) {
+			return;
+		}
+		this.nextRetry = this.firstRetry;
+		if (this.refused) {
+			this.refused = false;
+			log.info("This replica may list and watch pods in namespace {} again: early takeover is on, and roles "
+					+ "are handed to new replicas", this.namespace);
+		}
 	}
 
 	private static boolean isForbidden(Throwable failure) {

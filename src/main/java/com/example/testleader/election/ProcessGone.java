@@ -23,12 +23,18 @@ import io.fabric8.kubernetes.api.model.Pod;
  * the status the kubelet reported for that pod (by UID, so a pod recreated under the same
  * name never counts), the holder's container:
  * <ul>
- * <li>is {@code terminated}, or shows a {@code lastState.terminated} (waiting to restart,
- * or restarted), that finished after the term began: the instance that stopped was, or
- * came after, the one that began the term, and it has stopped;</li>
+ * <li>is {@code terminated}, or, with no instance running (waiting to restart:
+ * CrashLoopBackOff), shows a {@code lastState.terminated}, that finished after the term
+ * began: the instance that stopped was, or came after, the one that began the term, and
+ * it has stopped;</li>
  * <li>is {@code running} an instance that started after the term began: the term was
  * begun by an earlier instance, which has exited.</li>
  * </ul>
+ * While an instance runs, the previous one's exit is never proof: only the running
+ * instance's start is compared. It would add nothing on a clock that only moves forward
+ * (the running instance started after that exit), and with the node's clock stepped back
+ * between the two instances it would carry a time after the running instance's own term
+ * began, proving a live holder dead.
  * Requiring each time to be after the term began keeps a stale view (an older instance's
  * exit, seen before its restart and the new instance's own term) from counting. A deleted
  * pod counts by its last reported status: a graceful deletion ends only after the kubelet
@@ -79,9 +85,11 @@ final class ProcessGone {
 		return status.flatMap((seen) -> {
 			ContainerState state = (seen.getState() != null) ? seen.getState() : new ContainerState();
 			ContainerState last = (seen.getLastState() != null) ? seen.getLastState() : new ContainerState();
+			if (state.getRunning() != null) {
+				return restarted(state.getRunning(), began, where);
+			}
 			return terminated(state.getTerminated(), began, where)
-				.or(() -> terminated(last.getTerminated(), began, where))
-				.or(() -> restarted(state.getRunning(), began, where));
+				.or(() -> terminated(last.getTerminated(), began, where));
 		});
 	}
 

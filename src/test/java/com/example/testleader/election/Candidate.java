@@ -118,7 +118,7 @@ final class Candidate implements AutoCloseable {
 		LeaseApi leaseApi = new LeaseApi(client, pod.namespace(), timings.leaseName());
 		EarlyTakeover early = ElectionConfiguration.earlyTakeover(
 				new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", "test-leader"), pod,
-				new PodWatch(client, pod.namespace(), "app.kubernetes.io/name=test-leader"));
+				new PodWatch(client, pod.namespace(), "app.kubernetes.io/name=test-leader", timings.leaseDuration()));
 		LeaseElector elector = new LeaseElector(leaseApi, pod.holderIdentity(), timings,
 				new LeaderEvents(timeline.publisher(name, listener), (event) -> {
 				}), ElectionObserver.all(List.of(timeline.observer(name), observer)), clock, Ticker.SYSTEM, early, work);

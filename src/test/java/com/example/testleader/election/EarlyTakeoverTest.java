@@ -3,14 +3,27 @@ package com.example.testleader.election;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.example.testleader.election.Timeline.Kind;
 import com.example.testleader.faults.FaultProxy;
 import com.example.testleader.local.KubeletStandIn;
+import com.example.testleader.local.LocalKubernetesApi;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,12 +33,20 @@ import static org.awaitility.Awaitility.await;
  * stand-in: only on the kubelet's proof that the holder's process is gone, never on
  * anything less.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class EarlyTakeoverTest extends ElectionHarness {
+
+	private static final String PODS_LIST = "/api/v1/namespaces/default/pods?";
+
+	private static final Duration RETRY = Candidate.TIMINGS.retryPeriod();
 
 	private final KubeletStandIn kubelet = new KubeletStandIn(admin(), "default", Duration.ofMillis(300));
 
+	private final ScheduledExecutorService podEvents = Executors.newSingleThreadScheduledExecutor();
+
 	@AfterEach
 	void stopTheKubelet() {
+		this.podEvents.shutdownNow();
 		this.kubelet.close();
 	}
 
@@ -129,20 +150,87 @@ class EarlyTakeoverTest extends ElectionHarness {
 			.isEqualTo(StepDownReason.RENEW_DEADLINE);
 	}
 
+	/**
+	 * The follower hears nothing for longer than a lease while the leader renews on: by
+	 * what it saw before, on its own clock, the lease has expired. When it comes back it
+	 * must judge the Lease as it is now (renewed since), not take it on that old view.
+	 */
 	@Test
 	void aFollowerCutOffFromTheApiDoesNotTakeALiveHoldersLeaseWhenItComesBack() {
 		Candidate leader = leaderInPod("pod-a");
 		Candidate follower = followerInPod("pod-b");
 
 		follower.proxy().mode(FaultProxy.Mode.BLACKHOLE);
-		await().atMost(LEASE.multipliedBy(2)).until(() -> this.timeline.last(leader.name(), Kind.RENEWED)
-			.map((renewal) -> System.nanoTime() - renewal.nanos() < LEASE.toNanos())
-			.orElse(false) && !follower.elector().leadership().leader());
+		long cutOff = System.nanoTime();
+		// past a lease with nothing seen, while the leader's renewals keep landing
+		await().atMost(LEASE.multipliedBy(3))
+			.until(() -> follower.elector().leadership().renewalAge().compareTo(LEASE.plus(RETRY)) > 0
+					&& this.timeline.last(leader.name(), Kind.RENEWED)
+						.map((renewal) -> renewal.nanos() - cutOff > LEASE.plus(RETRY).toNanos())
+						.orElse(false));
+		assertThat(follower.elector().leadership().leader()).isFalse();
 		follower.proxy().mode(FaultProxy.Mode.PASS);
 
 		await().during(LEASE.multipliedBy(2))
 			.atMost(LEASE.multipliedBy(3))
 			.until(() -> this.timeline.leaders().equals(java.util.Set.of(leader.name())));
+		assertThat(this.timeline.entries()).filteredOn((e) -> e.candidate().equals(follower.name()))
+			.noneMatch((e) -> e.kind() == Kind.GRANTED);
+	}
+
+	/**
+	 * The Lease's metadata changes after the holder's last write (the receiver's acceptance,
+	 * {@code kubectl label}), then the holder dies, while the pods keep changing (a busy
+	 * namespace: an event every few hundred milliseconds). Each event makes the follower
+	 * try to take the Lease; it must do so over the version it is now, not the one it saw
+	 * renewed, and the role must get a leader while the events go on.
+	 */
+	@Test
+	void aLabelledLeaseOfADeadHolderIsTakenWhilePodEventsKeepComing() {
+		Candidate leader = leaderInPod("pod-a");
+		Candidate follower = followerInPod("pod-b");
+		this.kubelet.podStarted("pod-c");
+
+		crash(leader);
+		await().atMost(LEASE).ignoreExceptions().until(() -> {
+			editLease((lease) -> {
+				Map<String, String> labels = new HashMap<>(
+						Optional.ofNullable(lease.getMetadata().getLabels()).orElse(Map.of()));
+				labels.put("team", "a");
+				lease.getMetadata().setLabels(labels);
+			});
+			return true;
+		});
+		podEventsEvery("pod-c", Duration.ofMillis(300));
+		this.kubelet.exited("pod-a", 137, "OOMKilled");
+
+		assertSucceededEarly(leader, follower);
+	}
+
+	/**
+	 * The replicas may not list pods when they start (the RoleBinding comes a minute after
+	 * the Deployment); once they may, they watch the pods again after their backoff, and a
+	 * crashed leader is again succeeded early.
+	 */
+	@Test
+	void podsRefusedAtStartAndAllowedLaterAreWatchedAgainAfterTheBackoff() {
+		server().forbid((path) -> path.startsWith(PODS_LIST));
+		Candidate leader = leaderInPod("pod-a");
+		Candidate follower = followerInPod("pod-b");
+		await().atMost(LEASE).until(() -> podLists().stream().filter((call) -> call.status() == 403).count() >= 2);
+
+		long allowed = System.nanoTime();
+		server().forbid((path) -> false);
+		// both list again (a lease after their refusal) and are answered
+		await().atMost(LEASE.multipliedBy(3))
+			.until(() -> podLists().stream()
+				.filter((call) -> call.receivedAtNanos() > allowed && call.succeeded())
+				.count() >= 2);
+
+		crash(leader);
+		this.kubelet.exited("pod-a", 137, "OOMKilled");
+
+		assertSucceededEarly(leader, follower);
 	}
 
 	/**
@@ -212,9 +300,9 @@ class EarlyTakeoverTest extends ElectionHarness {
 	 * leader is waited out, and the replicas do not keep asking for what they may not read.
 	 */
 	@Test
-	void withoutPermissionOnPodsACrashedLeaderIsWaitedOutAsBefore() {
+	void withoutPermissionOnPodsACrashedLeaderIsWaitedOutAsBefore(CapturedOutput output) {
 		// the replicas may not list or watch pods (the kubelet stand-in still writes them)
-		server().forbid((path) -> path.startsWith("/api/v1/namespaces/default/pods?"));
+		server().forbid((path) -> path.startsWith(PODS_LIST));
 		Candidate leader = leaderInPod("pod-a");
 		Candidate follower = followerInPod("pod-b");
 
@@ -222,9 +310,35 @@ class EarlyTakeoverTest extends ElectionHarness {
 		this.kubelet.exited("pod-a", 137, "OOMKilled");
 
 		assertWaitedOut(leader, follower);
-		assertThat(server().calls()).filteredOn((call) -> call.path().startsWith("/api/v1/namespaces/default/pods?"))
-			.hasSizeLessThanOrEqualTo(2)
-			.allSatisfy((call) -> assertThat(call.status()).isEqualTo(403));
+		// each replica asks again only after a lease, then after twice as long, and so on
+		List<LocalKubernetesApi.ApiCall> lists = podLists();
+		assertThat(lists).allSatisfy((call) -> assertThat(call.status()).isEqualTo(403));
+		long first = lists.get(0).receivedAtNanos();
+		long last = lists.get(lists.size() - 1).receivedAtNanos();
+		long retries = 0;
+		for (long wait = LEASE.toNanos(), waited = wait; waited <= last - first; wait *= 2, waited += wait) {
+			retries++;
+		}
+		assertThat(lists).hasSizeLessThanOrEqualTo(2 * (1 + (int) retries));
+		// refused again on each retry, but said once per replica
+		await().atMost(LEASE.multipliedBy(2)).until(() -> podLists().size() >= 4);
+		assertThat(output.getAll().split("may not list and watch pods", -1)).hasSize(3);
+	}
+
+	private List<LocalKubernetesApi.ApiCall> podLists() {
+		return server().calls().stream().filter((call) -> call.path().startsWith(PODS_LIST)).toList();
+	}
+
+	/** Changes {@code podName} every {@code period} (an annotation), until the test ends. */
+	private void podEventsEvery(String podName, Duration period) {
+		AtomicLong count = new AtomicLong();
+		this.podEvents.scheduleAtFixedRate(() -> admin().pods()
+			.inNamespace("default")
+			.withName(podName)
+			.edit((pod) -> new PodBuilder(pod).editMetadata()
+				.addToAnnotations("example.com/tick", Long.toString(count.incrementAndGet()))
+				.endMetadata()
+				.build()), 0, period.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	private Candidate leaderInPod(String podName) {

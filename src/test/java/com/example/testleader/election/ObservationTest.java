@@ -136,6 +136,38 @@ class ObservationTest {
 	}
 
 	@Test
+	void thisProcesssOwnRecordComingBackAfterANewerTermWasSeenIsWaitedOut() {
+		// L wrote token 3 and was cut off; C took over (token 4) and L saw it; a backup of
+		// L's last write is restored: L's own record, but no longer the newest term
+		LeaseRecord mine = held("me", 10, 3, at(0));
+		Observation restored = Observation.initial()
+			.next(mine, 0, Instant.EPOCH, CONFIGURED, "me", GRACE)
+			.next(held("other", 10, 4, at(12)), 12 * SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE)
+			.next(mine, 20 * SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE);
+		assertThat(restored.nanosUntilAcquirable(20 * SECOND, mine)).isEqualTo(10 * SECOND);
+		assertThat(restored.nextToken()).isEqualTo(5);
+	}
+
+	@Test
+	void aChangeOfMetadataOnlyKeepsTheWaitButTheRecordIsTheNewerVersion() {
+		// the receiver's acceptance, kubectl label or annotate: not a renewal, but the
+		// version that a take must be written over
+		LeaseRecord renewed = held("other", 10, 3, at(0));
+		Lease labelled = new LeaseBuilder(renewed.lease()).editMetadata()
+			.addToLabels("team", "a")
+			.withResourceVersion("2")
+			.endMetadata()
+			.build();
+		Observation seen = Observation.initial().next(renewed, 0, Instant.EPOCH, CONFIGURED, "me", GRACE);
+		Observation after = seen.next(new LeaseRecord(labelled), 4 * SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE);
+		assertThat(after.record().resourceVersion()).isEqualTo("2");
+		assertThat(after.nanosUntilAcquirable(4 * SECOND, null)).isEqualTo(6 * SECOND);
+		assertThat(after.sameHoldingAs(seen)).isTrue();
+		assertThat(after.next(new LeaseRecord(labelled), 5 * SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE))
+			.isSameAs(after);
+	}
+
+	@Test
 	void aRecordNamingThisProcessThatItDidNotWriteIsWaitedOut() {
 		// an operator copied this replica's identity into the Lease: not this process's write
 		LeaseRecord mine = held("me", 10, 3, at(0));

@@ -75,6 +75,33 @@ class ProcessGoneTest {
 		assertThat(this.rule.proof(heldRecord())).isPresent();
 	}
 
+	/**
+	 * The node's clock was stepped back between two instances: the running one started
+	 * (on the stepped clock) before its own term began, and the previous instance's exit,
+	 * still shown as the last state, carries a time after it. The running instance holds the
+	 * term: an exit shown beside a running container is never proof.
+	 */
+	@Test
+	void aRunningContainerWithAnOlderInstancesExitAsItsLastStateProvesNothing() {
+		Pod runningAfterAStepBack = pod(new ContainerStatusBuilder().withName("test-leader")
+			.withRestartCount(1)
+			.withNewState()
+			.withNewRunning()
+			.withStartedAt("2026-11-25T09:59:50Z")
+			.endRunning()
+			.endState()
+			.withNewLastState()
+			.withNewTerminated()
+			.withExitCode(137)
+			.withStartedAt("2026-11-25T10:00:20Z")
+			.withFinishedAt("2026-11-25T10:00:40Z")
+			.endTerminated()
+			.endLastState()
+			.build());
+		this.pods.put("uid-a", runningAfterAStepBack);
+		assertThat(this.rule.proof(heldRecord())).isEmpty();
+	}
+
 	@Test
 	void aRecordWithoutTheTermsBeginningProvesNothing() {
 		this.pods.put("uid-a", terminated("2026-11-25T09:59:00Z", "2026-11-25T10:00:05Z"));
