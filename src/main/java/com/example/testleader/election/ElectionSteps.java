@@ -235,6 +235,13 @@ final class ElectionSteps {
 		Handover outcome = Handover.NOT_RELEASED;
 		try {
 			outcome = (ended != null) ? this.ending.end(this.elector, ended, reason, handTo) : Handover.NOT_LEADING;
+			if (outcome == Handover.RELEASED && TermEnding.lapsed(reason)) {
+				// released because this replica could not renew in time: the others take it first
+				long after = this.ticker.nanoTime() + this.cadence.handoverGrace().toNanos();
+				if (after - this.competeAfterNanos > 0) {
+					this.competeAfterNanos = after;
+				}
+			}
 			return outcome;
 		}
 		finally {

@@ -37,11 +37,15 @@ import org.slf4j.LoggerFactory;
  * Who is alive comes from the application's pods ({@link PodWatch#members()}): ready, and
  * not being deleted. That needs nothing beyond what early takeover already has (list and
  * watch on pods in the namespace, the same single watch) and no request of its own. The
- * view is used only while it shows this replica's own pod, which tells that replica names
- * are pod names; otherwise (no permission, not in sync, a configured identity other than
- * the pod name, no pods at all) the members are the replicas holding a role, and this
- * one: a replica that holds none is then not known to the others and gets roles only as
- * they come free.
+ * view is used once it has shown this replica's own pod, which tells that replica names
+ * are pod names (for the life of the process: neither the identity nor the selector
+ * changes); from then on also while its own pod is being deleted or no longer ready, as
+ * it is when this replica leaves, so that its roles go to the replicas then holding the
+ * fewest, a new one holding none included. Until then (no permission, not in sync, a
+ * configured identity other than the pod name, no pods at all, or a replica leaving
+ * before its view ever showed its pod ready) the members are the replicas holding a
+ * role, and this one: a replica that holds none is then not known to the others and gets
+ * roles only as they come free.
  */
 final class RoleBalancer {
 
@@ -81,6 +85,9 @@ final class RoleBalancer {
 	private Long withoutOwnPodSince;
 
 	private boolean warnedNoOwnPod;
+
+	// Whether the view of the pods has shown this replica's own pod: replica names are pod names. Never unset.
+	private volatile boolean podsNameReplicas;
 
 	/**
 	 * @param electors the electors of this replica, by role, in the roles' order
@@ -169,9 +176,17 @@ final class RoleBalancer {
 		return (replica.equals(this.self) && !holder.equals(this.identity)) ? holder : replica;
 	}
 
-	/** The ready pods, if the view of them is in sync and shows this replica's own pod. */
+	/**
+	 * The ready pods, if the view of them is in sync and shows, or once showed, this
+	 * replica's own pod: when it leaves, its pod is already marked for deletion (or no
+	 * longer ready), and the others are still to be known.
+	 */
 	private Optional<Set<String>> podMembers() {
-		return this.pods.members().filter((names) -> names.contains(this.self));
+		Optional<Set<String>> ready = this.pods.members();
+		if (ready.isPresent() && ready.get().contains(this.self)) {
+			this.podsNameReplicas = true;
+		}
+		return ready.filter((names) -> this.podsNameReplicas);
 	}
 
 	private boolean competing() {
@@ -235,12 +250,13 @@ final class RoleBalancer {
 	}
 
 	/**
-	 * Pods are seen but not this replica's own, for a lease duration (longer than its
-	 * readiness takes to show): say once that balancing falls back to the holders.
+	 * Pods are seen but never yet this replica's own, for a lease duration (longer than its
+	 * readiness takes to show): say once that balancing falls back to the holders. Once its
+	 * pod was seen, the names match, whatever its readiness later.
 	 */
 	private void warnOfNoOwnPod(long now) {
 		Optional<Set<String>> ready = this.pods.members();
-		if (ready.isEmpty() || ready.get().contains(this.self)) {
+		if (ready.isEmpty() || ready.get().contains(this.self) || this.podsNameReplicas) {
 			this.withoutOwnPodSince = null;
 			return;
 		}

@@ -18,6 +18,16 @@ import org.slf4j.LoggerFactory;
  * released (once the work has stopped), so that nobody waits the deletion out.
  *
  * <p>
+ * A term that lapsed at its deadline (renewals failed or answered too late, or a pause) is
+ * released the same way once its work has stopped, if the API answers and the Lease still
+ * names this term: a renewal that landed on the API but was answered too late would
+ * otherwise be waited out by every follower for a full lease from when they saw it. The
+ * release is conditional on the version it writes over (the term's last write, or on a
+ * conflict the version just read, if that still names this identity and fencing token),
+ * so it never overwrites a newer holder's term; it clears the holder and revives nothing:
+ * the term stays lapsed. A leader cut off from the API cannot release, and is waited out.
+ *
+ * <p>
  * The release and the re-creation are bounded by one {@link Deadline} each, and the wait
  * for the work by the stop margin, so ending a term takes at most
  * {@link Cadence#longestStep()} minus the attempt that led to it.
@@ -76,12 +86,24 @@ final class TermEnding {
 				released = true;
 				return Handover.RELEASED;
 			}
+			if (lapsed(reason) && stopped && release(ended, null)) {
+				released = true;
+				return Handover.RELEASED;
+			}
 			released = reason == StepDownReason.DELETED && stopped && recreateReleased(ended);
 			return Handover.NOT_RELEASED;
 		}
 		finally {
 			this.observer.ended(term, reason, released, (released && reason.graceful()) ? handTo : null);
 		}
+	}
+
+	/**
+	 * Whether a term ended for {@code reason} lapsed at its own deadline, the Lease perhaps
+	 * still naming it: released once the work has stopped, if it still does.
+	 */
+	static boolean lapsed(StepDownReason reason) {
+		return reason == StepDownReason.RENEW_DEADLINE || reason == StepDownReason.EXPIRED;
 	}
 
 	private boolean awaitRevocation(CompletableFuture<Void> revoked) {

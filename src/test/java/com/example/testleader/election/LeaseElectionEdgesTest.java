@@ -9,8 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
 import com.example.testleader.election.Timeline.Entry;
@@ -73,6 +75,82 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 		assertThat(Duration.ofNanos(stepDown - lastRenewal))
 			.isLessThan(Candidate.TIMINGS.renewDeadline().plus(Candidate.TIMINGS.stopMargin().dividedBy(2)));
 		assertThat(stepDown).isLessThan(takeover);
+	}
+
+	/**
+	 * The leader's link turns slow: its renewal lands on the API, but the answer comes only
+	 * after the renew deadline, so it steps down then, while the follower, who saw that
+	 * write, would wait a full lease from it. Once the work has stopped and the API answers
+	 * again, the leader releases the Lease, over the version it read, which still names its
+	 * term: the follower takes it at once.
+	 */
+	@Test
+	void aLeaderThatSteppedDownAtItsRenewDeadlineReleasesItsTermOnceItsWorkStopped() {
+		Candidate leader = track(Candidate.start("replica-a", "replica-a", tagged("replica-a"), this.timeline,
+				Clock.systemUTC(), Candidate.NO_LISTENER));
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = start("replica-b");
+		await().atMost(LEASE).until(() -> leader.identity().equals(follower.elector().leadership().holder()));
+
+		answerLateUntilItStepsDown(leader);
+
+		Candidate successor = awaitSoleLeader(List.of(follower));
+		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
+			.isEqualTo(StepDownReason.RENEW_DEADLINE);
+		assertThat(this.timeline.last(leader.name(), Kind.ENDED).orElseThrow().detail())
+			.isEqualTo(new Timeline.Ending(StepDownReason.RENEW_DEADLINE, true, null));
+		LocalKubernetesApi.ApiCall release = server().firstRelease().orElseThrow();
+		// released only once the work had stopped
+		assertThat(release.receivedAtNanos())
+			.isGreaterThan(this.timeline.last(leader.name(), Kind.REVOKED).orElseThrow().nanos());
+		// over the renewal it never heard back of, which had landed
+		long lastWrite = lastRenewal(leader);
+		assertThat(release.receivedAtNanos()).isGreaterThan(lastWrite);
+		// the follower took the release (the next write), not the lease a full duration after that renewal
+		assertThat(server().calls()
+			.stream()
+			.filter((call) -> call.isWrite() && call.succeeded() && call.receivedAtNanos() > release.receivedAtNanos())
+			.findFirst()
+			.map((call) -> Serialization.unmarshal(call.body(), Lease.class).getSpec().getHolderIdentity()))
+			.contains(successor.identity());
+		long takeover = this.timeline.last(successor.name(), Kind.GRANTED).orElseThrow().nanos();
+		assertThat(takeover).isLessThan(lastWrite + LEASE.toNanos());
+	}
+
+	/**
+	 * As above, but work of the ended term still runs when the leader steps down: the
+	 * Lease is not released, and is waited out.
+	 */
+	@Test
+	void aLeaderThatSteppedDownAtItsRenewDeadlineReleasesNothingWhileItsWorkStillRuns() {
+		Candidate leader = track(Candidate.create("replica-a", "replica-a", null, tagged("replica-a"),
+				this.timeline, Clock.systemUTC(), Candidate.NO_LISTENER, Candidate.TIMINGS, ElectionObserver.NONE,
+				(role) -> java.util.Optional.of("the critical work of fencingToken=[0] still runs")));
+		leader.elector().start();
+		leader.elector().join();
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = start("replica-b");
+		await().atMost(LEASE).until(() -> leader.identity().equals(follower.elector().leadership().holder()));
+
+		answerLateUntilItStepsDown(leader);
+
+		awaitSoleLeader(List.of(follower));
+		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
+			.isEqualTo(StepDownReason.RENEW_DEADLINE);
+		assertThat(this.timeline.last(leader.name(), Kind.ENDED).orElseThrow().detail())
+			.isEqualTo(new Timeline.Ending(StepDownReason.RENEW_DEADLINE, false, null));
+		assertThat(server().firstRelease()).isEmpty();
+		assertTakenOnlyAfterALeaseDuration(List.of(follower), lastRenewal(leader));
+	}
+
+	/**
+	 * {@code leader}'s reads and writes of the Lease take effect at once but are answered a
+	 * minute late (a slow link) until it has stepped down; from then on at once (healed).
+	 */
+	private void answerLateUntilItStepsDown(Candidate leader) {
+		server().delay((request) -> "replica-a".equals(request.client())
+				&& (request.method().equals("PUT") || request.isGetByName())
+				&& this.timeline.last(leader.name(), Kind.LOST).isEmpty() ? Duration.ofMinutes(1) : Duration.ZERO);
 	}
 
 	/**

@@ -3,7 +3,12 @@ package com.example.testleader.election;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
@@ -127,18 +132,65 @@ class RoleBalancingEdgesTest extends RoleHarness {
 	void aRestartedProcessDoesNotCountItsPredecessorsRolesAsItsOwn() {
 		start("replica-a", "replica-b", "replica-c");
 		awaitHeld(Map.of("replica-a", 2, "replica-b", 2, "replica-c", 2));
+		String predecessor = replica("replica-a").electors().identity();
 		replica("replica-a").partition();
 
 		RoleReplica again = RoleReplica.restartIn("replica-a", roles(6), this.api.clientConfig(), this.kubelet,
 				this.timelines);
 		this.replicas.add(again);
+		String identity = again.electors().identity();
+		AtomicBoolean predecessorSeen = new AtomicBoolean();
+		List<String> wrong = new CopyOnWriteArrayList<>();
 
-		// while the Leases still name the old process, the new one counts none of them as its own
-		await().atMost(LEASE).untilAsserted(() -> {
-			assertThat(heldPerReplica()).containsEntry("replica-a", 2);
-			assertThat(again.electors().all()).noneMatch((elector) -> elector.leadership().leader());
-			assertThat(again.electors().rolesPerReplica()).containsEntry("replica-a", 0);
+		// for a lease and more, over the lapse of the old terms and what follows: whatever the
+		// Leases name around each look, the new process counts as its own only the roles it
+		// holds itself, and leads none that still names its predecessor (what was wrong once
+		// is kept, so that a later good spell cannot hide it)
+		await().during(LEASE.plus(RETRY.multipliedBy(2))).atMost(LEASE.plus(RETRY.multipliedBy(4))).untilAsserted(() -> {
+			Map<String, String> before = holderIdentities();
+			int counted = again.electors().rolesPerReplica().getOrDefault("replica-a", 0);
+			List<String> leading = again.electors()
+				.all()
+				.stream()
+				.filter((elector) -> elector.leadership().leader())
+				.map(LeaseElector::role)
+				.toList();
+			Map<String, String> after = holderIdentities();
+			if (before.containsValue(predecessor)) {
+				predecessorSeen.set(true);
+			}
+			Set<String> namingIt = new TreeSet<>();
+			before.forEach((role, holder) -> {
+				if (holder.equals(identity)) {
+					namingIt.add(role);
+				}
+			});
+			after.forEach((role, holder) -> {
+				if (holder.equals(identity)) {
+					namingIt.add(role);
+				}
+			});
+			if (counted > namingIt.size()) {
+				wrong.add("counted " + counted + " roles as its own while the Leases named it in " + namingIt);
+			}
+			leading.stream()
+				.filter((role) -> predecessor.equals(after.get(role)))
+				.forEach((role) -> wrong.add("led " + role + " while its Lease named the predecessor"));
+			assertThat(wrong).isEmpty();
 		});
+		assertThat(predecessorSeen).as("the Leases named the predecessor during the window").isTrue();
+	}
+
+	/** Each held role's holder identity, read from the Leases themselves. */
+	private Map<String, String> holderIdentities() {
+		Map<String, String> holders = new TreeMap<>();
+		this.admin.leases().inNamespace("default").list().getItems().forEach((lease) -> {
+			String holder = new LeaseRecord(lease).holder();
+			if (holder != null) {
+				holders.put(lease.getMetadata().getName(), holder);
+			}
+		});
+		return holders;
 	}
 
 	/** For {@code window}: every Lease keeps a holder, that is, no role is released. */

@@ -81,6 +81,38 @@ class RoleBalancingTest extends RoleHarness {
 			.containsExactlyInAnyOrder("replica-b", "replica-c");
 	}
 
+	/**
+	 * On SIGTERM the leaving replica's own pod is already marked for deletion: it still
+	 * knows the other pods, so its role goes to the replica holding none (new in a
+	 * rollout), not to one already holding a role that would then have to move one on.
+	 */
+	@Test
+	void aLeavingReplicaWhosePodIsDeletingHandsItsRoleToTheReplicaHoldingNone() {
+		start(2, "replica-a", "replica-b");
+		awaitHeld(Map.of("replica-a", 1, "replica-b", 1));
+		start(2, "replica-c");
+		// a pod of the application that runs no elector: its leaving shows when replica-a has seen its own pod deleted
+		this.kubelet.podStarted("replica-d");
+		RoleReplica leaving = replica("replica-a");
+		await().atMost(SETTLED)
+			.untilAsserted(() -> assertThat(leaving.electors().rolesPerReplica())
+				.isEqualTo(Map.of("replica-a", 1, "replica-b", 1, "replica-c", 0, "replica-d", 0)));
+		int before = this.leases.seen().size();
+
+		this.kubelet.terminating("replica-a");
+		this.kubelet.notReady("replica-d");
+		// one watch delivers the pods' changes in order: once replica-d is gone from its view, so is its own pod
+		await().atMost(SETTLED)
+			.untilAsserted(() -> assertThat(leaving.electors().rolesPerReplica()).doesNotContainKey("replica-d"));
+		leaving.stopGracefully();
+
+		awaitHeld(Map.of("replica-b", 1, "replica-c", 1));
+		assertThat(this.leases.seen().subList(before, this.leases.seen().size()))
+			.filteredOn((seen) -> seen.handedTo() != null)
+			.extracting(LeaseWatchLog.Seen::handedTo)
+			.containsExactly("replica-c");
+	}
+
 	@Test
 	void twoReplicasWithFiveRolesHoldThreeAndTwoAndStayThatWay() {
 		start(5, "replica-a", "replica-b");
