@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.example.testleader.election.LeaseContext;
+import com.example.testleader.election.Ticker;
 
 /**
  * The schedule of the critical work for one term, from its grant until its thread has
@@ -43,7 +44,9 @@ final class TermRun {
 
 	private final ScheduledThreadPoolExecutor executor;
 
-	private final long grantedAtNanos = System.nanoTime();
+	private final Ticker ticker;
+
+	private final long grantedAtNanos;
 
 	private volatile Success lastSuccess;
 
@@ -57,12 +60,15 @@ final class TermRun {
 
 	/**
 	 * @param timers where the interruption is scheduled; never blocked by a run
+	 * @param ticker the monotonic clock the stop timeline is measured on: the election's
 	 * @param terminated told once the run's thread has ended (on that thread, or on the
 	 * thread that stops a run that never started)
 	 */
 	TermRun(LeaseContext context, Duration stopTimeout, Duration interruptGrace, ScheduledExecutorService timers,
-			Consumer<TermRun> terminated) {
+			Ticker ticker, Consumer<TermRun> terminated) {
 		this.context = context;
+		this.ticker = ticker;
+		this.grantedAtNanos = ticker.nanoTime();
 		this.stopTimeout = stopTimeout;
 		this.interruptGrace = interruptGrace;
 		this.timers = timers;
@@ -101,7 +107,7 @@ final class TermRun {
 
 	/** Every {@link CriticalWork} has just completed a run without failure. */
 	void succeeded() {
-		this.lastSuccess = new Success(Instant.now(), System.nanoTime());
+		this.lastSuccess = new Success(Instant.now(), this.ticker.nanoTime());
 	}
 
 	/** When the work last succeeded in this term; {@code null} before the first success. */
@@ -113,7 +119,7 @@ final class TermRun {
 	/** Time since the work last succeeded, or since the grant if it has not yet. */
 	Duration sinceLastSuccess() {
 		Success success = this.lastSuccess;
-		return Duration.ofNanos(System.nanoTime() - ((success != null) ? success.nanos() : this.grantedAtNanos));
+		return Duration.ofNanos(this.ticker.nanoTime() - ((success != null) ? success.nanos() : this.grantedAtNanos));
 	}
 
 	/** {@code true} the first time only: the skipped runs of one term are logged once. */
@@ -126,7 +132,7 @@ final class TermRun {
 	 * @return {@code false} if it had started already
 	 */
 	boolean markStopping() {
-		return this.stopBeganNanos.compareAndSet(null, System.nanoTime());
+		return this.stopBeganNanos.compareAndSet(null, this.ticker.nanoTime());
 	}
 
 	/**
@@ -167,18 +173,18 @@ final class TermRun {
 	boolean ignoresInterruption() {
 		Long began = this.stopBeganNanos.get();
 		return began != null && !this.executor.isTerminated()
-				&& System.nanoTime() - (began + this.stopTimeout.plus(this.interruptGrace).toNanos()) >= 0;
+				&& this.ticker.nanoTime() - (began + this.stopTimeout.plus(this.interruptGrace).toNanos()) >= 0;
 	}
 
 	/** Interrupts a run in flight at once: the application is shutting down. */
 	void kill() {
-		this.stopBeganNanos.compareAndSet(null, System.nanoTime());
+		this.stopBeganNanos.compareAndSet(null, this.ticker.nanoTime());
 		this.executor.shutdownNow();
 	}
 
 	private boolean awaitTermination(long deadlineNanos) throws InterruptedException {
 		long left;
-		while ((left = deadlineNanos - System.nanoTime()) > 0) {
+		while ((left = deadlineNanos - this.ticker.nanoTime()) > 0) {
 			if (this.executor.awaitTermination(left, TimeUnit.NANOSECONDS)) {
 				return true;
 			}

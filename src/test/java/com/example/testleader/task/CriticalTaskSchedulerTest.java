@@ -20,6 +20,7 @@ import com.example.testleader.election.LeaderTerm;
 import com.example.testleader.election.LeaseContext;
 import com.example.testleader.election.TermValidity;
 import com.example.testleader.election.TestLeaseContexts;
+import com.example.testleader.election.Ticker;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -318,7 +319,8 @@ class CriticalTaskSchedulerTest {
 		CriticalTaskProperties tooLong = new CriticalTaskProperties(Duration.ofSeconds(5), Duration.ofSeconds(1));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new CriticalTaskScheduler("test-lease", List.of((term) -> {
-			}), tooLong.schedule("test-lease"), ELECTION, new SimpleMeterRegistry(), () -> null))
+			}), tooLong.schedule("test-lease"), ELECTION, new SimpleMeterRegistry(), () -> null,
+					Ticker.SYSTEM))
 			.withMessageStartingWith("test-leader.task.stop-timeout (PT1S) must be shorter than "
 					+ "test-leader.election.lease-duration minus renew-deadline (PT1S)");
 	}
@@ -326,7 +328,7 @@ class CriticalTaskSchedulerTest {
 	private CriticalTaskScheduler scheduler(CriticalWork work) {
 		// no elector: the scheduler knows of terms only through its events
 		return new CriticalTaskScheduler("test-lease", List.of(work), TASK.schedule("test-lease"), ELECTION,
-				this.meters, () -> null);
+				this.meters, () -> null, Ticker.SYSTEM);
 	}
 
 	private double runs(String outcome) {
