@@ -41,7 +41,9 @@ import org.springframework.integration.leader.event.OnRevokedEvent;
  * revocation then only waits for that stop to be over. So a late or lost revocation
  * cannot keep the work going: no run starts after the deadline, and one in flight is
  * interrupted at the deadline plus the stop timeout, before another replica may take the
- * Lease. Grant and
+ * Lease. A process frozen past that moment interrupts the run as soon as it wakes, not a
+ * stop timeout later ({@link TermRun}); another replica may have started the work
+ * meanwhile, which only a fencing token checked downstream can make harmless. Grant and
  * revocation may arrive on different threads and in either order: a grant starts the work
  * only if its term is still valid, checked under the same lock that registers the run, so
  * a revocation processed first leaves nothing running.
