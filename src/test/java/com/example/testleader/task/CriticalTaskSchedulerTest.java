@@ -233,18 +233,20 @@ class CriticalTaskSchedulerTest {
 		// than the stop timeout plus the interrupt grace, after which the run counts as
 		// ignoring its interruption; the two fit the stop margin, before which no other
 		// replica may take the Lease
+		// (a stop timeout of half the stop margin leaves a grace of a quarter of it: 250 ms)
+		CriticalTaskProperties task = new CriticalTaskProperties(TASK.period(), ELECTION.stopMargin().dividedBy(2));
 		FreezableTicker ticker = new FreezableTicker();
 		long lapse = ticker.nanoTime() + Duration.ofMillis(300).toNanos();
 		LeaseContext lapsing = TestLeaseContexts.context("replica-a_1", 7, new TermValidity(ticker, lapse));
 		AtomicLong interruptedAt = new AtomicLong();
-		this.scheduler = scheduler(TASK, ELECTION, ticker, awaitingInterruption(new CountDownLatch(1), ticker,
+		this.scheduler = scheduler(task, ELECTION, ticker, awaitingInterruption(new CountDownLatch(1), ticker,
 				interruptedAt));
 
 		this.scheduler.onGranted(new OnGrantedEvent(this, lapsing, "test-lease"));
 
 		await().atMost(Duration.ofSeconds(5)).until(() -> interruptedAt.get() != 0);
-		assertThat(Duration.ofNanos(interruptedAt.get() - lapse)).isGreaterThanOrEqualTo(TASK.stopTimeout())
-			.isLessThan(TASK.stopTimeout().plus(interruptGrace(TASK, ELECTION)));
+		assertThat(Duration.ofNanos(interruptedAt.get() - lapse)).isGreaterThanOrEqualTo(task.stopTimeout())
+			.isLessThan(task.stopTimeout().plus(interruptGrace(task, ELECTION)));
 		this.scheduler.onRevoked(new OnRevokedEvent(this, lapsing, "test-lease"));
 	}
 
