@@ -280,6 +280,32 @@ class CriticalTaskSchedulerTest {
 	}
 
 	@Test
+	void aFrozenLeadersDeadlineTimerInterruptsItsRunOnWakingWithoutAnyRevocation() throws Exception {
+		// the same freeze, woken by the scheduler's own deadline timer (overdue on waking;
+		// here it fires when its delay, 2 s, has passed in real time), the revocation lost
+		LeaderElectionProperties election = new LeaderElectionProperties("test-lease", "default", null,
+				Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(5));
+		CriticalTaskProperties task = new CriticalTaskProperties(Duration.ofSeconds(5), Duration.ofSeconds(5));
+		FreezableTicker ticker = new FreezableTicker();
+		LeaseContext context = TestLeaseContexts.context("replica-a_1", 7,
+				TestLeaseContexts.validFor(ticker, Duration.ofSeconds(2)));
+		CountDownLatch started = new CountDownLatch(1);
+		AtomicLong interruptedAt = new AtomicLong();
+		this.scheduler = scheduler(task, election, ticker, awaitingInterruption(started, ticker, interruptedAt));
+		this.scheduler.onGranted(new OnGrantedEvent(this, context, "test-lease"));
+		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+		ticker.wakeAfter(Duration.ofSeconds(30));
+		long wokeAt = ticker.nanoTime();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> interruptedAt.get() != 0);
+		// at most the timer's own delay after waking, never that plus a stop timeout
+		assertThat(Duration.ofNanos(interruptedAt.get() - wokeAt)).isLessThan(task.stopTimeout());
+		this.scheduler.onRevoked(new OnRevokedEvent(this, context, "test-lease"));
+		assertThat(this.scheduler.status().workIgnoringInterruption()).isEmpty();
+	}
+
+	@Test
 	void aRenewedTermKeepsItsWorkPastTheDeadlineItHadAtTheGrant() {
 		long grantedAt = System.nanoTime();
 		TermValidity renewed = TestLeaseContexts.validFor(Duration.ofSeconds(1));
