@@ -17,9 +17,9 @@ import org.springframework.integration.leader.Context;
  * renewal, so that work can hold itself to the term's own deadline whatever happens to
  * event delivery; the work itself is handed the same through {@link LeaderTerm#isValid()}
  * and {@link LeaderTerm#remaining()}. {@link #sinceLapse()} tells how long ago it lapsed,
- * however late that was noticed. {@link #yield()} hands leadership over: the work is revoked, the Lease
- * released, and this replica stays out of the competition long enough for another one to
- * take it.
+ * however late that was noticed. {@link #yield()} hands leadership over: the work is
+ * revoked, the Lease released, and this replica stays out of the competition long enough
+ * for another one to take it.
  */
 public final class LeaseContext implements Context {
 
