@@ -3,19 +3,30 @@ package com.example.testleader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import com.example.testleader.election.Handover;
 import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.local.LocalKubernetesApi.ApiCall;
+import com.example.testleader.task.CriticalWork;
+import com.example.testleader.task.CriticalWorkMonitor;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.kubernetes.commons.leader.LeaderInitiator;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.SimpleApplicationEventMulticaster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -74,6 +85,58 @@ class TestLeaderApplicationTest {
 	}
 
 	@Test
+	void aRefusedRevocationSwallowedByTheMulticastersErrorHandlerLeavesTheLeaseUnreleasedWhileTheRunIsInFlight(
+			CapturedOutput output) throws Exception {
+		CountDownLatch holding = new CountDownLatch(1);
+		CountDownLatch letGo = new CountDownLatch(1);
+		AtomicBoolean held = new AtomicBoolean();
+		AtomicLong heldRunEnded = new AtomicLong();
+		List<Throwable> swallowed = new CopyOnWriteArrayList<>();
+		Replica replica = start("replica-a", (context) -> {
+			// an error handler that logs nothing and lets publishing return normally: the
+			// scheduler's refusal never reaches the elector as a failed revocation
+			SimpleApplicationEventMulticaster multicaster = new SimpleApplicationEventMulticaster(
+					context.getBeanFactory());
+			multicaster.setErrorHandler(swallowed::add);
+			context.getBeanFactory().registerSingleton("applicationEventMulticaster", multicaster);
+			// the first run holds past the revocation, ignoring its interruption
+			context.getBeanFactory().registerSingleton("holdingWork", (CriticalWork) (term) -> {
+				if (held.compareAndSet(false, true)) {
+					holding.countDown();
+					awaitIgnoringInterruption(letGo);
+					heldRunEnded.set(System.nanoTime());
+				}
+			});
+		});
+		assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+		long token = replica.elector().leadership().fencingToken();
+
+		Handover left = replica.elector().leave().get(10, TimeUnit.SECONDS);
+
+		assertThat(swallowed).singleElement()
+			.satisfies((refusal) -> assertThat(refusal).hasMessageContaining("ignored its interruption"));
+		// while the run is in flight, the Lease is never released
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(3))
+			.until(() -> this.api.firstRelease().isEmpty() && heldRunEnded.get() == 0);
+		assertThat(left).isEqualTo(Handover.NOT_RELEASED);
+		assertThat(output).contains("the critical work of fencingToken=[" + token + "] still runs");
+
+		letGo.countDown();
+		CriticalWorkMonitor work = replica.context().getBean(CriticalWorkMonitor.class);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> heldRunEnded.get() != 0 && work.status("test-lease").workIgnoringInterruption().isEmpty());
+
+		// once that run has ended, nothing holds the Lease back: the next term's graceful
+		// step-down releases it
+		replica.elector().join();
+		await().atMost(Duration.ofSeconds(10)).until(() -> replica.elector().leadership().leader());
+		assertThat(replica.elector().leave().get(10, TimeUnit.SECONDS)).isEqualTo(Handover.RELEASED);
+		assertThat(this.api.firstRelease()).hasValueSatisfying(
+				(release) -> assertThat(release.receivedAtNanos()).isGreaterThan(heldRunEnded.get()));
+	}
+
+	@Test
 	void outsideAClusterWithoutTheLocalModeStartUpFailsWithAnExplanation(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(TestLeaderApplication.class)
 			.properties("spring.main.web-application-type=none", "spring.main.banner-mode=off")
@@ -83,9 +146,27 @@ class TestLeaderApplicationTest {
 	}
 
 	private Replica start(String podName) {
-		Replica replica = Replica.start(podName, this.api.url(), this.work);
+		return start(podName, (context) -> {
+		});
+	}
+
+	private Replica start(String podName, Consumer<ConfigurableApplicationContext> beans) {
+		Replica replica = Replica.start(podName, this.api.url(), this.work, beans);
 		this.replicas.add(replica);
 		return replica;
+	}
+
+	/** Work that waits for {@code letGo} and does not react to interruption. */
+	private static void awaitIgnoringInterruption(CountDownLatch letGo) {
+		while (true) {
+			try {
+				letGo.await();
+				return;
+			}
+			catch (InterruptedException ex) {
+				// ignored on purpose: this is the work that does not stop
+			}
+		}
 	}
 
 }

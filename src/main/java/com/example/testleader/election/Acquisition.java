@@ -146,8 +146,8 @@ final class Acquisition {
 			return;
 		}
 		LeaderTerm leaderTerm = new LeaderTerm(this.identity, this.api.name(), written.fencingToken(),
-				this.clock.instant());
-		LeaseContext context = new LeaseContext(elector, leaderTerm, validity);
+				this.clock.instant(), validity);
+		LeaseContext context = new LeaseContext(elector, leaderTerm);
 		term.set(new HeldTerm(context, validity, written, sentAt, this.clock.instant(), false));
 		log.info("Became leader of Lease {} as {} with fencing token {}", this.api.describe(), this.identity,
 				leaderTerm.fencingToken());

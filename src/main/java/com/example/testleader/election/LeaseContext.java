@@ -1,6 +1,8 @@
 package com.example.testleader.election;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.springframework.integration.leader.Context;
 
@@ -13,9 +15,11 @@ import org.springframework.integration.leader.Context;
  * deadline passes, even before the revocation event has been delivered, and once false it
  * stays false. {@link #remaining()} tells how long the term is valid without another
  * renewal, so that work can hold itself to the term's own deadline whatever happens to
- * event delivery. {@link #yield()} hands leadership over: the work is revoked, the Lease
- * released, and this replica stays out of the competition long enough for another one to
- * take it.
+ * event delivery; the work itself is handed the same through {@link LeaderTerm#isValid()}
+ * and {@link LeaderTerm#remaining()}. {@link #sinceLapse()} tells how long ago it lapsed,
+ * however late that was noticed. {@link #yield()} hands leadership over: the work is
+ * revoked, the Lease released, and this replica stays out of the competition long enough
+ * for another one to take it.
  */
 public final class LeaseContext implements Context {
 
@@ -25,10 +29,10 @@ public final class LeaseContext implements Context {
 
 	private final TermValidity validity;
 
-	LeaseContext(Terms elector, LeaderTerm term, TermValidity validity) {
+	LeaseContext(Terms elector, LeaderTerm term) {
 		this.elector = elector;
 		this.term = term;
-		this.validity = validity;
+		this.validity = term.validity();
 	}
 
 	public LeaderTerm term() {
@@ -51,6 +55,18 @@ public final class LeaseContext implements Context {
 	 */
 	public Duration remaining() {
 		return Duration.ofNanos(this.validity.remainingNanos());
+	}
+
+	/**
+	 * How long ago this term lapsed, on this replica's monotonic clock: since its renew
+	 * deadline if that passed (however late anyone noticed, a process frozen past it
+	 * included), else since it was ended; empty while it is valid. The stop timeout of
+	 * the work counts from there.
+	 */
+	public Optional<Duration> sinceLapse() {
+		OptionalLong lapsedAt = this.validity.lapsedAtNanos();
+		return lapsedAt.isPresent() ? Optional.of(Duration.ofNanos(this.validity.nanosSince(lapsedAt.getAsLong())))
+				: Optional.empty();
 	}
 
 	@Override

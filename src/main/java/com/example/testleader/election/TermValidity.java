@@ -1,6 +1,7 @@
 package com.example.testleader.election;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Until when one term is valid on this replica's monotonic {@link Ticker}, and the rule
@@ -13,19 +14,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * every thread that has once seen {@code isValid() == false} sees it false for ever. The
  * work's checks, the scheduler's own timer and the elector therefore agree on one
  * instant at which the term ended.
+ *
+ * <p>
+ * That instant is remembered: the deadline itself when it passed, however late that is
+ * noticed (a process frozen past it notices on waking), or the moment the term was ended
+ * before it. The work's stop timeout counts from it, not from whenever someone looked.
  */
 public final class TermValidity {
 
-	private static final long LAPSED = Long.MIN_VALUE;
-
 	private final Ticker ticker;
 
-	private final AtomicLong validUntilNanos;
+	private final AtomicReference<State> state;
 
 	/** A term valid until {@code validUntilNanos} on {@code ticker}. */
 	public TermValidity(Ticker ticker, long validUntilNanos) {
 		this.ticker = ticker;
-		this.validUntilNanos = new AtomicLong(validUntilNanos);
+		this.state = new AtomicReference<>(new State(validUntilNanos, false));
 	}
 
 	public boolean isValid() {
@@ -35,18 +39,34 @@ public final class TermValidity {
 	/** Nanoseconds until the term lapses; zero once it has (or was ended). */
 	public long remainingNanos() {
 		while (true) {
-			long until = this.validUntilNanos.get();
-			if (until == LAPSED) {
+			State current = this.state.get();
+			if (current.lapsed()) {
 				return 0;
 			}
-			long left = until - this.ticker.nanoTime();
+			long left = current.untilNanos() - this.ticker.nanoTime();
 			if (left > 0) {
 				return left;
 			}
-			if (this.validUntilNanos.compareAndSet(until, LAPSED)) {
+			if (this.state.compareAndSet(current, current.lapse())) {
 				return 0;
 			}
 		}
+	}
+
+	/**
+	 * When the term lapsed, on the {@link Ticker}: its deadline if that passed, else when
+	 * it was ended; empty while it is valid.
+	 */
+	public OptionalLong lapsedAtNanos() {
+		if (isValid()) {
+			return OptionalLong.empty();
+		}
+		return OptionalLong.of(this.state.get().untilNanos());
+	}
+
+	/** Nanoseconds from {@code atNanos} until now, on this term's ticker. */
+	long nanosSince(long atNanos) {
+		return this.ticker.nanoTime() - atNanos;
 	}
 
 	/**
@@ -55,23 +75,45 @@ public final class TermValidity {
 	 */
 	boolean extend(long untilNanos) {
 		while (true) {
-			long until = this.validUntilNanos.get();
-			if (until == LAPSED) {
+			State current = this.state.get();
+			if (current.lapsed()) {
 				return false;
 			}
-			if (until - this.ticker.nanoTime() <= 0) {
-				this.validUntilNanos.compareAndSet(until, LAPSED);
+			if (current.untilNanos() - this.ticker.nanoTime() <= 0) {
+				this.state.compareAndSet(current, current.lapse());
 				continue;
 			}
-			if (this.validUntilNanos.compareAndSet(until, untilNanos)) {
+			if (this.state.compareAndSet(current, new State(untilNanos, false))) {
 				return true;
 			}
 		}
 	}
 
-	/** Ends the term now, for good. */
+	/** Ends the term now, for good; one that had already lapsed keeps its lapse. */
 	public void end() {
-		this.validUntilNanos.set(LAPSED);
+		while (true) {
+			State current = this.state.get();
+			if (current.lapsed()) {
+				return;
+			}
+			long now = this.ticker.nanoTime();
+			State ended = (current.untilNanos() - now <= 0) ? current.lapse() : new State(now, true);
+			if (this.state.compareAndSet(current, ended)) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * @param untilNanos the deadline while valid; once lapsed, when it lapsed
+	 */
+	private record State(long untilNanos, boolean lapsed) {
+
+		/** Lapsed at the deadline. */
+		State lapse() {
+			return new State(this.untilNanos, true);
+		}
+
 	}
 
 }

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaseContext;
 import com.example.testleader.election.Leadership;
+import com.example.testleader.election.Ticker;
 
 import org.springframework.integration.leader.Context;
 import org.springframework.integration.leader.event.OnGrantedEvent;
@@ -40,7 +41,9 @@ import org.springframework.integration.leader.event.OnRevokedEvent;
  * revocation then only waits for that stop to be over. So a late or lost revocation
  * cannot keep the work going: no run starts after the deadline, and one in flight is
  * interrupted at the deadline plus the stop timeout, before another replica may take the
- * Lease. Grant and
+ * Lease. A process frozen past that moment interrupts the run as soon as it wakes, not a
+ * stop timeout later ({@link TermRun}); another replica may have started the work
+ * meanwhile, which only a fencing token checked downstream can make harmless. Grant and
  * revocation may arrive on different threads and in either order: a grant starts the work
  * only if its term is still valid, checked under the same lock that registers the run, so
  * a revocation processed first leaves nothing running.
@@ -69,9 +72,13 @@ final class CriticalTaskScheduler {
 	/** What the elector of this role believes, or {@code null} if there is none. */
 	private final Supplier<Leadership> elector;
 
+	private final Ticker ticker;
+
+	/** @param ticker the monotonic clock of the election, which the terms' deadlines are on */
 	CriticalTaskScheduler(String role, List<CriticalWork> work, CriticalTaskProperties.Schedule schedule,
-			LeaderElectionProperties election, MeterRegistry meters, Supplier<Leadership> elector) {
+			LeaderElectionProperties election, MeterRegistry meters, Supplier<Leadership> elector, Ticker ticker) {
 		this.elector = elector;
+		this.ticker = ticker;
 		Duration margin = election.stopMargin();
 		if (schedule.stopTimeout().compareTo(margin) >= 0) {
 			throw new IllegalArgumentException(schedule.stopTimeoutProperty() + " (" + schedule.stopTimeout()
@@ -137,7 +144,7 @@ final class CriticalTaskScheduler {
 			return;
 		}
 		TermRun run = new TermRun(context, this.schedule.stopTimeout(), this.interruptGrace, this.timers,
-				this.stopping::ended);
+				this.ticker, this.stopping::ended);
 		this.current = run;
 		List<Long> ignoring = this.stopping.ignoringInterruption();
 		if (!ignoring.isEmpty()) {

@@ -19,6 +19,7 @@ import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.Leadership;
 import com.example.testleader.election.RunningWork;
+import com.example.testleader.election.Ticker;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
@@ -51,7 +52,7 @@ class CriticalTasks implements CriticalWorkMonitor, RunningWork {
 			}
 		}
 		byRole.forEach((role, each) -> this.schedulers.put(role, new CriticalTaskScheduler(role, each,
-				properties.schedule(role), election, meters, () -> leadership(electors, role))));
+				properties.schedule(role), election, meters, () -> leadership(electors, role), Ticker.SYSTEM)));
 	}
 
 	/** What the elector of {@code role} believes, or {@code null} if there is none (yet). */

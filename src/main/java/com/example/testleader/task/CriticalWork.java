@@ -11,9 +11,11 @@ import com.example.testleader.election.LeaderTerm;
  *
  * <p>
  * A run should be short and react to interruption: when leadership is lost, a run still
- * in flight gets {@code test-leader.task.stop-timeout} to finish before it is
- * interrupted. Pass {@link LeaderTerm#fencingToken()} to every downstream system that can
- * check it.
+ * in flight is interrupted {@code test-leader.task.stop-timeout} after the term lapsed (at
+ * once, if the process wakes from a freeze later than that). A run that makes several
+ * side effects should check {@link LeaderTerm#isValid()} right before each and stop once
+ * it is false. Pass {@link LeaderTerm#fencingToken()} to every downstream system that can
+ * check it: that alone covers a process frozen between its check and its side effect.
  *
  * <p>
  * Each role is one Lease, named after the role, and is led by one replica at a time; the

@@ -27,6 +27,14 @@ class StillLeadingWork implements CriticalWork {
 
 	@Override
 	public void run(LeaderTerm term) {
+		// The term is checked right before the side effect (this line; a write downstream in
+		// real work), since a run can outlast the check the scheduler made before it. A
+		// process frozen between this check and the effect still acts late: a downstream
+		// system that refuses a fencing token lower than one it has seen is what stops that.
+		if (!term.isValid()) {
+			log.info("Not saying so: the term (fencingToken={}) has ended", term.fencingToken());
+			return;
+		}
 		log.info("still leading: identity={} fencingToken={} role={}", term.identity(), term.fencingToken(),
 				term.role());
 	}

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.example.testleader.election.LeaseContext;
+import com.example.testleader.election.Ticker;
 
 /**
  * The schedule of the critical work for one term, from its grant until its thread has
@@ -23,11 +24,21 @@ import com.example.testleader.election.LeaseContext;
  * <p>
  * Stopping follows one timeline, however many threads ask and whichever asks first (a
  * revocation, the next grant, the term's own deadline): the schedule is shut down at
- * once, so a run in flight may finish; once the stop timeout has passed, the run is
- * interrupted, even if nobody waits for it; if it is still alive after the interrupt
- * grace as well, it is <em>ignoring its interruption</em>. Nothing inside the process can
- * end such a run, so it stays referenced here until its thread returns, and
+ * once, so a run in flight may finish; the run is interrupted once the stop timeout has
+ * passed <em>since the term lapsed</em>, or at once if that moment has already gone by,
+ * even if nobody waits for it; if it is still alive after the interrupt grace as well, it
+ * is <em>ignoring its interruption</em>. Nothing inside the process can end such a run,
+ * so it stays referenced here until its thread returns, and
  * {@link #ignoresInterruption()} says so for as long as it lasts.
+ *
+ * <p>
+ * Counting from the lapse, not from when the stop began, is what holds a run to the
+ * term's own clock when the stop begins late: a process frozen (GC, SIGSTOP, a paused
+ * VM) past its deadline wakes to a deadline timer and a revocation that are both overdue,
+ * and its run, which another replica's work may already overlap, is interrupted on
+ * waking rather than a fresh stop timeout later. What the run does between waking and
+ * the interruption reaching it is up to the work: it should check
+ * {@code LeaderTerm#isValid()} before each side effect.
  */
 final class TermRun {
 
@@ -43,7 +54,9 @@ final class TermRun {
 
 	private final ScheduledThreadPoolExecutor executor;
 
-	private final long grantedAtNanos = System.nanoTime();
+	private final Ticker ticker;
+
+	private final long grantedAtNanos;
 
 	private volatile Success lastSuccess;
 
@@ -51,18 +64,22 @@ final class TermRun {
 
 	private final AtomicBoolean interrupted = new AtomicBoolean();
 
-	private final AtomicReference<Long> stopBeganNanos = new AtomicReference<>();
+	// When the run is (or was) due to be interrupted: fixed once, when the stop begins.
+	private final AtomicReference<Long> interruptAtNanos = new AtomicReference<>();
 
 	private volatile ScheduledFuture<?> deadline;
 
 	/**
 	 * @param timers where the interruption is scheduled; never blocked by a run
+	 * @param ticker the monotonic clock the stop timeline is measured on: the election's
 	 * @param terminated told once the run's thread has ended (on that thread, or on the
 	 * thread that stops a run that never started)
 	 */
 	TermRun(LeaseContext context, Duration stopTimeout, Duration interruptGrace, ScheduledExecutorService timers,
-			Consumer<TermRun> terminated) {
+			Ticker ticker, Consumer<TermRun> terminated) {
 		this.context = context;
+		this.ticker = ticker;
+		this.grantedAtNanos = ticker.nanoTime();
 		this.stopTimeout = stopTimeout;
 		this.interruptGrace = interruptGrace;
 		this.timers = timers;
@@ -101,7 +118,7 @@ final class TermRun {
 
 	/** Every {@link CriticalWork} has just completed a run without failure. */
 	void succeeded() {
-		this.lastSuccess = new Success(Instant.now(), System.nanoTime());
+		this.lastSuccess = new Success(Instant.now(), this.ticker.nanoTime());
 	}
 
 	/** When the work last succeeded in this term; {@code null} before the first success. */
@@ -113,7 +130,7 @@ final class TermRun {
 	/** Time since the work last succeeded, or since the grant if it has not yet. */
 	Duration sinceLastSuccess() {
 		Success success = this.lastSuccess;
-		return Duration.ofNanos(System.nanoTime() - ((success != null) ? success.nanos() : this.grantedAtNanos));
+		return Duration.ofNanos(this.ticker.nanoTime() - ((success != null) ? success.nanos() : this.grantedAtNanos));
 	}
 
 	/** {@code true} the first time only: the skipped runs of one term are logged once. */
@@ -122,11 +139,16 @@ final class TermRun {
 	}
 
 	/**
-	 * Fixes the start of the stop timeline, now.
+	 * Fixes the stop timeline: the interruption is due at the term's lapse plus the stop
+	 * timeout, or now if that has passed; a term that has not lapsed (a revocation
+	 * delivered while it was still valid) counts from now.
 	 * @return {@code false} if it had started already
 	 */
 	boolean markStopping() {
-		return this.stopBeganNanos.compareAndSet(null, System.nanoTime());
+		long now = this.ticker.nanoTime();
+		long lapse = this.context.sinceLapse().map((since) -> now - since.toNanos()).orElse(now);
+		long due = lapse + this.stopTimeout.toNanos();
+		return this.interruptAtNanos.compareAndSet(null, (due - now > 0) ? due : now);
 	}
 
 	/**
@@ -139,10 +161,11 @@ final class TermRun {
 			watch.cancel(false);
 		}
 		this.executor.shutdown();
+		long untilInterrupt = this.interruptAtNanos.get() - this.ticker.nanoTime();
 		try {
-			this.timers.schedule(this::interrupt, this.stopTimeout.toNanos(), TimeUnit.NANOSECONDS);
-			this.timers.schedule(this::reportIfIgnoringInterruption,
-					this.stopTimeout.plus(this.interruptGrace).toNanos(), TimeUnit.NANOSECONDS);
+			this.timers.schedule(this::interrupt, untilInterrupt, TimeUnit.NANOSECONDS);
+			this.timers.schedule(this::reportIfIgnoringInterruption, untilInterrupt + this.interruptGrace.toNanos(),
+					TimeUnit.NANOSECONDS);
 		}
 		catch (RejectedExecutionException ex) {
 			// shutting down: the scheduler interrupts every run itself
@@ -150,35 +173,39 @@ final class TermRun {
 	}
 
 	/**
-	 * Waits for the run to end, on the timeline {@link #markStopping()} started, interrupting
-	 * it once the stop timeout has passed.
+	 * Waits for the run to end, on the timeline {@link #markStopping()} fixed, interrupting
+	 * it when due.
 	 * @return {@code false} if it ignored its interruption and still runs
 	 */
 	boolean awaitStopped() throws InterruptedException {
-		long began = this.stopBeganNanos.get();
-		if (awaitTermination(began + this.stopTimeout.toNanos())) {
+		long interruptAt = this.interruptAtNanos.get();
+		if (awaitTermination(interruptAt)) {
 			return true;
 		}
 		interrupt();
-		return awaitTermination(began + this.stopTimeout.plus(this.interruptGrace).toNanos());
+		return awaitTermination(interruptAt + this.interruptGrace.toNanos());
 	}
 
-	/** Whether the run outlived its stop timeline and still runs. */
+	/**
+	 * Whether the run outlived its stop timeline and still runs: the interrupt grace
+	 * counts from the interruption, so a run interrupted late (on waking from a freeze)
+	 * still gets it.
+	 */
 	boolean ignoresInterruption() {
-		Long began = this.stopBeganNanos.get();
-		return began != null && !this.executor.isTerminated()
-				&& System.nanoTime() - (began + this.stopTimeout.plus(this.interruptGrace).toNanos()) >= 0;
+		Long interruptAt = this.interruptAtNanos.get();
+		return interruptAt != null && !this.executor.isTerminated()
+				&& this.ticker.nanoTime() - (interruptAt + this.interruptGrace.toNanos()) >= 0;
 	}
 
 	/** Interrupts a run in flight at once: the application is shutting down. */
 	void kill() {
-		this.stopBeganNanos.compareAndSet(null, System.nanoTime());
+		this.interruptAtNanos.compareAndSet(null, this.ticker.nanoTime());
 		this.executor.shutdownNow();
 	}
 
 	private boolean awaitTermination(long deadlineNanos) throws InterruptedException {
 		long left;
-		while ((left = deadlineNanos - System.nanoTime()) > 0) {
+		while ((left = deadlineNanos - this.ticker.nanoTime()) > 0) {
 			if (this.executor.awaitTermination(left, TimeUnit.NANOSECONDS)) {
 				return true;
 			}
@@ -188,8 +215,9 @@ final class TermRun {
 
 	private void interrupt() {
 		if (!this.executor.isTerminated() && this.interrupted.compareAndSet(false, true)) {
-			log.warn("The critical work (fencingToken={}) still runs {} after it was told to stop; interrupting it",
-					fencingToken(), this.stopTimeout);
+			log.warn("The critical work (fencingToken={}) still runs {} after its term ended (stop timeout {}); "
+					+ "interrupting it", fencingToken(),
+					this.context.sinceLapse().map(Duration::toString).orElse("(not ended)"), this.stopTimeout);
 			this.executor.shutdownNow();
 		}
 	}

@@ -31,6 +31,9 @@ abstract class ElectionHarness {
 
 	private final List<Candidate> candidates = new ArrayList<>();
 
+	// closed once the candidates are: what their events drove
+	private final List<AutoCloseable> closedAfterCandidates = new ArrayList<>();
+
 	private LocalKubernetesApi inProcess;
 
 	private KubernetesClient inProcessAdmin;
@@ -78,6 +81,7 @@ abstract class ElectionHarness {
 		}
 		finally {
 			this.candidates.forEach(Candidate::close);
+			closeAll(this.closedAfterCandidates);
 			try {
 				afterScenario();
 			}
@@ -86,6 +90,23 @@ abstract class ElectionHarness {
 					this.inProcessAdmin.close();
 					this.inProcess.close();
 				}
+			}
+		}
+	}
+
+	/** Closes {@code closeable} after the test, once every candidate is closed. */
+	protected <T extends AutoCloseable> T closeAfterCandidates(T closeable) {
+		this.closedAfterCandidates.add(closeable);
+		return closeable;
+	}
+
+	private static void closeAll(List<AutoCloseable> closeables) {
+		for (AutoCloseable closeable : closeables) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException("Could not close " + closeable, ex);
 			}
 		}
 	}

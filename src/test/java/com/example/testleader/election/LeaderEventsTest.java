@@ -92,7 +92,7 @@ class LeaderEventsTest {
 
 	private static LeaseContext context(long token, TermValidity validity) {
 		return new LeaseContext((context) -> {
-		}, new LeaderTerm("replica-a_1", "test-lease", token, Instant.now()), validity);
+		}, new LeaderTerm("replica-a_1", "test-lease", token, Instant.now(), validity));
 	}
 
 	private static void await(CountDownLatch latch) {

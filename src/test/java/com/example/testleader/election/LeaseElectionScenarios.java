@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 
 import com.example.testleader.election.Timeline.Entry;
 import com.example.testleader.election.Timeline.Kind;
+import com.example.testleader.WorkLog;
 import com.example.testleader.faults.FaultProxy;
+import com.example.testleader.task.TestSchedules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -80,8 +82,11 @@ abstract class LeaseElectionScenarios extends ElectionHarness {
 	}
 
 	private void leaderCutOffStepsDownFirst(FaultProxy.Mode fault) {
-		List<Candidate> all = List.of(start("replica-a"), start("replica-b"), start("replica-c"));
+		WorkLog work = new WorkLog(Duration.ofMillis(100));
+		List<Candidate> all = List.of(startWorking("replica-a", work), startWorking("replica-b", work),
+				startWorking("replica-c", work));
 		Candidate leader = awaitSoleLeader(all);
+		await().atMost(LEASE).until(() -> !work.runsOf(leader.name()).isEmpty());
 
 		leader.proxy().mode(fault);
 
@@ -93,11 +98,34 @@ abstract class LeaseElectionScenarios extends ElectionHarness {
 			.isEqualTo(StepDownReason.RENEW_DEADLINE);
 		assertThat(Duration.ofNanos(revoked.nanos() - lastRenewal)).isLessThan(LEASE);
 
+		// the work itself, not only the elector's events: the cut-off leader's last run
+		// ended before the successor's first run began, and no two terms' runs overlapped
+		String successor = this.timeline.leaders().iterator().next();
+		await().atMost(LEASE).until(() -> !work.runsOf(successor).isEmpty());
+		assertThat(work.lastRunOf(leader.name()).endNanos())
+			.as("end of the cut-off leader's last run, before the successor's first began (System.nanoTime())")
+			.isLessThan(work.runsOf(successor).get(0).startNanos());
+		work.assertNoOverlap();
+
 		leader.proxy().mode(FaultProxy.Mode.PASS);
 		// healed, it follows the new leader instead of fighting it
 		await().atMost(LEASE)
 			.untilAsserted(() -> assertThat(leader.elector().leadership().holder()).isNotEqualTo(leader.identity())
 				.isNotNull());
+	}
+
+	/**
+	 * A candidate whose leader events drive the real scheduler of the critical work, which
+	 * the elector also asks before a release; the work is recorded in {@code work}.
+	 */
+	private Candidate startWorking(String podName, WorkLog work) {
+		TestSchedules schedule = closeAfterCandidates(TestSchedules.of(work.workOf(podName), Duration.ofMillis(150),
+				Duration.ofMillis(500), Candidate.TIMINGS));
+		Candidate candidate = Candidate.create(podName, podName, null, api(), this.timeline, Clock.systemUTC(),
+				schedule, Candidate.TIMINGS, ElectionObserver.NONE, schedule);
+		candidate.elector().start();
+		candidate.elector().join();
+		return track(candidate);
 	}
 
 	@Test

@@ -47,4 +47,43 @@ class TermValidityTest {
 		assertThat(this.term.extend(100)).isFalse();
 	}
 
+	@Test
+	void aValidTermHasNotLapsed() {
+		this.now = 9;
+		assertThat(this.term.lapsedAtNanos()).isEmpty();
+	}
+
+	@Test
+	void aTermLapsesAtItsDeadlineNotWhenTheLapseIsNoticed() {
+		// nobody looked between 10 and 25: a process frozen meanwhile
+		this.now = 25;
+		assertThat(this.term.isValid()).isFalse();
+		assertThat(this.term.lapsedAtNanos()).hasValue(10);
+		this.now = 30;
+		this.term.end();
+		assertThat(this.term.lapsedAtNanos()).hasValue(10);
+	}
+
+	@Test
+	void aTermEndedAfterItsDeadlinePassedUnnoticedLapsedAtTheDeadline() {
+		this.now = 25;
+		this.term.end();
+		assertThat(this.term.lapsedAtNanos()).hasValue(10);
+	}
+
+	@Test
+	void aRenewalAnsweredAfterTheDeadlineLeavesTheLapseAtTheDeadline() {
+		this.now = 11;
+		assertThat(this.term.extend(9 + 10)).isFalse();
+		assertThat(this.term.lapsedAtNanos()).hasValue(10);
+	}
+
+	@Test
+	void aTermEndedBeforeItsDeadlineLapsedWhenItWasEnded() {
+		this.now = 4;
+		this.term.end();
+		this.now = 7;
+		assertThat(this.term.lapsedAtNanos()).hasValue(4);
+	}
+
 }

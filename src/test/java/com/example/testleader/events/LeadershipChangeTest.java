@@ -1,5 +1,6 @@
 package com.example.testleader.events;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import com.example.testleader.election.LeaderTerm;
 import com.example.testleader.election.StepDownReason;
+import com.example.testleader.election.TestLeaseContexts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +19,8 @@ class LeadershipChangeTest {
 
 	private static final Instant NOW = Instant.parse("2026-11-25T02:18:45.608Z");
 
-	private static final LeaderTerm TERM = new LeaderTerm("pod-a_5f1c2a9e", "test-lease", 4, NOW);
+	private static final LeaderTerm TERM = new LeaderTerm("pod-a_5f1c2a9e", "test-lease", 4, NOW,
+			TestLeaseContexts.validFor(Duration.ZERO));
 
 	@Test
 	void aTermBeganWithClientGosWordsAndTheFencingToken() {

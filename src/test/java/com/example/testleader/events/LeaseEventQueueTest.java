@@ -20,6 +20,7 @@ import com.example.testleader.election.Electors;
 import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.StepDownReason;
 import com.example.testleader.election.TestElectors;
+import com.example.testleader.election.TestLeaseContexts;
 import com.example.testleader.election.Ticker;
 import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.local.LocalKubernetesApi.ApiRequest;
@@ -125,7 +126,8 @@ class LeaseEventQueueTest {
 
 	/** Token 0 became leader, every later token stopped leading: distinct messages, in order. */
 	private static LeadershipChange change(int token) {
-		LeaderTerm term = new LeaderTerm("replica-a_00000000", "test-lease", token, Instant.EPOCH);
+		LeaderTerm term = new LeaderTerm("replica-a_00000000", "test-lease", token, Instant.EPOCH,
+				TestLeaseContexts.validFor(Duration.ZERO));
 		Instant at = Instant.parse("2026-11-25T00:00:00Z").plusSeconds(token);
 		return (token == 0) ? LeadershipChange.became(term, Optional.empty(), at)
 				: LeadershipChange.stopped(term, StepDownReason.YIELDED, true, null, at);

@@ -15,11 +15,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import com.example.testleader.election.FreezableTicker;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaderTerm;
 import com.example.testleader.election.LeaseContext;
 import com.example.testleader.election.TermValidity;
 import com.example.testleader.election.TestLeaseContexts;
+import com.example.testleader.election.Ticker;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -226,6 +228,84 @@ class CriticalTaskSchedulerTest {
 	}
 
 	@Test
+	void aLapsedTermsRunIsInterruptedAtTheLapsePlusTheStopTimeoutNotMerelyAfterIt() {
+		// measured on the scheduler's clock from the exact deadline of the term: not later
+		// than the stop timeout plus the interrupt grace, after which the run counts as
+		// ignoring its interruption; the two fit the stop margin, before which no other
+		// replica may take the Lease
+		// (a stop timeout of half the stop margin leaves a grace of a quarter of it: 250 ms)
+		CriticalTaskProperties task = new CriticalTaskProperties(TASK.period(), ELECTION.stopMargin().dividedBy(2));
+		FreezableTicker ticker = new FreezableTicker();
+		long lapse = ticker.nanoTime() + Duration.ofMillis(300).toNanos();
+		LeaseContext lapsing = TestLeaseContexts.context("replica-a_1", 7, new TermValidity(ticker, lapse));
+		AtomicLong interruptedAt = new AtomicLong();
+		this.scheduler = scheduler(task, ELECTION, ticker, awaitingInterruption(new CountDownLatch(1), ticker,
+				interruptedAt));
+
+		this.scheduler.onGranted(new OnGrantedEvent(this, lapsing, "test-lease"));
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> interruptedAt.get() != 0);
+		assertThat(Duration.ofNanos(interruptedAt.get() - lapse)).isGreaterThanOrEqualTo(task.stopTimeout())
+			.isLessThan(task.stopTimeout().plus(interruptGrace(task, ELECTION)));
+		this.scheduler.onRevoked(new OnRevokedEvent(this, lapsing, "test-lease"));
+	}
+
+	@Test
+	void aRunInFlightWhenTheProcessFreezesIsInterruptedOnWakingNotAFreshStopTimeoutLater() throws Exception {
+		// issue 17's timeline, with a stop timeout long enough to tell "at once" from "a
+		// stop timeout later" under any load: renewed at t0, valid until t0 + 20 s; a run
+		// starts; the process freezes and wakes at lapse + 12 s, past lapse + stop-timeout;
+		// the elector's revocation is the first thing it does
+		LeaderElectionProperties election = new LeaderElectionProperties("test-lease", "default", null,
+				Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(5));
+		CriticalTaskProperties task = new CriticalTaskProperties(Duration.ofSeconds(5), Duration.ofSeconds(5));
+		FreezableTicker ticker = new FreezableTicker();
+		TermValidity frozen = TestLeaseContexts.validFor(ticker, Duration.ofSeconds(20));
+		LeaseContext context = TestLeaseContexts.context("replica-a_1", 7, frozen);
+		CountDownLatch started = new CountDownLatch(1);
+		AtomicLong interruptedAt = new AtomicLong();
+		this.scheduler = scheduler(task, election, ticker, awaitingInterruption(started, ticker, interruptedAt));
+		this.scheduler.onGranted(new OnGrantedEvent(this, context, "test-lease"));
+		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+		ticker.wakeAfter(Duration.ofSeconds(32));
+		long wokeAt = ticker.nanoTime();
+		this.scheduler.onRevoked(new OnRevokedEvent(this, context, "test-lease"));
+
+		// interrupted at max(now, lapse + stop-timeout) = now, and it counts as having
+		// stopped (the interrupt grace runs from the interruption, not from the lapse)
+		assertThat(interruptedAt.get()).isNotZero();
+		assertThat(Duration.ofNanos(interruptedAt.get() - wokeAt)).isLessThan(task.stopTimeout());
+		assertThat(this.scheduler.status().workIgnoringInterruption()).isEmpty();
+	}
+
+	@Test
+	void aFrozenLeadersDeadlineTimerInterruptsItsRunOnWakingWithoutAnyRevocation() throws Exception {
+		// the same freeze, woken by the scheduler's own deadline timer (overdue on waking;
+		// here it fires when its delay, 2 s, has passed in real time), the revocation lost
+		LeaderElectionProperties election = new LeaderElectionProperties("test-lease", "default", null,
+				Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(5));
+		CriticalTaskProperties task = new CriticalTaskProperties(Duration.ofSeconds(5), Duration.ofSeconds(5));
+		FreezableTicker ticker = new FreezableTicker();
+		LeaseContext context = TestLeaseContexts.context("replica-a_1", 7,
+				TestLeaseContexts.validFor(ticker, Duration.ofSeconds(2)));
+		CountDownLatch started = new CountDownLatch(1);
+		AtomicLong interruptedAt = new AtomicLong();
+		this.scheduler = scheduler(task, election, ticker, awaitingInterruption(started, ticker, interruptedAt));
+		this.scheduler.onGranted(new OnGrantedEvent(this, context, "test-lease"));
+		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+		ticker.wakeAfter(Duration.ofSeconds(30));
+		long wokeAt = ticker.nanoTime();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> interruptedAt.get() != 0);
+		// at most the timer's own delay after waking, never that plus a stop timeout
+		assertThat(Duration.ofNanos(interruptedAt.get() - wokeAt)).isLessThan(task.stopTimeout());
+		this.scheduler.onRevoked(new OnRevokedEvent(this, context, "test-lease"));
+		assertThat(this.scheduler.status().workIgnoringInterruption()).isEmpty();
+	}
+
+	@Test
 	void aRenewedTermKeepsItsWorkPastTheDeadlineItHadAtTheGrant() {
 		long grantedAt = System.nanoTime();
 		TermValidity renewed = TestLeaseContexts.validFor(Duration.ofSeconds(1));
@@ -318,7 +398,8 @@ class CriticalTaskSchedulerTest {
 		CriticalTaskProperties tooLong = new CriticalTaskProperties(Duration.ofSeconds(5), Duration.ofSeconds(1));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new CriticalTaskScheduler("test-lease", List.of((term) -> {
-			}), tooLong.schedule("test-lease"), ELECTION, new SimpleMeterRegistry(), () -> null))
+			}), tooLong.schedule("test-lease"), ELECTION, new SimpleMeterRegistry(), () -> null,
+					Ticker.SYSTEM))
 			.withMessageStartingWith("test-leader.task.stop-timeout (PT1S) must be shorter than "
 					+ "test-leader.election.lease-duration minus renew-deadline (PT1S)");
 	}
@@ -326,7 +407,32 @@ class CriticalTaskSchedulerTest {
 	private CriticalTaskScheduler scheduler(CriticalWork work) {
 		// no elector: the scheduler knows of terms only through its events
 		return new CriticalTaskScheduler("test-lease", List.of(work), TASK.schedule("test-lease"), ELECTION,
-				this.meters, () -> null);
+				this.meters, () -> null, Ticker.SYSTEM);
+	}
+
+	private CriticalTaskScheduler scheduler(CriticalTaskProperties task, LeaderElectionProperties election,
+			Ticker ticker, CriticalWork work) {
+		return new CriticalTaskScheduler("test-lease", List.of(work), task.schedule("test-lease"), election,
+				this.meters, () -> null, ticker);
+	}
+
+	/** As the scheduler gives it: half of what the stop margin leaves after the stop timeout. */
+	private static Duration interruptGrace(CriticalTaskProperties task, LeaderElectionProperties election) {
+		return election.stopMargin().minus(task.stopTimeout()).dividedBy(2);
+	}
+
+	/** Work that waits until it is interrupted, and notes when on {@code ticker}. */
+	private static CriticalWork awaitingInterruption(CountDownLatch started, Ticker ticker, AtomicLong interruptedAt) {
+		return (term) -> {
+			started.countDown();
+			try {
+				new CountDownLatch(1).await();
+			}
+			catch (InterruptedException ex) {
+				interruptedAt.compareAndSet(0, ticker.nanoTime());
+				throw ex;
+			}
+		};
 	}
 
 	private double runs(String outcome) {
