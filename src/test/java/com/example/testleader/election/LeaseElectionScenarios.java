@@ -14,6 +14,7 @@ import com.example.testleader.election.Timeline.Entry;
 import com.example.testleader.election.Timeline.Kind;
 import com.example.testleader.faults.FaultProxy;
 
+import static com.example.testleader.Throughout.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,7 +33,7 @@ abstract class LeaseElectionScenarios extends ElectionHarness {
 		await().atMost(5, TimeUnit.SECONDS)
 			.untilAsserted(() -> all.forEach((c) -> assertThat(c.elector().leadership().holder())
 				.isEqualTo(leader.identity())));
-		await().during(LEASE.multipliedBy(2))
+		throughout(LEASE.multipliedBy(2))
 			.atMost(LEASE.multipliedBy(3))
 			.until(() -> this.timeline.leaders().equals(Set.of(leader.name())));
 		assertThat(all).filteredOn((c) -> c.elector().leadership().leader()).containsExactly(leader);
@@ -53,7 +54,7 @@ abstract class LeaseElectionScenarios extends ElectionHarness {
 		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
 			.isEqualTo(StepDownReason.RELEASED);
 		// it left for good: it does not come back while the successor leads
-		await().during(LEASE).atMost(LEASE.plusSeconds(1)).until(() -> !leader.elector().leadership().leader());
+		throughout(LEASE).atMost(LEASE.plusSeconds(1)).until(() -> !leader.elector().leadership().leader());
 	}
 
 	@Test
@@ -109,7 +110,7 @@ abstract class LeaseElectionScenarios extends ElectionHarness {
 		start("replica-ahead", "replica-ahead", ahead);
 		start("replica-behind", "replica-behind", behind);
 
-		await().during(LEASE.multipliedBy(3))
+		throughout(LEASE.multipliedBy(3))
 			.atMost(LEASE.multipliedBy(4))
 			.until(() -> this.timeline.leaders().equals(Set.of(leader.name())));
 	}
