@@ -25,6 +25,7 @@ import com.example.testleader.local.LocalKubernetesApi;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import static com.example.testleader.Throughout.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -171,7 +172,7 @@ class EarlyTakeoverTest extends ElectionHarness {
 		assertThat(follower.elector().leadership().leader()).isFalse();
 		follower.proxy().mode(FaultProxy.Mode.PASS);
 
-		await().during(LEASE.multipliedBy(2))
+		throughout(LEASE.multipliedBy(2))
 			.atMost(LEASE.multipliedBy(3))
 			.until(() -> this.timeline.leaders().equals(java.util.Set.of(leader.name())));
 		assertThat(this.timeline.entries()).filteredOn((e) -> e.candidate().equals(follower.name()))
@@ -246,8 +247,9 @@ class EarlyTakeoverTest extends ElectionHarness {
 		awaitTermOlderThanTheMargin();
 
 		Candidate exec = inPod("replica-a (exec)", "pod-a", uid);
+		await().atMost(LEASE).until(() -> leader.identity().equals(exec.elector().leadership().holder()));
 
-		await().during(LEASE.multipliedBy(2))
+		throughout(LEASE.multipliedBy(2))
 			.atMost(LEASE.multipliedBy(3))
 			.until(() -> this.timeline.leaders().equals(java.util.Set.of(leader.name()))
 					&& leader.identity().equals(exec.elector().leadership().holder()));

@@ -15,6 +15,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
+import static com.example.testleader.Throughout.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -95,7 +96,7 @@ class ElectionConfigurationTest {
 		try (LocalKubernetesApi api = LocalKubernetesApi.start(0); KubernetesClient admin = api.client()) {
 			this.runner.withBean(Config.class, api::clientConfig).withPropertyValues("POD_NAME=replica-a").run((context) -> {
 				LeaseElector elector = context.getBean(Electors.class).primary();
-				await().during(Duration.ofMillis(500))
+				throughout(Duration.ofMillis(500))
 					.atMost(Duration.ofSeconds(2))
 					.until(() -> admin.leases().inNamespace("default").withName("test-lease").get() == null);
 

@@ -16,6 +16,7 @@ import com.example.testleader.WorkLog;
 import com.example.testleader.faults.FaultProxy;
 import com.example.testleader.task.TestSchedules;
 
+import static com.example.testleader.Throughout.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,7 +35,7 @@ abstract class LeaseElectionScenarios extends ElectionHarness {
 		await().atMost(5, TimeUnit.SECONDS)
 			.untilAsserted(() -> all.forEach((c) -> assertThat(c.elector().leadership().holder())
 				.isEqualTo(leader.identity())));
-		await().during(LEASE.multipliedBy(2))
+		throughout(LEASE.multipliedBy(2))
 			.atMost(LEASE.multipliedBy(3))
 			.until(() -> this.timeline.leaders().equals(Set.of(leader.name())));
 		assertThat(all).filteredOn((c) -> c.elector().leadership().leader()).containsExactly(leader);
@@ -55,7 +56,7 @@ abstract class LeaseElectionScenarios extends ElectionHarness {
 		assertThat(this.timeline.last(leader.name(), Kind.LOST).orElseThrow().detail())
 			.isEqualTo(StepDownReason.RELEASED);
 		// it left for good: it does not come back while the successor leads
-		await().during(LEASE).atMost(LEASE.plusSeconds(1)).until(() -> !leader.elector().leadership().leader());
+		throughout(LEASE).atMost(LEASE.plusSeconds(1)).until(() -> !leader.elector().leadership().leader());
 	}
 
 	@Test
@@ -137,7 +138,7 @@ abstract class LeaseElectionScenarios extends ElectionHarness {
 		start("replica-ahead", "replica-ahead", ahead);
 		start("replica-behind", "replica-behind", behind);
 
-		await().during(LEASE.multipliedBy(3))
+		throughout(LEASE.multipliedBy(3))
 			.atMost(LEASE.multipliedBy(4))
 			.until(() -> this.timeline.leaders().equals(Set.of(leader.name())));
 	}

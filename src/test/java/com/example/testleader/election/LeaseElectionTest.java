@@ -19,6 +19,7 @@ import com.example.testleader.local.LocalKubernetesApi.ApiCall;
 import org.springframework.integration.leader.Context;
 import org.springframework.integration.leader.event.LeaderEventPublisher;
 
+import static com.example.testleader.Throughout.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
@@ -83,7 +84,7 @@ class LeaseElectionTest extends LeaseElectionScenarios {
 		awaitSoleLeader(List.of(leader));
 		start("replica-b");
 		try {
-			await().during(LEASE.multipliedBy(3))
+			throughout(LEASE.multipliedBy(3))
 				.atMost(LEASE.multipliedBy(4))
 				.until(() -> this.timeline.leaders().equals(Set.of(leader.name()))
 						&& leader.elector().leadership().leader());
@@ -99,7 +100,7 @@ class LeaseElectionTest extends LeaseElectionScenarios {
 				new Throwing()));
 		awaitSoleLeader(List.of(leader));
 		Candidate follower = start("replica-b");
-		await().during(LEASE.multipliedBy(2))
+		throughout(LEASE.multipliedBy(2))
 			.atMost(LEASE.multipliedBy(3))
 			.until(() -> leader.elector().leadership().leader());
 
@@ -120,7 +121,7 @@ class LeaseElectionTest extends LeaseElectionScenarios {
 		candidate.proxy().mode(FaultProxy.Mode.UNAVAILABLE);
 		await().atMost(LEASE).until(() -> !candidate.elector().leadership().leader());
 		// the loop keeps stepping (backoff is capped at two retry periods) while the API fails
-		await().during(LEASE.multipliedBy(2))
+		throughout(LEASE.multipliedBy(2))
 			.atMost(LEASE.multipliedBy(3))
 			.until(() -> candidate.elector().sinceLastStep().orElseThrow().compareTo(LEASE.plusSeconds(1)) < 0);
 

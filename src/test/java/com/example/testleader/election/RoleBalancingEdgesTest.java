@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
+import static com.example.testleader.Throughout.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -116,7 +117,7 @@ class RoleBalancingEdgesTest extends RoleHarness {
 		await().atMost(SETTLED).until(() -> holders().size() == 6);
 		int mark = this.leases.seen().size();
 
-		await().during(WINDOW)
+		throughout(WINDOW)
 			.atMost(WINDOW.plus(LEASE))
 			.until(() -> this.leases.since(mark)
 				.stream()
@@ -146,7 +147,7 @@ class RoleBalancingEdgesTest extends RoleHarness {
 		// Leases name around each look, the new process counts as its own only the roles it
 		// holds itself, and leads none that still names its predecessor (what was wrong once
 		// is kept, so that a later good spell cannot hide it)
-		await().during(LEASE.plus(RETRY.multipliedBy(2))).atMost(LEASE.plus(RETRY.multipliedBy(4))).untilAsserted(() -> {
+		throughout(LEASE.plus(RETRY.multipliedBy(2))).atMost(LEASE.plus(RETRY.multipliedBy(4))).untilAsserted(() -> {
 			Map<String, String> before = holderIdentities();
 			int counted = again.electors().rolesPerReplica().getOrDefault("replica-a", 0);
 			List<String> leading = again.electors()
@@ -195,7 +196,7 @@ class RoleBalancingEdgesTest extends RoleHarness {
 
 	/** For {@code window}: every Lease keeps a holder, that is, no role is released. */
 	private void assertNothingReleasedDuring(Duration window, int mark) {
-		await().during(window)
+		throughout(window)
 			.atMost(window.plus(LEASE))
 			.until(() -> this.leases.since(mark).stream().allMatch((seen) -> seen.holder() != null));
 	}

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import static com.example.testleader.Throughout.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -121,7 +122,7 @@ class RoleBalancingTest extends RoleHarness {
 		Map<String, String> holders = holders();
 
 		// thirty retry periods: nothing moves, only renewals
-		await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(20)).until(() -> holders().equals(holders));
+		throughout(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(20)).until(() -> holders().equals(holders));
 		assertThat(this.leases.seen().stream().skip(versions).filter((seen) -> seen.holder() == null)).isEmpty();
 	}
 

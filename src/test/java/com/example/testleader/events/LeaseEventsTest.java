@@ -25,6 +25,7 @@ import com.example.testleader.local.LocalKubernetesApi;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import static com.example.testleader.Throughout.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -143,7 +144,7 @@ class LeaseEventsTest {
 		replica.elector().yieldLeadership().join();
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> events(replica, "failed") == 3);
-		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+		throughout(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
 			.until(() -> replica.elector().leadership().leader());
 		assertThat(events(replica, "sent")).isZero();
 		assertThat(events(replica, "dropped")).isZero();
@@ -168,7 +169,7 @@ class LeaseEventsTest {
 
 		await().atMost(Duration.ofSeconds(7)).until(() -> events(replica, "dropped") == 1);
 		assertThat(replica.elector().leadership().leader()).isTrue();
-		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+		throughout(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
 			.until(() -> replica.elector().leadership().leader());
 		assertOnlyRequestedStepDowns(replica);
 		assertThat(events(replica, "sent") + events(replica, "failed")).isZero();

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static com.example.testleader.Throughout.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -74,7 +75,7 @@ class SupervisedReplicaTest {
 		start();
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.history.contains("running ready=false restarts=0"));
 		// five probes or more fail meanwhile: a container starts not ready and stays so
-		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> !isReady());
+		throughout(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> !isReady());
 
 		Files.createFile(readyFile());
 		await().atMost(Duration.ofSeconds(10)).until(this::isReady);
@@ -122,7 +123,7 @@ class SupervisedReplicaTest {
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> this.history.contains("terminated 143 Error ready=false restarts=0"));
 		// ten times the backoff: no restart, and no other process
-		await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+		throughout(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
 			.until(() -> this.replica.process() == only && !pod().getStatus().getContainerStatuses().get(0).getReady());
 		assertThat(deduplicated()).last().isEqualTo("terminated 143 Error ready=false restarts=0");
 	}

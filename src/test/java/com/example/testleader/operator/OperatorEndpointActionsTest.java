@@ -12,6 +12,7 @@ import com.example.testleader.WorkLog;
 import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.observability.Http;
 
+import static com.example.testleader.Throughout.throughout;
 import static com.example.testleader.operator.AuthStandIn.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -110,7 +111,7 @@ class OperatorEndpointActionsTest {
 				+ "refused: this replica may not create tokenreviews (bind its ServiceAccount to the ClusterRole "
 				+ "system:auth-delegator)");
 
-		await().during(Duration.ofSeconds(1))
+		throughout(Duration.ofSeconds(1))
 			.atMost(Duration.ofSeconds(3))
 			.until(() -> leader.elector().leadership().leader());
 		assertThat(this.api.firstRelease()).isEmpty();
@@ -132,7 +133,7 @@ class OperatorEndpointActionsTest {
 		assertThat(refused.status()).isEqualTo(503);
 		assertThat((String) refused.json("$.message")).isEqualTo("Cannot check the caller, so the call is refused: "
 				+ "the Kubernetes API did not answer the TokenReview; try again later");
-		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(leader::isRunning);
+		throughout(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(leader::isRunning);
 	}
 
 	@Test
@@ -148,7 +149,7 @@ class OperatorEndpointActionsTest {
 
 		assertThat(refused.status()).isEqualTo(503);
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
-		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(leader::isRunning);
+		throughout(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(leader::isRunning);
 	}
 
 	private Replica start(String name) {

@@ -17,6 +17,7 @@ import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.local.LocalKubernetesApi.ApiCall;
 import com.example.testleader.observability.Http;
 
+import static com.example.testleader.Throughout.throughout;
 import static com.example.testleader.operator.AuthStandIn.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -55,7 +56,7 @@ class OperatorEndpointRefusalsTest {
 	@AfterEach
 	void nothingHappened() {
 		// a granted shutdown would close the context half a second after its answer
-		await().during(Duration.ofSeconds(1))
+		throughout(Duration.ofSeconds(1))
 			.atMost(Duration.ofSeconds(3))
 			.until(() -> leader.isRunning() && leader.elector().leadership().leader());
 		assertThat(api.firstRelease()).isEmpty();

@@ -28,6 +28,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.integration.leader.event.OnGrantedEvent;
 import org.springframework.integration.leader.event.OnRevokedEvent;
 
+import static com.example.testleader.Throughout.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -68,7 +69,7 @@ class CriticalTaskSchedulerTest {
 		this.scheduler.onRevoked(revoked());
 		int afterRevocation = runs.size();
 
-		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> runs.size() == afterRevocation);
+		throughout(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> runs.size() == afterRevocation);
 		assertThat(runs).allSatisfy((term) -> assertThat(term.fencingToken()).isEqualTo(7));
 	}
 
@@ -153,7 +154,7 @@ class CriticalTaskSchedulerTest {
 
 			this.scheduler.onGranted(new OnGrantedEvent(this, next, "test-lease"));
 
-			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> runs.equals(List.of(7L)));
+			throughout(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> runs.equals(List.of(7L)));
 			assertThat(this.scheduler.status().workIgnoringInterruption()).containsExactly(7L);
 			nextTerm.end();
 			assertThatIllegalStateException()
@@ -223,7 +224,7 @@ class CriticalTaskSchedulerTest {
 		await().atMost(Duration.ofSeconds(5)).until(() -> interruptedAt.get() != 0);
 		assertThat(Duration.ofNanos(interruptedAt.get() - grantedAt))
 			.isGreaterThanOrEqualTo(Duration.ofMillis(300).plus(TASK.stopTimeout()));
-		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> runs.get() == 1);
+		throughout(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> runs.get() == 1);
 		this.scheduler.onRevoked(new OnRevokedEvent(this, lapsing, "test-lease"));
 	}
 
@@ -334,7 +335,7 @@ class CriticalTaskSchedulerTest {
 		this.scheduler.onGranted(granted());
 
 		// not even a run that finds the term ended and skips
-		await().during(Duration.ofMillis(300))
+		throughout(Duration.ofMillis(300))
 			.atMost(Duration.ofSeconds(1))
 			.until(() -> runs.get() == 0 && runs("skipped") == 0);
 	}
@@ -350,7 +351,7 @@ class CriticalTaskSchedulerTest {
 
 		// at most the run that had already passed its check may still count
 		int lapsed = runs.get() + 1;
-		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> runs.get() <= lapsed);
+		throughout(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> runs.get() <= lapsed);
 	}
 
 	@Test
