@@ -28,6 +28,7 @@ import org.springframework.cloud.kubernetes.commons.leader.LeaderInitiator;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.SimpleApplicationEventMulticaster;
 
+import static com.example.testleader.Throughout.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
@@ -116,7 +117,7 @@ class TestLeaderApplicationTest {
 		assertThat(swallowed).singleElement()
 			.satisfies((refusal) -> assertThat(refusal).hasMessageContaining("ignored its interruption"));
 		// while the run is in flight, the Lease is never released
-		await().during(Duration.ofSeconds(2))
+		throughout(Duration.ofSeconds(2))
 			.atMost(Duration.ofSeconds(3))
 			.until(() -> this.api.firstRelease().isEmpty() && heldRunEnded.get() == 0);
 		assertThat(left).isEqualTo(Handover.NOT_RELEASED);
