@@ -65,7 +65,7 @@ final class ElectionSteps {
 		this.ticker = ticker;
 		this.loop = loop;
 		this.known = known;
-		TermWrites writes = new TermWrites(api, identity, timings.leaseDuration(), clock, ticker, early.here());
+		TermWrites writes = new TermWrites(api, identity, timings.leaseDuration(), clock, ticker, early.here(), known);
 		this.acquisition = new Acquisition(api, identity, writes, this.cadence, known, early, events, observer, clock,
 				ticker);
 		this.keeping = new TermKeeping(api, writes, this.cadence, known, observer, clock, ticker);

@@ -123,15 +123,25 @@ record LeaseRecord(Lease lease) {
 		return (released() && to != null && !to.isBlank()) ? Optional.of(to) : Optional.empty();
 	}
 
+	private String annotation(String name) {
+		Map<String, String> annotations = this.lease.getMetadata().getAnnotations();
+		return (annotations != null) ? annotations.get(name) : null;
+	}
+
 	/** Whether this record is held by {@code identity} in the term of {@code fencingToken}. */
 	boolean heldBy(String identity, long fencingToken) {
 		return identity.equals(holder()) && fencingToken() == fencingToken;
 	}
 
-	/** Same election state, whatever else (labels, resourceVersion) differs. */
+	/**
+	 * Same election state, whatever else (labels, resourceVersion) differs: the spec, the
+	 * release and whom it is handed to, and the holder's pod, which early takeover's proof
+	 * is read from.
+	 */
 	boolean sameStateAs(LeaseRecord other) {
 		return other != null && Objects.equals(this.lease.getSpec(), other.lease.getSpec())
-				&& released() == other.released() && handedTo().equals(other.handedTo());
+				&& released() == other.released() && handedTo().equals(other.handedTo())
+				&& Objects.equals(annotation(HolderPod.ANNOTATION), other.annotation(HolderPod.ANNOTATION));
 	}
 
 	/** Whether a holder is named but its record lacks what expiry is judged by. */

@@ -82,11 +82,11 @@ final class TermEnding {
 				return Handover.NOT_RELEASED;
 			}
 			boolean stopped = awaitRevocation(revoked) && nothingStillRuns();
-			if (reason.graceful() && stopped && release(ended, handTo)) {
+			if (reason.graceful() && stopped && release(ended, reason, handTo)) {
 				released = true;
 				return Handover.RELEASED;
 			}
-			if (lapsed(reason) && stopped && release(ended, null)) {
+			if (lapsed(reason) && stopped && release(ended, reason, null)) {
 				released = true;
 				return Handover.RELEASED;
 			}
@@ -133,10 +133,12 @@ final class TermEnding {
 		return running.isEmpty();
 	}
 
-	private boolean release(HeldTerm ended, String handTo) {
+	private boolean release(HeldTerm ended, StepDownReason reason, String handTo) {
 		try {
-			LeaseRecord released = this.writes.release(ended.written(), ended.context().fencingToken(), handTo,
-					this.cadence.release(this.ticker), (seen) -> this.known.read(seen, this.ticker.nanoTime()));
+			long token = ended.context().fencingToken();
+			Deadline deadline = this.cadence.release(this.ticker);
+			LeaseRecord released = lapsed(reason) ? this.writes.releaseLapsed(ended.written(), token, deadline)
+					: this.writes.release(ended.written(), token, handTo, deadline);
 			this.known.wrote(released, this.ticker.nanoTime());
 			if (handTo != null) {
 				log.info("Released Lease {}, handed to {}", this.api.describe(), handTo);

@@ -56,8 +56,7 @@ final class TermKeeping {
 		}
 		long sentAt = this.ticker.nanoTime();
 		Deadline attempt = this.cadence.renewal(this.ticker, sentAt + current.validity().remainingNanos());
-		LeaseRecord written = this.writes.renew(current.written(), current.context().fencingToken(), offerTo, attempt,
-				(seen) -> this.known.read(seen, this.ticker.nanoTime()));
+		LeaseRecord written = this.writes.renew(current.written(), current.context().fencingToken(), offerTo, attempt);
 		this.known.wrote(written, sentAt);
 		if (!current.validity().extend(sentAt + this.cadence.renewDeadlineNanos())) {
 			this.observer.renewal(current.context().term(), ElectionObserver.RenewalOutcome.TIMEOUT);

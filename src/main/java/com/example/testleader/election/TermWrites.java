@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -15,7 +14,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The writes of this replica's terms: take the Lease, renew it, release it. Each is built
  * from the record it replaces and carries its resourceVersion, and each attempt, however
- * many calls it makes, ends by its one {@link Deadline}.
+ * many calls it makes, ends by its one {@link Deadline}. What a write over this replica's
+ * own term reads on the way is told to {@link KnownLease}; and no such write is made once
+ * a newer term has been seen: a record of this term then is its past (a backup written
+ * back after another replica's term began), not a term still this replica's to renew or
+ * release.
  */
 final class TermWrites {
 
@@ -33,9 +36,15 @@ final class TermWrites {
 
 	private final SteppedClock began;
 
+	private final Ticker ticker;
+
+	private final KnownLease known;
+
 	TermWrites(LeaseApi api, String identity, Duration leaseDuration, Clock clock, Ticker ticker,
-			Optional<HolderPod> here) {
+			Optional<HolderPod> here, KnownLease known) {
 		this.api = api;
+		this.ticker = ticker;
+		this.known = known;
 		this.identity = identity;
 		this.leaseDuration = leaseDuration;
 		this.clock = clock;
@@ -61,9 +70,9 @@ final class TermWrites {
 	 * Renews the term of {@code token}, last written as {@code mine}, offered to the replica
 	 * {@code offerTo} ({@code null}: to no one; see {@link Handshake}).
 	 */
-	LeaseRecord renew(LeaseRecord mine, long token, String offerTo, Deadline deadline, Consumer<LeaseRecord> seen) {
+	LeaseRecord renew(LeaseRecord mine, long token, String offerTo, Deadline deadline) {
 		return overOwnTerm(mine, token,
-				(record) -> Handshake.offered(record.renewedAt(this.leaseDuration, now()), offerTo), deadline, seen);
+				(record) -> Handshake.offered(record.renewedAt(this.leaseDuration, now()), offerTo), deadline);
 	}
 
 	/**
@@ -78,8 +87,24 @@ final class TermWrites {
 	 * Releases the term of {@code token}: holder cleared, transitions kept, marked as
 	 * released, and handed to the replica {@code handTo} if not {@code null}.
 	 */
-	LeaseRecord release(LeaseRecord mine, long token, String handTo, Deadline deadline, Consumer<LeaseRecord> seen) {
-		return overOwnTerm(mine, token, (record) -> record.releasedBy(this.identity, now(), handTo), deadline, seen);
+	LeaseRecord release(LeaseRecord mine, long token, String handTo, Deadline deadline) {
+		return overOwnTerm(mine, token, released(handTo), deadline);
+	}
+
+	/**
+	 * Releases the term of {@code token} after it lapsed, reading the Lease first: the last
+	 * write this replica heard back of is likely not the last that landed (a renewal
+	 * answered too late, or not at all, on a slow link; a change it met with a conflict),
+	 * and on such a link a read and one write fit the release's time where a conflict, a
+	 * read and a write may not.
+	 */
+	LeaseRecord releaseLapsed(LeaseRecord mine, long token, Deadline deadline) {
+		refuseIfNewerSeen(token);
+		return overLatest(mine, token, released(null), deadline);
+	}
+
+	private Function<LeaseRecord, Lease> released(String handTo) {
+		return (record) -> record.releasedBy(this.identity, now(), handTo);
 	}
 
 	/**
@@ -94,11 +119,12 @@ final class TermWrites {
 
 	/**
 	 * Writes {@code change} over this replica's last record. If someone else changed the
-	 * Lease meanwhile ({@code seen} is told what), writes over their change only if it is
-	 * still the same term; otherwise throws {@link LeaseLostException}.
+	 * Lease meanwhile, writes over their change only if it is still the same term; otherwise,
+	 * or if a newer term than {@code token} has been seen, throws {@link LeaseLostException}.
 	 */
 	private LeaseRecord overOwnTerm(LeaseRecord mine, long token, Function<LeaseRecord, Lease> change,
-			Deadline deadline, Consumer<LeaseRecord> seen) {
+			Deadline deadline) {
+		refuseIfNewerSeen(token);
 		try {
 			return this.api.update(change.apply(mine), deadline.nextCall());
 		}
@@ -110,8 +136,21 @@ final class TermWrites {
 				throw ex;
 			}
 		}
+		return overLatest(mine, token, change, deadline);
+	}
+
+	/** A newer term seen: a record of this one is its past, written back, not still its own. */
+	private void refuseIfNewerSeen(long token) {
+		if (this.known.observation().lastToken() > token) {
+			throw new LeaseLostException(StepDownReason.TAKEN_OVER);
+		}
+	}
+
+	/** Reads the Lease and writes {@code change} over it if it is still the term of {@code token}. */
+	private LeaseRecord overLatest(LeaseRecord mine, long token, Function<LeaseRecord, Lease> change,
+			Deadline deadline) {
 		Optional<LeaseRecord> latest = this.api.get(deadline.nextCall());
-		seen.accept(latest.orElse(null));
+		this.known.read(latest.orElse(null), this.ticker.nanoTime());
 		if (latest.isEmpty()) {
 			throw new LeaseLostException(StepDownReason.DELETED);
 		}
@@ -123,7 +162,7 @@ final class TermWrites {
 			log.debug("Lease {} carries {}'s acceptance of this replica's offer", this.api.describe(),
 					Handshake.acceptedBy(latest.get()).get());
 		}
-		else {
+		else if (!latest.get().resourceVersion().equals(mine.resourceVersion())) {
 			log.warn("Lease {} was changed by someone else but is still this replica's term; writing over the change",
 					this.api.describe());
 		}

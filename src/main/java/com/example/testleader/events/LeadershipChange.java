@@ -59,7 +59,10 @@ record LeadershipChange(String role, String identity, long fencingToken, StepDow
 				+ this.stepDown.name().toLowerCase(Locale.ROOT) + ", " + cause(this.stepDown) + lease();
 	}
 
-	/** What became of the Lease, where the step-down decides it: a graceful one, or after a deletion. */
+	/**
+	 * What became of the Lease, where the step-down decides it: a graceful one, a lapsed
+	 * term released once its work stopped, or after a deletion.
+	 */
 	private String lease() {
 		if (this.stepDown.graceful() && this.released) {
 			return "; the Lease was released" + ((this.handedTo != null) ? ", handed to " + this.handedTo : "");
@@ -68,8 +71,11 @@ record LeadershipChange(String role, String identity, long fencingToken, StepDow
 			return "; this replica did not release the Lease (the work did not stop in time, the release failed, or "
 					+ "the Lease was no longer its own)";
 		}
-		return (this.stepDown == StepDownReason.DELETED && this.released) ? "; created again, released"
-				: "";
+		if (!this.released) {
+			return "";
+		}
+		return (this.stepDown == StepDownReason.DELETED) ? "; created again, released"
+				: "; the Lease was released once the work had stopped";
 	}
 
 	private static String cause(StepDownReason reason) {

@@ -118,6 +118,38 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 	}
 
 	/**
+	 * As above, but the link stays slow after the step-down: every read and write of the
+	 * leader answered 350 ms late, so that a conflict, a read and a write (over the last
+	 * write it heard back of, which its late renewal replaced) do not fit the release's
+	 * time (two retry periods), while a read and one write do.
+	 */
+	@Test
+	void aLeaderThatSteppedDownAtItsRenewDeadlineOnALinkStillSlowReleasesWithOneReadAndOneWrite() {
+		Candidate leader = track(Candidate.start("replica-a", "replica-a", tagged("replica-a"), this.timeline,
+				Clock.systemUTC(), Candidate.NO_LISTENER));
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = start("replica-b");
+		await().atMost(LEASE).until(() -> leader.identity().equals(follower.elector().leadership().holder()));
+
+		server().delay((request) -> !"replica-a".equals(request.client())
+				|| !(request.method().equals("PUT") || request.isGetByName()) ? Duration.ZERO
+						: this.timeline.last(leader.name(), Kind.LOST).isEmpty() ? Duration.ofMinutes(1)
+								: Duration.ofMillis(350));
+
+		awaitSoleLeader(List.of(follower));
+		await().atMost(LEASE).until(() -> this.timeline.last(leader.name(), Kind.ENDED).isPresent());
+		assertThat(this.timeline.last(leader.name(), Kind.ENDED).orElseThrow().detail())
+			.isEqualTo(new Timeline.Ending(StepDownReason.RENEW_DEADLINE, true, null));
+		long lost = this.timeline.last(leader.name(), Kind.LOST).orElseThrow().nanos();
+		assertThat(server().calls()
+			.stream()
+			.filter((call) -> "replica-a".equals(call.client()) && call.isWrite() && call.receivedAtNanos() > lost))
+			.as("writes of the leader after its step-down")
+			.singleElement()
+			.satisfies((release) -> assertThat(release.succeeded()).isTrue());
+	}
+
+	/**
 	 * As above, but work of the ended term still runs when the leader steps down: the
 	 * Lease is not released, and is waited out.
 	 */

@@ -168,6 +168,21 @@ class ObservationTest {
 	}
 
 	@Test
+	void aChangeOfTheHoldersPodAloneRestartsTheWait() {
+		// early takeover reads its proof from that annotation: a hand that rewrites it (kubectl
+		// annotate) is a change of state, waited out, not a label kept under the old wait
+		LeaseRecord renewed = held("other", 10, 3, at(0));
+		Lease annotated = new LeaseBuilder(renewed.lease()).editMetadata()
+			.addToAnnotations(HolderPod.ANNOTATION, "other pod-uid test-leader 2026-01-01T00:00:00Z")
+			.withResourceVersion("2")
+			.endMetadata()
+			.build();
+		Observation seen = Observation.initial().next(renewed, 0, Instant.EPOCH, CONFIGURED, "me", GRACE);
+		Observation after = seen.next(new LeaseRecord(annotated), 4 * SECOND, Instant.EPOCH, CONFIGURED, "me", GRACE);
+		assertThat(after.nanosUntilAcquirable(4 * SECOND, null)).isEqualTo(10 * SECOND);
+	}
+
+	@Test
 	void aRecordNamingThisProcessThatItDidNotWriteIsWaitedOut() {
 		// an operator copied this replica's identity into the Lease: not this process's write
 		LeaseRecord mine = held("me", 10, 3, at(0));

@@ -66,6 +66,14 @@ class LeadershipChangeTest {
 	}
 
 	@Test
+	void aTermThatLapsedAndWasReleasedOnceItsWorkStoppedSaysSo() {
+		assertThat(LeadershipChange.stopped(TERM, StepDownReason.RENEW_DEADLINE, true, null, NOW).message())
+			.endsWith("until the renew deadline; the Lease was released once the work had stopped");
+		assertThat(LeadershipChange.stopped(TERM, StepDownReason.EXPIRED, true, null, NOW).message())
+			.endsWith("(a long pause); the Lease was released once the work had stopped");
+	}
+
+	@Test
 	void aMessageIsNeverLongerThanAnEventsNote() {
 		String message = LeadershipChange.became(TERM, Optional.of("x".repeat(2000)), NOW).message();
 

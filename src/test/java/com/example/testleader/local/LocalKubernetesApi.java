@@ -155,9 +155,10 @@ public final class LocalKubernetesApi implements AutoCloseable {
 	 * @param receivedAtNanos {@link System#nanoTime()} when the request arrived
 	 * @param answeredAtNanos {@link System#nanoTime()} once the answer was ready (for a
 	 * write: after it took effect)
+	 * @param client the {@link #CLIENT_HEADER} it carried, or {@code null}
 	 */
 	public record ApiCall(String method, String path, String body, int status, long receivedAtNanos,
-			long answeredAtNanos) {
+			long answeredAtNanos, String client) {
 
 		public boolean isWrite() {
 			return this.method.equals("PUT") || this.method.equals("POST") || this.method.equals("PATCH")
@@ -230,7 +231,7 @@ public final class LocalKubernetesApi implements AutoCloseable {
 				response.setBodyDelay(delay);
 			}
 			this.calls.add(new ApiCall(request.getMethod(), request.getPath(), body, response.code(), received,
-					System.nanoTime()));
+					System.nanoTime(), request.getHeader(CLIENT_HEADER)));
 			return response;
 		}
 
