@@ -108,7 +108,7 @@ class KustomizationTest {
 			.allSatisfy((subject) -> assertThat(subject.getNamespace()).isEqualTo("team-a"));
 		// no field anywhere still says default
 		assertThat(objects).allSatisfy((object) -> assertThat(
-				valuesEqualTo(SERIALIZATION.convertValue(object, JsonNode.class), "default"))
+				Manifests.valuesEqualTo(SERIALIZATION.convertValue(object, JsonNode.class), "default"))
 			.as(object.getFullResourceName())
 			.isZero());
 		// and the service finds its namespace where the overlay put it: the pod's own, through
@@ -185,17 +185,6 @@ class KustomizationTest {
 			}
 		}
 		return subjects;
-	}
-
-	private static long valuesEqualTo(JsonNode node, String value) {
-		if (node.isTextual()) {
-			return node.asText().equals(value) ? 1 : 0;
-		}
-		long count = 0;
-		for (JsonNode child : node) {
-			count += valuesEqualTo(child, value);
-		}
-		return count;
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -114,6 +115,18 @@ public final class Manifests {
 				walk(value, path + "." + Character.toLowerCase(name.charAt(0)) + name.substring(1), unknown);
 			}
 		}
+	}
+
+	/** How many text values anywhere in {@code node} equal {@code value}. */
+	static long valuesEqualTo(JsonNode node, String value) {
+		if (node.isTextual()) {
+			return node.asText().equals(value) ? 1 : 0;
+		}
+		long count = 0;
+		for (JsonNode child : node) {
+			count += valuesEqualTo(child, value);
+		}
+		return count;
 	}
 
 }

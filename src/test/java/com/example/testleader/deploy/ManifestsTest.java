@@ -268,23 +268,12 @@ class ManifestsTest {
 		everything.addAll(Manifests.monitoring());
 		KubernetesSerialization serialization = new KubernetesSerialization();
 		long named = everything.stream()
-			.mapToLong((object) -> valuesEqualTo(serialization.convertValue(object, JsonNode.class), namespace))
+			.mapToLong((object) -> Manifests.valuesEqualTo(serialization.convertValue(object, JsonNode.class), namespace))
 			.sum();
 		assertThat(named).isEqualTo(1);
 		String notice = "Prometheus must run in the namespace `" + namespace + "`";
 		assertThat(Files.readString(Path.of("k8s/network-policy.yaml"))).contains(notice);
 		assertThat(Files.readString(Path.of("README.md"))).contains(notice);
-	}
-
-	private static long valuesEqualTo(JsonNode node, String value) {
-		if (node.isTextual()) {
-			return node.asText().equals(value) ? 1 : 0;
-		}
-		long count = 0;
-		for (JsonNode child : node) {
-			count += valuesEqualTo(child, value);
-		}
-		return count;
 	}
 
 	@Test
