@@ -38,11 +38,9 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 	 */
 	@Test
 	void aRenewalThatMeetsASlowConflictEndsByTheRenewDeadline() {
-		Candidate leader = track(Candidate.start("replica-a", "replica-a", tagged("replica-a"), this.timeline,
-				Clock.systemUTC(), Candidate.NO_LISTENER));
-		awaitSoleLeader(List.of(leader));
-		Candidate follower = start("replica-b");
-		await().atMost(LEASE).until(() -> leader.identity().equals(follower.elector().leadership().holder()));
+		LeaderAndFollower started = leaderAndFollower();
+		Candidate leader = started.leader();
+		Candidate follower = started.follower();
 
 		// just under the longest call (half the renew deadline), so that each call answers
 		Duration slow = Candidate.TIMINGS.renewDeadline().multipliedBy(45).dividedBy(100);
@@ -86,11 +84,9 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 	 */
 	@Test
 	void aLeaderThatSteppedDownAtItsRenewDeadlineReleasesItsTermOnceItsWorkStopped() {
-		Candidate leader = track(Candidate.start("replica-a", "replica-a", tagged("replica-a"), this.timeline,
-				Clock.systemUTC(), Candidate.NO_LISTENER));
-		awaitSoleLeader(List.of(leader));
-		Candidate follower = start("replica-b");
-		await().atMost(LEASE).until(() -> leader.identity().equals(follower.elector().leadership().holder()));
+		LeaderAndFollower started = leaderAndFollower();
+		Candidate leader = started.leader();
+		Candidate follower = started.follower();
 
 		answerLateUntilItStepsDown(leader);
 
@@ -125,11 +121,9 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 	 */
 	@Test
 	void aLeaderThatSteppedDownAtItsRenewDeadlineOnALinkStillSlowReleasesWithOneReadAndOneWrite() {
-		Candidate leader = track(Candidate.start("replica-a", "replica-a", tagged("replica-a"), this.timeline,
-				Clock.systemUTC(), Candidate.NO_LISTENER));
-		awaitSoleLeader(List.of(leader));
-		Candidate follower = start("replica-b");
-		await().atMost(LEASE).until(() -> leader.identity().equals(follower.elector().leadership().holder()));
+		LeaderAndFollower started = leaderAndFollower();
+		Candidate leader = started.leader();
+		Candidate follower = started.follower();
 
 		server().delay((request) -> !"replica-a".equals(request.client())
 				|| !(request.method().equals("PUT") || request.isGetByName()) ? Duration.ZERO
@@ -349,6 +343,19 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/** A leader whose calls carry the client tag replica-a, and a follower that has seen it lead. */
+	private LeaderAndFollower leaderAndFollower() {
+		Candidate leader = track(Candidate.start("replica-a", "replica-a", tagged("replica-a"), this.timeline,
+				Clock.systemUTC(), Candidate.NO_LISTENER));
+		awaitSoleLeader(List.of(leader));
+		Candidate follower = start("replica-b");
+		await().atMost(LEASE).until(() -> leader.identity().equals(follower.elector().leadership().holder()));
+		return new LeaderAndFollower(leader, follower);
+	}
+
+	private record LeaderAndFollower(Candidate leader, Candidate follower) {
 	}
 
 }
