@@ -67,7 +67,7 @@ final class Report {
 			md.append(String.join(" / ", of.stream().map(Report::overlap).toList())).append(" | ")
 				.append(String.join(" / ",
 						of.stream()
-							.map((column) -> format(Scenario.median(column.stream().map((r) -> r.leaderlessMillis).toList())))
+							.map((column) -> format(Run.median(column.stream().map((r) -> r.leaderlessMillis).toList())))
 							.toList()))
 				.append(" |\n");
 		}
@@ -142,7 +142,7 @@ final class Report {
 				}
 				List<Balance.Move> moves = of.stream().flatMap((r) -> r.moves.stream()).toList();
 				md.append("| ").append(scenario.title).append((columns.size() > 2) ? " (" + column.name() + ")" : "")
-					.append(" | ").append(format(Scenario.median(of.stream().map((r) -> (double) r.moves.size()).toList())))
+					.append(" | ").append(format(Run.median(of.stream().map((r) -> (double) r.moves.size()).toList())))
 					.append(" | ").append(medianMax(moves.stream().map(Balance.Move::leaderlessMillis).toList()))
 					.append(" | ").append(medianMax(moves.stream().map(Balance.Move::offerToLeadingMillis).toList()))
 					.append(" | ");
@@ -156,12 +156,12 @@ final class Report {
 	private static String perRole(List<Run> runs, String role) {
 		double overlap = runs.stream().mapToDouble((r) -> r.overlapByRole.getOrDefault(role, 0.0)).sum();
 		return format(overlap) + " / "
-				+ format(Scenario.median(runs.stream().map((r) -> r.leaderlessByRole.getOrDefault(role, Double.NaN)).toList()));
+				+ format(Run.median(runs.stream().map((r) -> r.leaderlessByRole.getOrDefault(role, Double.NaN)).toList()));
 	}
 
 	private static String medianMax(List<Double> values) {
 		return values.isEmpty() ? "—"
-				: format(Scenario.median(values)) + " / "
+				: format(Run.median(values)) + " / "
 						+ format(values.stream().mapToDouble(Double::doubleValue).max().getAsDouble());
 	}
 
@@ -214,7 +214,7 @@ final class Report {
 		long never = all.stream().filter((v) -> v.isNaN()).count();
 		List<Double> measured = all.stream().filter((v) -> !v.isNaN()).sorted().toList();
 		String figures = measured.isEmpty() ? ""
-				: format(Scenario.median(measured)) + " / " + format(measured.get(measured.size() - 1));
+				: format(Run.median(measured)) + " / " + format(measured.get(measured.size() - 1));
 		if (never > 0) {
 			figures += (figures.isEmpty() ? "" : ", ") + "never in " + never + " of " + all.size();
 		}
@@ -222,7 +222,7 @@ final class Report {
 	}
 
 	private static double medianLatency(List<Run> runs) {
-		return Scenario.median(runs.stream().flatMap((r) -> r.latencies.stream()).toList());
+		return Run.median(runs.stream().flatMap((r) -> r.latencies.stream()).toList());
 	}
 
 	private static String overlap(List<Run> runs) {
@@ -235,7 +235,7 @@ final class Report {
 	}
 
 	private static double extra(List<Run> runs, String name) {
-		return Scenario.median(
+		return Run.median(
 				runs.stream().filter((r) -> r.extras.containsKey(name)).map((r) -> r.extras.get(name)).toList());
 	}
 

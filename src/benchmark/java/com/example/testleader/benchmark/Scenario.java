@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -14,6 +13,11 @@ import com.example.testleader.benchmark.Events.Event;
 import com.example.testleader.benchmark.Events.Kind;
 import com.example.testleader.faults.FaultProxy;
 
+import static com.example.testleader.benchmark.Run.median;
+import static com.example.testleader.benchmark.ScenarioSteps.awaitLeading;
+import static com.example.testleader.benchmark.ScenarioSteps.lastRenewal;
+import static com.example.testleader.benchmark.ScenarioSteps.settle;
+import static com.example.testleader.benchmark.ScenarioSteps.since;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -411,50 +415,6 @@ enum Scenario {
 		leader.proxy.mode(FaultProxy.Mode.PASS);
 		cluster.events.add(leader.name, Kind.HEALED, "PASS");
 		settle(cluster, run);
-	}
-
-	/** Waits for a single leader again, up to two minutes; notes it if none comes. */
-	static void settle(Cluster cluster, Run run) {
-		try {
-			cluster.awaitSettled();
-		}
-		catch (ConditionTimeoutException ex) {
-			run.notes.add("no single leader within 2 minutes after the fault");
-		}
-	}
-
-	static Event awaitLeading(Cluster cluster, long since, Predicate<String> replica, Duration timeout) {
-		await().atMost(timeout)
-			.pollInterval(Duration.ofMillis(20))
-			.until(() -> leadingSince(cluster, since, replica).isPresent());
-		return leadingSince(cluster, since, replica).orElseThrow();
-	}
-
-	private static Optional<Event> leadingSince(Cluster cluster, long since, Predicate<String> replica) {
-		return cluster.events.all()
-			.stream()
-			.filter((e) -> e.kind() == Kind.LEADING && e.nanos() >= since && replica.test(e.replica()))
-			.findFirst();
-	}
-
-	/** When the benchmark last saw the Lease renewed by {@code leader} before {@code nanos}. */
-	static long lastRenewal(Cluster cluster, ReplicaProcess leader, long nanos) {
-		return cluster.events.lastRenewalBy(leader.name, nanos).map(Event::nanos).orElse(nanos);
-	}
-
-	static double since(Events events, String replica, Kind from, Kind to) {
-		return events.last(replica, to)
-			.flatMap((end) -> events.last(replica, from).map((start) -> Run.millis(end.nanos() - start.nanos())))
-			.orElse(Double.NaN);
-	}
-
-	static double median(List<Double> values) {
-		List<Double> sorted = values.stream().filter((v) -> !v.isNaN()).sorted().toList();
-		if (sorted.isEmpty()) {
-			return Double.NaN;
-		}
-		int middle = sorted.size() / 2;
-		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
 	}
 
 }
