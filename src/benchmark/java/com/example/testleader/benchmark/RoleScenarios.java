@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
  * run the demo work under {@link #ROLES}, one Lease each, in pods reported ready once the
  * replica says it is, and the service spreads the roles over those pods. Whether and when
  * the roles are balanced is judged from the replicas' own lines ({@link Balance}). As in
- * {@link Scenario}, the pauses are measurement windows; waits for a state use Awaitility.
+ * {@link ReplicaScenarios}, the pauses are measurement windows; waits for a state use Awaitility.
  */
 final class RoleScenarios {
 
