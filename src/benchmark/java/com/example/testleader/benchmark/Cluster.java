@@ -2,8 +2,6 @@ package com.example.testleader.benchmark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,25 +17,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 
 import com.example.testleader.faults.FaultProxy;
 import com.example.testleader.local.KubeletStandIn;
-import com.example.testleader.local.LocalKubernetesApi;
-import com.example.testleader.local.LocalTestLeaderApplication;
 
 import static org.awaitility.Awaitility.await;
 
 /**
- * One run's world: the in-process API as its own process on loopback, one fault proxy and
- * one process per replica, and a watch of the Lease by the benchmark itself.
+ * One run's world: the in-process API as its own process on loopback ({@link ApiServer},
+ * which also holds the benchmark's own watch of the Lease), one fault proxy and one process
+ * per replica, and the pods they run in.
  *
  * <p>
  * Unless told otherwise, each replica runs "in a pod": a {@link KubeletStandIn} creates its
@@ -92,11 +84,7 @@ final class Cluster implements AutoCloseable {
 
 	private final Path logs;
 
-	private final Process api;
-
-	private final String apiUrl;
-
-	private final KubernetesClient admin;
+	private final ApiServer api;
 
 	private final List<ReplicaProcess> replicas = new ArrayList<>();
 
@@ -129,39 +117,10 @@ final class Cluster implements AutoCloseable {
 		this.pods = pods;
 		this.roles = List.copyOf(roles);
 		this.logs = Files.createDirectories(logs);
-		int port = freePort();
-		this.api = new ProcessBuilder(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-				LocalTestLeaderApplication.class.getName(), "--local.api-only", "--local.api.port=" + port)
-			.redirectErrorStream(true)
-			.redirectOutput(this.logs.resolve("api.log").toFile())
-			.start();
-		this.apiUrl = "http://127.0.0.1:" + port;
-		// an API that dies under a run explains every failure after it: say so, with its status
-		this.api.onExit().thenAccept((ended) -> {
-			if (!this.closing) {
-				this.events.add("api", Events.Kind.FAULT, "API process exited, status " + ended.exitValue());
-			}
-		});
-		await().atMost(Duration.ofSeconds(30)).until(() -> accepts(port));
-		this.admin = new KubernetesClientBuilder().withConfig(LocalKubernetesApi.clientConfig(this.apiUrl)).build();
-		warmUpApi();
-		this.admin.leases().inNamespace("default").withName("test-lease").watch(new Watcher<Lease>() {
-
-			@Override
-			public void eventReceived(Action action, Lease lease) {
-				String holder = (lease.getSpec() != null) ? lease.getSpec().getHolderIdentity() : null;
-				Cluster.this.events.add("api", (action == Action.DELETED) ? Events.Kind.DELETED : Events.Kind.RENEWED,
-						holder);
-			}
-
-			@Override
-			public void onClose(WatcherException cause) {
-			}
-
-		});
-		this.kubelet = new KubeletStandIn(this.admin, "default", options.kubeletDelay());
+		this.api = new ApiServer(this.logs, this.events);
+		this.kubelet = new KubeletStandIn(this.api.admin(), "default", options.kubeletDelay());
 		if (pods != Pods.NONE) {
-			this.admin.pods().inNamespace("default").watch(new Watcher<Pod>() {
+			this.api.admin().pods().inNamespace("default").watch(new Watcher<Pod>() {
 
 				@Override
 				public void eventReceived(Action action, Pod pod) {
@@ -207,58 +166,13 @@ final class Cluster implements AutoCloseable {
 	}
 
 	/**
-	 * Exercises the in-process API's read, write and watch paths on another Lease until its
-	 * JIT has compiled them. It stands in for a real API server, which is always warm; cold,
-	 * it takes tens of milliseconds per write and would dominate every handover measured.
-	 */
-	private void warmUpApi() {
-		Lease lease = this.admin.leases()
-			.inNamespace("default")
-			.resource(new LeaseBuilder().withNewMetadata()
-				.withName("warm-up")
-				.endMetadata()
-				.withNewSpec()
-				.withHolderIdentity("benchmark")
-				.withLeaseDurationSeconds(15)
-				.endSpec()
-				.build())
-			.create();
-		Watch watch = this.admin.leases().inNamespace("default").withName("warm-up").watch(new Watcher<Lease>() {
-
-			@Override
-			public void eventReceived(Action action, Lease resource) {
-			}
-
-			@Override
-			public void onClose(WatcherException cause) {
-			}
-
-		});
-		for (int i = 0; i < 3000; i++) {
-			Lease stale = lease;
-			lease.getSpec().setLeaseTransitions(i);
-			lease = this.admin.leases().inNamespace("default").resource(lease).update();
-			this.admin.leases().inNamespace("default").withName("warm-up").get();
-			if (i % 3 == 0) {
-				try {
-					this.admin.leases().inNamespace("default").resource(stale).update();
-				}
-				catch (KubernetesClientException conflict) {
-					// the 409 path of a lost race, warmed too
-				}
-			}
-		}
-		watch.close();
-	}
-
-	/**
 	 * Starts a replica named {@code name}, in a pod of the same name unless this cluster
 	 * runs none; {@code environment} adds to the standard one.
 	 */
 	ReplicaProcess start(String name, Map<String, String> environment) {
 		FaultProxy proxy;
 		try {
-			proxy = new FaultProxy(this.apiUrl);
+			proxy = new FaultProxy(this.api.url());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -406,7 +320,7 @@ final class Cluster implements AutoCloseable {
 	}
 
 	KubernetesClient admin() {
-		return this.admin;
+		return this.api.admin();
 	}
 
 	@Override
@@ -415,27 +329,11 @@ final class Cluster implements AutoCloseable {
 		this.kubelet.close();
 		this.replicas.forEach(ReplicaProcess::destroy);
 		this.replicas.forEach((r) -> r.proxy.close());
-		this.admin.close();
-		this.api.destroyForcibly();
+		this.api.close();
 	}
 
 	private static String java() {
 		return ServiceJar.java();
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
-
-	private static boolean accepts(int port) {
-		try (Socket socket = new Socket("127.0.0.1", port)) {
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
 	}
 
 }
