@@ -11,15 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 
 import com.example.testleader.faults.FaultProxy;
 import com.example.testleader.local.KubeletStandIn;
@@ -29,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * One run's world: the in-process API as its own process on loopback ({@link ApiServer},
  * which also holds the benchmark's own watch of the Lease), one fault proxy and one process
- * per replica, and the pods they run in.
+ * per replica, and the pods they run in ({@link ReplicaPods}).
  *
  * <p>
  * Unless told otherwise, each replica runs "in a pod": a {@link KubeletStandIn} creates its
@@ -88,19 +81,9 @@ final class Cluster implements AutoCloseable {
 
 	private final List<ReplicaProcess> replicas = new ArrayList<>();
 
-	private final Pods pods;
+	private final ReplicaPods pods;
 
 	private final List<String> roles;
-
-	private final KubeletStandIn kubelet;
-
-	/** Pods the benchmark's watch sees reported ready. */
-	private final Set<String> readyPods = ConcurrentHashMap.newKeySet();
-
-	/** Replicas the kubelet says nothing more of: their node is lost, or their pod is gone. */
-	private final Set<String> unreported = ConcurrentHashMap.newKeySet();
-
-	private volatile boolean closing;
 
 	/**
 	 * @param service how the service's replicas start (unused for the baseline)
@@ -114,55 +97,10 @@ final class Cluster implements AutoCloseable {
 		this.candidate = candidate;
 		this.service = service;
 		this.options = options;
-		this.pods = pods;
 		this.roles = List.copyOf(roles);
 		this.logs = Files.createDirectories(logs);
 		this.api = new ApiServer(this.logs, this.events);
-		this.kubelet = new KubeletStandIn(this.api.admin(), "default", options.kubeletDelay());
-		if (pods != Pods.NONE) {
-			this.api.admin().pods().inNamespace("default").watch(new Watcher<Pod>() {
-
-				@Override
-				public void eventReceived(Action action, Pod pod) {
-					terminated(pod).ifPresent((state) -> Cluster.this.events.add(pod.getMetadata().getName(),
-							Events.Kind.REPORTED, "kubelet: exit " + state.getExitCode()));
-					if (pods == Pods.READY_WITH_REPLICA) {
-						readinessSeen(pod);
-					}
-				}
-
-				@Override
-				public void onClose(WatcherException cause) {
-				}
-
-			});
-		}
-	}
-
-	private static Optional<ContainerStateTerminated> terminated(Pod pod) {
-		if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-			return Optional.empty();
-		}
-		return pod.getStatus()
-			.getContainerStatuses()
-			.stream()
-			.map(ContainerStatus::getState)
-			.filter((state) -> state != null && state.getTerminated() != null)
-			.map((state) -> state.getTerminated())
-			.findFirst();
-	}
-
-	/** A pod reported ready that was not before: {@code POD_READY}, when the others can see it. */
-	private void readinessSeen(Pod pod) {
-		String name = pod.getMetadata().getName();
-		boolean ready = pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null
-				&& pod.getStatus().getContainerStatuses().stream().allMatch((status) -> Boolean.TRUE.equals(status.getReady()));
-		if (!ready) {
-			this.readyPods.remove(name);
-		}
-		else if (this.readyPods.add(name)) {
-			this.events.add(name, Events.Kind.POD_READY, "kubelet: ready");
-		}
+		this.pods = new ReplicaPods(this.api.admin(), pods, options.kubeletDelay(), this.events);
 	}
 
 	/**
@@ -180,18 +118,13 @@ final class Cluster implements AutoCloseable {
 		Map<String, String> env = new HashMap<>(Map.of("KUBERNETES_MASTER", proxy.url(), "POD_NAME", name,
 				"POD_NAMESPACE", "default", "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
 				"KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"));
-		switch (this.pods) {
-			case READY_AT_ONCE -> env.put("POD_UID", this.kubelet.podStarted(name));
-			case READY_WITH_REPLICA -> env.put("POD_UID", this.kubelet.podStarting(name));
-			case NONE -> {
-			}
-		}
+		this.pods.create(name).ifPresent((uid) -> env.put("POD_UID", uid));
 		env.putAll(environment);
 		List<String> command = (this.candidate == Candidate.SERVICE) ? this.service.command(serviceArguments())
 				: baseline();
 		ReplicaProcess replica = ReplicaProcess.start(name, command, env, proxy, this.events,
-				this.logs.resolve(name + ".log"), () -> readinessProbePassed(name));
-		replica.onExit((status) -> exited(name, status));
+				this.logs.resolve(name + ".log"), () -> this.pods.readinessProbePassed(name));
+		replica.onExit((status) -> this.pods.exited(name, status));
 		this.replicas.add(replica);
 		return replica;
 	}
@@ -200,16 +133,6 @@ final class Cluster implements AutoCloseable {
 	private List<String> serviceArguments() {
 		return this.roles.equals(List.of(Events.DEFAULT_ROLE)) ? List.of()
 				: List.of("--test-leader.task.still-leading-roles=" + String.join(",", this.roles));
-	}
-
-	/**
-	 * What the kubelet does when the replica's readiness probe passes: reports the pod ready,
-	 * after its delay (up to a probe period in a real kubelet; one delay here).
-	 */
-	private void readinessProbePassed(String name) {
-		if (this.pods == Pods.READY_WITH_REPLICA && !this.closing) {
-			this.kubelet.ready(name);
-		}
 	}
 
 	/**
@@ -223,20 +146,12 @@ final class Cluster implements AutoCloseable {
 		return command;
 	}
 
-	/** What the kubelet does when a container's process exits: reports it, after its delay. */
-	private void exited(String name, int status) {
-		if (this.pods != Pods.NONE && !this.closing && !this.unreported.contains(name)) {
-			this.kubelet.exited(name, status, (status == 0) ? "Completed" : "Error");
-		}
-	}
-
 	/**
 	 * The node of {@code replica} is lost from now on: its kubelet reports nothing more, so
 	 * its pod keeps showing the container running whatever becomes of the process.
 	 */
 	void loseNode(ReplicaProcess replica) {
-		this.unreported.add(replica.name);
-		this.events.add(replica.name, Events.Kind.FAULT, "node lost");
+		this.pods.loseNode(replica);
 	}
 
 	/**
@@ -246,9 +161,7 @@ final class Cluster implements AutoCloseable {
 	 * object gone, nothing can be reported of the process any more.
 	 */
 	void forceDeletePod(ReplicaProcess replica) {
-		this.unreported.add(replica.name);
-		this.kubelet.forceDeleted(replica.name);
-		this.events.add(replica.name, Events.Kind.FAULT, "pod force-deleted");
+		this.pods.forceDelete(replica);
 	}
 
 	/**
@@ -316,7 +229,7 @@ final class Cluster implements AutoCloseable {
 	 * SIGTERM ({@link ReplicaProcess#terminate()}) and reports the exit as for any other.
 	 */
 	void deletePod(ReplicaProcess replica) {
-		this.kubelet.terminating(replica.name);
+		this.pods.delete(replica);
 	}
 
 	KubernetesClient admin() {
@@ -325,8 +238,7 @@ final class Cluster implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.closing = true;
-		this.kubelet.close();
+		this.pods.close();
 		this.replicas.forEach(ReplicaProcess::destroy);
 		this.replicas.forEach((r) -> r.proxy.close());
 		this.api.close();
