@@ -2,8 +2,6 @@ package com.example.testleader.benchmark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,31 +11,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 
 import com.example.testleader.faults.FaultProxy;
 import com.example.testleader.local.KubeletStandIn;
-import com.example.testleader.local.LocalKubernetesApi;
-import com.example.testleader.local.LocalTestLeaderApplication;
 
 import static org.awaitility.Awaitility.await;
 
 /**
- * One run's world: the in-process API as its own process on loopback, one fault proxy and
- * one process per replica, and a watch of the Lease by the benchmark itself.
+ * One run's world: the in-process API as its own process on loopback ({@link ApiServer},
+ * which also holds the benchmark's own watch of the Lease), one fault proxy and one process
+ * per replica, and the pods they run in ({@link ReplicaPods}).
  *
  * <p>
  * Unless told otherwise, each replica runs "in a pod": a {@link KubeletStandIn} creates its
@@ -92,27 +77,13 @@ final class Cluster implements AutoCloseable {
 
 	private final Path logs;
 
-	private final Process api;
-
-	private final String apiUrl;
-
-	private final KubernetesClient admin;
+	private final ApiServer api;
 
 	private final List<ReplicaProcess> replicas = new ArrayList<>();
 
-	private final Pods pods;
+	private final ReplicaPods pods;
 
 	private final List<String> roles;
-
-	private final KubeletStandIn kubelet;
-
-	/** Pods the benchmark's watch sees reported ready. */
-	private final Set<String> readyPods = ConcurrentHashMap.newKeySet();
-
-	/** Replicas the kubelet says nothing more of: their node is lost, or their pod is gone. */
-	private final Set<String> unreported = ConcurrentHashMap.newKeySet();
-
-	private volatile boolean closing;
 
 	/**
 	 * @param service how the service's replicas start (unused for the baseline)
@@ -126,129 +97,10 @@ final class Cluster implements AutoCloseable {
 		this.candidate = candidate;
 		this.service = service;
 		this.options = options;
-		this.pods = pods;
 		this.roles = List.copyOf(roles);
 		this.logs = Files.createDirectories(logs);
-		int port = freePort();
-		this.api = new ProcessBuilder(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-				LocalTestLeaderApplication.class.getName(), "--local.api-only", "--local.api.port=" + port)
-			.redirectErrorStream(true)
-			.redirectOutput(this.logs.resolve("api.log").toFile())
-			.start();
-		this.apiUrl = "http://127.0.0.1:" + port;
-		// an API that dies under a run explains every failure after it: say so, with its status
-		this.api.onExit().thenAccept((ended) -> {
-			if (!this.closing) {
-				this.events.add("api", Events.Kind.FAULT, "API process exited, status " + ended.exitValue());
-			}
-		});
-		await().atMost(Duration.ofSeconds(30)).until(() -> accepts(port));
-		this.admin = new KubernetesClientBuilder().withConfig(LocalKubernetesApi.clientConfig(this.apiUrl)).build();
-		warmUpApi();
-		this.admin.leases().inNamespace("default").withName("test-lease").watch(new Watcher<Lease>() {
-
-			@Override
-			public void eventReceived(Action action, Lease lease) {
-				String holder = (lease.getSpec() != null) ? lease.getSpec().getHolderIdentity() : null;
-				Cluster.this.events.add("api", (action == Action.DELETED) ? Events.Kind.DELETED : Events.Kind.RENEWED,
-						holder);
-			}
-
-			@Override
-			public void onClose(WatcherException cause) {
-			}
-
-		});
-		this.kubelet = new KubeletStandIn(this.admin, "default", options.kubeletDelay());
-		if (pods != Pods.NONE) {
-			this.admin.pods().inNamespace("default").watch(new Watcher<Pod>() {
-
-				@Override
-				public void eventReceived(Action action, Pod pod) {
-					terminated(pod).ifPresent((state) -> Cluster.this.events.add(pod.getMetadata().getName(),
-							Events.Kind.REPORTED, "kubelet: exit " + state.getExitCode()));
-					if (pods == Pods.READY_WITH_REPLICA) {
-						readinessSeen(pod);
-					}
-				}
-
-				@Override
-				public void onClose(WatcherException cause) {
-				}
-
-			});
-		}
-	}
-
-	private static Optional<ContainerStateTerminated> terminated(Pod pod) {
-		if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-			return Optional.empty();
-		}
-		return pod.getStatus()
-			.getContainerStatuses()
-			.stream()
-			.map(ContainerStatus::getState)
-			.filter((state) -> state != null && state.getTerminated() != null)
-			.map((state) -> state.getTerminated())
-			.findFirst();
-	}
-
-	/** A pod reported ready that was not before: {@code POD_READY}, when the others can see it. */
-	private void readinessSeen(Pod pod) {
-		String name = pod.getMetadata().getName();
-		boolean ready = pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null
-				&& pod.getStatus().getContainerStatuses().stream().allMatch((status) -> Boolean.TRUE.equals(status.getReady()));
-		if (!ready) {
-			this.readyPods.remove(name);
-		}
-		else if (this.readyPods.add(name)) {
-			this.events.add(name, Events.Kind.POD_READY, "kubelet: ready");
-		}
-	}
-
-	/**
-	 * Exercises the in-process API's read, write and watch paths on another Lease until its
-	 * JIT has compiled them. It stands in for a real API server, which is always warm; cold,
-	 * it takes tens of milliseconds per write and would dominate every handover measured.
-	 */
-	private void warmUpApi() {
-		Lease lease = this.admin.leases()
-			.inNamespace("default")
-			.resource(new LeaseBuilder().withNewMetadata()
-				.withName("warm-up")
-				.endMetadata()
-				.withNewSpec()
-				.withHolderIdentity("benchmark")
-				.withLeaseDurationSeconds(15)
-				.endSpec()
-				.build())
-			.create();
-		Watch watch = this.admin.leases().inNamespace("default").withName("warm-up").watch(new Watcher<Lease>() {
-
-			@Override
-			public void eventReceived(Action action, Lease resource) {
-			}
-
-			@Override
-			public void onClose(WatcherException cause) {
-			}
-
-		});
-		for (int i = 0; i < 3000; i++) {
-			Lease stale = lease;
-			lease.getSpec().setLeaseTransitions(i);
-			lease = this.admin.leases().inNamespace("default").resource(lease).update();
-			this.admin.leases().inNamespace("default").withName("warm-up").get();
-			if (i % 3 == 0) {
-				try {
-					this.admin.leases().inNamespace("default").resource(stale).update();
-				}
-				catch (KubernetesClientException conflict) {
-					// the 409 path of a lost race, warmed too
-				}
-			}
-		}
-		watch.close();
+		this.api = new ApiServer(this.logs, this.events);
+		this.pods = new ReplicaPods(this.api.admin(), pods, options.kubeletDelay(), this.events);
 	}
 
 	/**
@@ -258,7 +110,7 @@ final class Cluster implements AutoCloseable {
 	ReplicaProcess start(String name, Map<String, String> environment) {
 		FaultProxy proxy;
 		try {
-			proxy = new FaultProxy(this.apiUrl);
+			proxy = new FaultProxy(this.api.url());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -266,18 +118,13 @@ final class Cluster implements AutoCloseable {
 		Map<String, String> env = new HashMap<>(Map.of("KUBERNETES_MASTER", proxy.url(), "POD_NAME", name,
 				"POD_NAMESPACE", "default", "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
 				"KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"));
-		switch (this.pods) {
-			case READY_AT_ONCE -> env.put("POD_UID", this.kubelet.podStarted(name));
-			case READY_WITH_REPLICA -> env.put("POD_UID", this.kubelet.podStarting(name));
-			case NONE -> {
-			}
-		}
+		this.pods.create(name).ifPresent((uid) -> env.put("POD_UID", uid));
 		env.putAll(environment);
 		List<String> command = (this.candidate == Candidate.SERVICE) ? this.service.command(serviceArguments())
 				: baseline();
 		ReplicaProcess replica = ReplicaProcess.start(name, command, env, proxy, this.events,
-				this.logs.resolve(name + ".log"), () -> readinessProbePassed(name));
-		replica.onExit((status) -> exited(name, status));
+				this.logs.resolve(name + ".log"), () -> this.pods.readinessProbePassed(name));
+		replica.onExit((status) -> this.pods.exited(name, status));
 		this.replicas.add(replica);
 		return replica;
 	}
@@ -286,16 +133,6 @@ final class Cluster implements AutoCloseable {
 	private List<String> serviceArguments() {
 		return this.roles.equals(List.of(Events.DEFAULT_ROLE)) ? List.of()
 				: List.of("--test-leader.task.still-leading-roles=" + String.join(",", this.roles));
-	}
-
-	/**
-	 * What the kubelet does when the replica's readiness probe passes: reports the pod ready,
-	 * after its delay (up to a probe period in a real kubelet; one delay here).
-	 */
-	private void readinessProbePassed(String name) {
-		if (this.pods == Pods.READY_WITH_REPLICA && !this.closing) {
-			this.kubelet.ready(name);
-		}
 	}
 
 	/**
@@ -309,20 +146,12 @@ final class Cluster implements AutoCloseable {
 		return command;
 	}
 
-	/** What the kubelet does when a container's process exits: reports it, after its delay. */
-	private void exited(String name, int status) {
-		if (this.pods != Pods.NONE && !this.closing && !this.unreported.contains(name)) {
-			this.kubelet.exited(name, status, (status == 0) ? "Completed" : "Error");
-		}
-	}
-
 	/**
 	 * The node of {@code replica} is lost from now on: its kubelet reports nothing more, so
 	 * its pod keeps showing the container running whatever becomes of the process.
 	 */
 	void loseNode(ReplicaProcess replica) {
-		this.unreported.add(replica.name);
-		this.events.add(replica.name, Events.Kind.FAULT, "node lost");
+		this.pods.loseNode(replica);
 	}
 
 	/**
@@ -332,9 +161,7 @@ final class Cluster implements AutoCloseable {
 	 * object gone, nothing can be reported of the process any more.
 	 */
 	void forceDeletePod(ReplicaProcess replica) {
-		this.unreported.add(replica.name);
-		this.kubelet.forceDeleted(replica.name);
-		this.events.add(replica.name, Events.Kind.FAULT, "pod force-deleted");
+		this.pods.forceDelete(replica);
 	}
 
 	/**
@@ -402,40 +229,23 @@ final class Cluster implements AutoCloseable {
 	 * SIGTERM ({@link ReplicaProcess#terminate()}) and reports the exit as for any other.
 	 */
 	void deletePod(ReplicaProcess replica) {
-		this.kubelet.terminating(replica.name);
+		this.pods.delete(replica);
 	}
 
 	KubernetesClient admin() {
-		return this.admin;
+		return this.api.admin();
 	}
 
 	@Override
 	public void close() {
-		this.closing = true;
-		this.kubelet.close();
+		this.pods.close();
 		this.replicas.forEach(ReplicaProcess::destroy);
 		this.replicas.forEach((r) -> r.proxy.close());
-		this.admin.close();
-		this.api.destroyForcibly();
+		this.api.close();
 	}
 
 	private static String java() {
 		return ServiceJar.java();
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
-
-	private static boolean accepts(int port) {
-		try (Socket socket = new Socket("127.0.0.1", port)) {
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
 	}
 
 }

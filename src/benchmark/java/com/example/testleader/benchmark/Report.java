@@ -1,14 +1,7 @@
 package com.example.testleader.benchmark;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,10 +11,12 @@ import java.util.Set;
 
 import javax.imageio.ImageIO;
 
-import com.example.testleader.benchmark.Events.Event;
-import com.example.testleader.benchmark.Events.Kind;
-
-/** Writes {@code results.md} (the tables) and {@code timeline.png} (the first run of each). */
+/**
+ * Writes the report: {@code results.md}, whose introduction, results table (key latency,
+ * overlap and leaderless time per scenario and column), other figures and notes are made
+ * here, with the roles part from {@link RolesTable}; and {@code timeline.png}, drawn by
+ * {@link Timeline}.
+ */
 final class Report {
 
 	private Report() {
@@ -30,7 +25,7 @@ final class Report {
 	static void write(List<Run> runs, Options options, String command) throws IOException {
 		Files.createDirectories(options.output());
 		Files.writeString(options.output().resolve("results.md"), markdown(runs, options, command));
-		ImageIO.write(timeline(runs), "png", options.output().resolve("timeline.png").toFile());
+		ImageIO.write(Timeline.draw(runs), "png", options.output().resolve("timeline.png").toFile());
 	}
 
 	static String markdown(List<Run> runs, Options options, String command) {
@@ -50,7 +45,7 @@ final class Report {
 			.append("release on cancel. Latencies in ms, median / max over all runs (\"never\" = the event did not ")
 			.append("happen while the fault lasted); ratio = service ÷ baseline (medians)")
 			.append(both ? "; CDS ÷ no CDS = test-leader ÷ test-leader, no CDS (medians)" : "").append(".")
-			.append(rolesMethod(options)).append("\n\n");
+			.append(RolesTable.method(options)).append("\n\n");
 		md.append("| Scenario | Key latency | Target | ").append(String.join(" | ", columns.stream().map(Column::name).toList()))
 			.append(" | ratio | ").append(both ? "CDS ÷ no CDS | " : "").append("Overlap, ms (").append(names)
 			.append(") | Leaderless per run, ms median (").append(names).append(") |\n");
@@ -67,7 +62,7 @@ final class Report {
 			md.append(String.join(" / ", of.stream().map(Report::overlap).toList())).append(" | ")
 				.append(String.join(" / ",
 						of.stream()
-							.map((column) -> format(Scenario.median(column.stream().map((r) -> r.leaderlessMillis).toList())))
+							.map((column) -> format(Run.median(column.stream().map((r) -> r.leaderlessMillis).toList())))
 							.toList()))
 				.append(" |\n");
 		}
@@ -88,7 +83,7 @@ final class Report {
 				md.append('\n');
 			}
 		}
-		md.append(rolesTable(runs, options, columns));
+		md.append(RolesTable.table(runs, options, columns));
 		List<String> notes = new ArrayList<>();
 		runs.forEach((run) -> run.notes.forEach((note) -> notes.add(run.scenario.title + " / " + name(run) + ": " + note)));
 		if (!notes.isEmpty()) {
@@ -97,72 +92,6 @@ final class Report {
 		}
 		md.append("\n![timeline](timeline.png)\n");
 		return md.toString();
-	}
-
-	private static List<Scenario> rolesScenarios(Options options) {
-		return options.scenarios().stream().filter(Scenario::isRoles).toList();
-	}
-
-	private static String rolesMethod(Options options) {
-		List<Scenario> scenarios = rolesScenarios(options);
-		if (scenarios.isEmpty()) {
-			return "";
-		}
-		List<String> roles = scenarios.get(0).roles();
-		return " Roles scenarios: the service's replicas run the demo work under " + roles.size() + " roles ("
-				+ String.join(", ", roles) + "), one Lease each, in pods created not ready and reported ready "
-				+ options.kubeletDelay().toMillis() + " ms after the replica says it is (the kubelet's probe); "
-				+ "balanced = every role run by exactly one replica, each a member (ready, not signalled, alive), the "
-				+ "members' counts differing by at most one, and still so " + RoleScenarios.HOLD.toSeconds()
-				+ " s later; their overlap and leaderless time are summed over the roles (each role's in the roles "
-				+ "table); the baseline has no roles and does not run them.";
-	}
-
-	/**
-	 * The roles table: for each roles scenario and each column of the service, the balancing
-	 * moves, how long each left its role leaderless, and each role's overlap and leaderless time.
-	 */
-	private static String rolesTable(List<Run> runs, Options options, List<Column> columns) {
-		List<Scenario> scenarios = rolesScenarios(options);
-		if (scenarios.isEmpty()) {
-			return "";
-		}
-		List<String> roles = scenarios.get(0).roles();
-		StringBuilder md = new StringBuilder("\n| Roles scenario (per role: overlap over all runs / leaderless per run, "
-				+ "median, ms) | Balancing moves per run (median) | A move: the giver "
-				+ "stops → the receiver runs the role, ms median / max | A move: offer → the receiver runs the role, ms "
-				+ "median / max | ");
-		md.append(String.join(" | ", roles)).append(" |");
-		md.append("\n| --- | --- | --- | --- |").append(" --- |".repeat(roles.size())).append('\n');
-		for (Scenario scenario : scenarios) {
-			for (Column column : columns) {
-				List<Run> of = column.runs(runs, scenario);
-				if (of.isEmpty()) {
-					continue;
-				}
-				List<Balance.Move> moves = of.stream().flatMap((r) -> r.moves.stream()).toList();
-				md.append("| ").append(scenario.title).append((columns.size() > 2) ? " (" + column.name() + ")" : "")
-					.append(" | ").append(format(Scenario.median(of.stream().map((r) -> (double) r.moves.size()).toList())))
-					.append(" | ").append(medianMax(moves.stream().map(Balance.Move::leaderlessMillis).toList()))
-					.append(" | ").append(medianMax(moves.stream().map(Balance.Move::offerToLeadingMillis).toList()))
-					.append(" | ");
-				md.append(String.join(" | ", roles.stream().map((role) -> perRole(of, role)).toList())).append(" |\n");
-			}
-		}
-		return md.toString();
-	}
-
-	/** One role's overlap over all runs / its leaderless time per run, median. */
-	private static String perRole(List<Run> runs, String role) {
-		double overlap = runs.stream().mapToDouble((r) -> r.overlapByRole.getOrDefault(role, 0.0)).sum();
-		return format(overlap) + " / "
-				+ format(Scenario.median(runs.stream().map((r) -> r.leaderlessByRole.getOrDefault(role, Double.NaN)).toList()));
-	}
-
-	private static String medianMax(List<Double> values) {
-		return values.isEmpty() ? "—"
-				: format(Scenario.median(values)) + " / "
-						+ format(values.stream().mapToDouble(Double::doubleValue).max().getAsDouble());
 	}
 
 	/** The columns: the service as it ran (with its CDS archive, without, or both), then the baseline. */
@@ -192,7 +121,7 @@ final class Report {
 	}
 
 	/** A column of the tables: the runs of one candidate, the service with or without its CDS archive. */
-	private record Column(Cluster.Candidate candidate, boolean cds) {
+	record Column(Cluster.Candidate candidate, boolean cds) {
 
 		String name() {
 			return Report.name(this.candidate, this.cds);
@@ -214,7 +143,7 @@ final class Report {
 		long never = all.stream().filter((v) -> v.isNaN()).count();
 		List<Double> measured = all.stream().filter((v) -> !v.isNaN()).sorted().toList();
 		String figures = measured.isEmpty() ? ""
-				: format(Scenario.median(measured)) + " / " + format(measured.get(measured.size() - 1));
+				: format(Run.median(measured)) + " / " + format(measured.get(measured.size() - 1));
 		if (never > 0) {
 			figures += (figures.isEmpty() ? "" : ", ") + "never in " + never + " of " + all.size();
 		}
@@ -222,7 +151,7 @@ final class Report {
 	}
 
 	private static double medianLatency(List<Run> runs) {
-		return Scenario.median(runs.stream().flatMap((r) -> r.latencies.stream()).toList());
+		return Run.median(runs.stream().flatMap((r) -> r.latencies.stream()).toList());
 	}
 
 	private static String overlap(List<Run> runs) {
@@ -235,7 +164,7 @@ final class Report {
 	}
 
 	private static double extra(List<Run> runs, String name) {
-		return Scenario.median(
+		return Run.median(
 				runs.stream().filter((r) -> r.extras.containsKey(name)).map((r) -> r.extras.get(name)).toList());
 	}
 
@@ -246,7 +175,7 @@ final class Report {
 		return String.format(Locale.ROOT, "%.2f", service / baseline);
 	}
 
-	private static String format(double value) {
+	static String format(double value) {
 		if (Double.isNaN(value)) {
 			return "—";
 		}
@@ -260,126 +189,6 @@ final class Report {
 
 	private static String name(Cluster.Candidate candidate, boolean cds) {
 		return (candidate == Cluster.Candidate.BASELINE) ? "baseline" : cds ? "test-leader" : "test-leader, no CDS";
-	}
-
-	/** The roles' colours in the timeline, in the roles' order: a single role's is the first. */
-	private static final List<Color> ROLE_COLOURS = List.of(new Color(46, 139, 87), new Color(65, 105, 225),
-			new Color(218, 165, 32), new Color(147, 112, 219), new Color(0, 160, 180), new Color(205, 92, 92));
-
-	/**
-	 * One panel per scenario and candidate, with or without CDS (its first run): a row per
-	 * replica (with several roles, a lane per role in its colour), faults in red, the kubelet
-	 * stand-in's reports in orange.
-	 */
-	static BufferedImage timeline(List<Run> runs) {
-		List<Run> firsts = new ArrayList<>();
-		Set<String> seen = new LinkedHashSet<>();
-		for (Run run : runs) {
-			if (seen.add(run.scenario + "/" + name(run)) && run.to > run.from) {
-				firsts.add(run);
-			}
-		}
-		int width = 1400;
-		int left = 170;
-		List<Integer> heights = firsts.stream()
-			.map((r) -> 52 + (r.scenario.isRoles() ? 14 : 0) + rowHeight(r) * Math.max(1, replicas(r).size()))
-			.toList();
-		int height = 20 + heights.stream().mapToInt(Integer::intValue).sum();
-		BufferedImage image = new BufferedImage(width, Math.max(height, 60), BufferedImage.TYPE_INT_RGB);
-		Graphics2D g = image.createGraphics();
-		g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-		g.setColor(Color.WHITE);
-		g.fillRect(0, 0, width, image.getHeight());
-		int y = 10;
-		for (int i = 0; i < firsts.size(); i++) {
-			panel(g, firsts.get(i), y, width, left, rowHeight(firsts.get(i)));
-			y += heights.get(i);
-		}
-		g.dispose();
-		return image;
-	}
-
-	/** A replica's row: 18 px, or a 4 px lane per role. */
-	private static int rowHeight(Run run) {
-		return run.scenario.isRoles() ? 4 + 4 * run.scenario.roles().size() : 18;
-	}
-
-	private static void panel(Graphics2D g, Run run, int top, int width, int left, int rowHeight) {
-		long from = run.from - Run.LEAD_IN;
-		double seconds = (run.to - from) / 1e9;
-		double scale = (width - left - 20) / Math.max(seconds, 1);
-		g.setColor(Color.BLACK);
-		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-		g.drawString(run.scenario.title + " — " + name(run) + String.format(Locale.ROOT,
-				"   (overlap %.0f ms, leaderless %.0f ms; %.0f s shown, from 2 s before the fault)", run.overlapMillis,
-				run.leaderlessMillis, seconds),
-				10, top + 14);
-		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-		List<String> replicas = replicas(run);
-		int rowsTop = top + 22;
-		for (int row = 0; row < replicas.size(); row++) {
-			int rowY = rowsTop + row * rowHeight;
-			g.setColor(Color.DARK_GRAY);
-			g.drawString(replicas.get(row), 10, rowY + 13);
-			g.setColor(new Color(235, 235, 235));
-			g.fillRect(left, rowY + 2, width - left - 20, rowHeight - 4);
-			for (Events.Window window : run.windows) {
-				if (!window.replica().equals(replicas.get(row)) || window.to() < from) {
-					continue;
-				}
-				int x0 = left + (int) (Math.max(0, window.from() - from) / 1e9 * scale);
-				int x1 = left + (int) ((Math.min(window.to(), run.to) - from) / 1e9 * scale);
-				int lane = Math.max(0, run.scenario.roles().indexOf(window.role()));
-				g.setColor(ROLE_COLOURS.get(lane % ROLE_COLOURS.size()));
-				if (run.scenario.isRoles()) {
-					g.fillRect(x0, rowY + 2 + 4 * lane, Math.max(2, x1 - x0), 4);
-				}
-				else {
-					g.fillRect(x0, rowY + 2, Math.max(2, x1 - x0), rowHeight - 4);
-				}
-			}
-		}
-		g.setStroke(new BasicStroke(1.5f));
-		// where the labels on each of the two lines under the rows end: one that would run
-		// into the label before it (two faults at once, a report right after) goes below
-		int[] labelsEnd = { Integer.MIN_VALUE, Integer.MIN_VALUE };
-		for (Event event : run.events) {
-			boolean fault = event.kind() == Kind.FAULT || event.kind() == Kind.HEALED
-					|| (event.kind() == Kind.DIED && "SIGKILL".equals(event.detail()));
-			boolean report = event.kind() == Kind.REPORTED;
-			if (!(fault || report) || event.nanos() < from || event.nanos() > run.to) {
-				continue;
-			}
-			int x = left + (int) ((event.nanos() - from) / 1e9 * scale);
-			g.setColor((event.kind() == Kind.HEALED) ? new Color(30, 90, 200)
-					: report ? new Color(230, 140, 0) : new Color(200, 30, 30));
-			g.drawLine(x, rowsTop, x, rowsTop + replicas.size() * rowHeight);
-			int line = (labelsEnd[0] < x) ? 0 : 1;
-			labelsEnd[line] = x + 3 + g.getFontMetrics().stringWidth(event.detail());
-			g.drawString(event.detail(), x + 3, rowsTop + replicas.size() * rowHeight + 11 + 12 * line);
-		}
-		if (run.scenario.isRoles()) {
-			legend(g, run.scenario.roles(), left, rowsTop + replicas.size() * rowHeight + 11 + 24);
-		}
-	}
-
-	/** Which lane is which role, each name in its lane's colour; overlap and leaderless above are summed over them. */
-	private static void legend(Graphics2D g, List<String> roles, int left, int y) {
-		g.setColor(Color.DARK_GRAY);
-		String lead = "lanes, top down (overlap and leaderless summed over them): ";
-		g.drawString(lead, left, y);
-		int x = left + g.getFontMetrics().stringWidth(lead);
-		for (int i = 0; i < roles.size(); i++) {
-			g.setColor(ROLE_COLOURS.get(i % ROLE_COLOURS.size()));
-			g.drawString(roles.get(i), x, y);
-			x += g.getFontMetrics().stringWidth(roles.get(i) + "  ");
-		}
-	}
-
-	private static List<String> replicas(Run run) {
-		Set<String> names = new LinkedHashSet<>();
-		run.events.stream().filter((e) -> e.kind() == Kind.STARTED).forEach((e) -> names.add(e.replica()));
-		return List.copyOf(names);
 	}
 
 }

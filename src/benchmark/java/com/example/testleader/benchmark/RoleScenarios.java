@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
  * run the demo work under {@link #ROLES}, one Lease each, in pods reported ready once the
  * replica says it is, and the service spreads the roles over those pods. Whether and when
  * the roles are balanced is judged from the replicas' own lines ({@link Balance}). As in
- * {@link Scenario}, the pauses are measurement windows; waits for a state use Awaitility.
+ * {@link ReplicaScenarios}, the pauses are measurement windows; waits for a state use Awaitility.
  */
 final class RoleScenarios {
 
@@ -48,8 +48,8 @@ final class RoleScenarios {
 		run.latencies.add(balanced.map((at) -> Run.millis(Math.max(0, at - lastReady))).orElse(Double.NaN));
 		events.last(null, Kind.POD_READY).ifPresent((report) -> balanced.ifPresent(
 				(at) -> run.extras.put("last pod reported ready → balanced, ms", Run.millis(at - report.nanos()))));
-		run.extras.put("process start → ready, ms (median)", Scenario.median(replicas.stream()
-			.map((r) -> Scenario.since(events, r.name, Kind.STARTED, Kind.READY))
+		run.extras.put("process start → ready, ms (median)", Run.median(replicas.stream()
+			.map((r) -> ScenarioSteps.since(events, r.name, Kind.STARTED, Kind.READY))
 			.toList()));
 		steadyLoad(cluster, options, run, balanced);
 	}
@@ -120,7 +120,7 @@ final class RoleScenarios {
 				.ifPresent((stopped) -> gaps.add(Run.millis(next.nanos() - stopped.nanos())));
 		}
 		run.extras.put("a role handed over: its work stops → the successor's starts, ms (median)",
-				Scenario.median(gaps));
+				Run.median(gaps));
 		leaver.awaitExit(Duration.ofSeconds(60));
 		awaitBalanced(cluster, run)
 			.ifPresent((at) -> run.extras.put("SIGTERM → balanced again, ms", Run.millis(at - signal)));
@@ -196,12 +196,12 @@ final class RoleScenarios {
 		if (!Balance.balancedSince(cluster.events.all(), cluster.roles(), System.nanoTime()).equals(balanced)) {
 			run.notes.add("the balance changed during the steady window");
 		}
-		run.extras.put("API requests/min per replica (median)", Scenario.median(perReplica));
+		run.extras.put("API requests/min per replica (median)", Run.median(perReplica));
 		run.extras.put("API requests/min per replica (max)",
 				perReplica.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
-		run.extras.put("API requests/min per role run (median)", Scenario.median(perRole));
+		run.extras.put("API requests/min per role run (median)", Run.median(perRole));
 		run.extras.put("resident memory, MiB (median)",
-				Scenario.median(cluster.replicas().stream().map(ReplicaProcess::residentMegabytes).toList()));
+				Run.median(cluster.replicas().stream().map(ReplicaProcess::residentMegabytes).toList()));
 	}
 
 	/** The roles {@code replica} runs now. */

@@ -77,4 +77,14 @@ final class Run {
 		return nanos / 1e6;
 	}
 
+	/** The median of {@code values}, leaving out {@code NaN} (never happened); {@code NaN} if none is left. */
+	static double median(List<Double> values) {
+		List<Double> sorted = values.stream().filter((v) -> !v.isNaN()).sorted().toList();
+		if (sorted.isEmpty()) {
+			return Double.NaN;
+		}
+		int middle = sorted.size() / 2;
+		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+	}
+
 }

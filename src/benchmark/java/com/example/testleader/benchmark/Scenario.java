@@ -2,58 +2,25 @@ package com.example.testleader.benchmark;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 
-import org.awaitility.core.ConditionTimeoutException;
-
-import com.example.testleader.benchmark.Events.Event;
-import com.example.testleader.benchmark.Events.Kind;
 import com.example.testleader.faults.FaultProxy;
 
-import static org.awaitility.Awaitility.await;
-
 /**
- * The fault scenarios. Each starts from a fresh API and fresh replicas, does one thing to
- * them, and records its key latency; overlap and leaderless time are computed afterwards
- * from the critical windows. The pauses below are the faults' own durations and the
- * measurement windows, not waits for something to happen (those use Awaitility).
+ * The fault scenarios, in the order they run and are reported. Each starts from a fresh API
+ * and fresh replicas, does one thing to them, and records its key latency; overlap and
+ * leaderless time are computed afterwards from the critical windows. A constant names the
+ * scenario, says what it measures and against which target, and in what world it runs (its
+ * pods and roles); what it does is in {@link ReplicaScenarios} (the leader's process or pod),
+ * {@link ApiScenarios} (the API or a clock) and {@link RoleScenarios} (several roles).
  */
 enum Scenario {
 
 	STARTUP("Start-up", "application ready → leading", "≤ 1 s") {
 		@Override
 		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
-			ReplicaProcess leader = cluster.startAll(options.replicas());
-			Events events = cluster.events;
-			// leaderless and overlap from the moment the first replica was ready
-			run.from = events.all()
-				.stream()
-				.filter((e) -> e.kind() == Kind.READY)
-				.mapToLong(Event::nanos)
-				.min()
-				.orElseThrow();
-			run.latencies.add(since(events, leader.name, Kind.READY, Kind.LEADING));
-			run.extras.put("process start → ready, ms (median)", median(cluster.replicas()
-				.stream()
-				.map((r) -> since(events, r.name, Kind.STARTED, Kind.READY))
-				.toList()));
-			run.extras.put("process start → leading, ms", since(events, leader.name, Kind.STARTED, Kind.LEADING));
-			List<Double> followers = new ArrayList<>();
-			cluster.requestsPerMinute(options.steady()).forEach((replica, perMinute) -> {
-				if (replica == leader) {
-					run.extras.put("API requests/min, leader", perMinute);
-				}
-				else {
-					followers.add(perMinute);
-				}
-			});
-			run.extras.put("API requests/min, follower", median(followers));
-			run.extras.put("resident memory, MiB (median)",
-					median(cluster.replicas().stream().map(ReplicaProcess::residentMegabytes).toList()));
+			ReplicaScenarios.startup(cluster, options, run);
 		}
 	},
 
@@ -61,13 +28,7 @@ enum Scenario {
 			"median ≤ 100 ms, max ≤ 250 ms") {
 		@Override
 		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
-			ReplicaProcess leader = cluster.startAll(options.replicas());
-			run.from = System.nanoTime();
-			long signal = System.nanoTime();
-			leader.terminate();
-			Event next = awaitLeading(cluster, signal, (r) -> !r.equals(leader.name), Duration.ofSeconds(60));
-			run.latencies.add(Run.millis(next.nanos() - signal));
-			leader.awaitExit(Duration.ofSeconds(60));
+			ReplicaScenarios.graceful(cluster, options, run);
 		}
 	},
 
@@ -81,12 +42,7 @@ enum Scenario {
 			"≤ lease + 1 s (16 s)") {
 		@Override
 		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
-			ReplicaProcess leader = cluster.startAll(options.replicas());
-			run.from = System.nanoTime();
-			long kill = System.nanoTime();
-			leader.kill();
-			Event next = awaitLeading(cluster, kill, (r) -> !r.equals(leader.name), Duration.ofSeconds(60));
-			run.latencies.add(Run.millis(next.nanos() - lastRenewal(cluster, leader, kill)));
+			ReplicaScenarios.crash(cluster, options, run);
 		}
 
 		@Override
@@ -103,18 +59,7 @@ enum Scenario {
 			"SIGKILL → successor runs the task", "median ≤ 1.5 s, max ≤ 2.5 s") {
 		@Override
 		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
-			ReplicaProcess leader = cluster.startAll(options.replicas());
-			run.from = System.nanoTime();
-			long kill = System.nanoTime();
-			leader.kill();
-			Event next = awaitLeading(cluster, kill, (r) -> !r.equals(leader.name), Duration.ofSeconds(60));
-			run.latencies.add(Run.millis(next.nanos() - kill));
-			run.extras.put("last renewal → successor runs the task, ms",
-					Run.millis(next.nanos() - lastRenewal(cluster, leader, kill)));
-			cluster.events.firstAfter(kill, Kind.REPORTED, "")
-				.filter((e) -> e.replica().equals(leader.name))
-				.ifPresent((e) -> run.extras.put("kubelet's report → successor runs the task, ms",
-						Run.millis(next.nanos() - e.nanos())));
+			ReplicaScenarios.crashReported(cluster, options, run);
 		}
 	},
 
@@ -127,13 +72,7 @@ enum Scenario {
 			"last renewal → successor runs the task", "≥ lease (15 s), ≤ lease + 1 s (16 s)") {
 		@Override
 		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
-			ReplicaProcess leader = cluster.startAll(options.replicas());
-			run.from = System.nanoTime();
-			cluster.loseNode(leader);
-			long kill = System.nanoTime();
-			leader.kill();
-			Event next = awaitLeading(cluster, kill, (r) -> !r.equals(leader.name), Duration.ofSeconds(60));
-			run.latencies.add(Run.millis(next.nanos() - lastRenewal(cluster, leader, kill)));
+			ReplicaScenarios.crashSilent(cluster, options, run);
 		}
 	},
 
@@ -148,27 +87,7 @@ enum Scenario {
 			"leads on for the lease and more (≥ 15 s); then ≤ lease + 1 s (16 s)") {
 		@Override
 		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
-			ReplicaProcess leader = cluster.startAll(options.replicas());
-			run.from = System.nanoTime();
-			long deletion = System.nanoTime();
-			cluster.forceDeletePod(leader);
-			// the measurement window: a takeover on the deletion would come within it
-			Thread.sleep(LEASE.plusSeconds(5).toMillis());
-			long kill = System.nanoTime();
-			Optional<Event> broken = cluster.events.all()
-				.stream()
-				.filter((e) -> e.nanos() >= deletion && e.nanos() < kill)
-				.filter((e) -> (e.replica().equals(leader.name) && (e.kind() == Kind.STOPPED || e.kind() == Kind.DIED))
-						|| (!e.replica().equals(leader.name) && e.kind() == Kind.LEADING))
-				.findFirst();
-			run.extras.put("pod deletion → the leader stops or another leads, ms (else → SIGKILL)",
-					Run.millis(broken.map(Event::nanos).orElse(kill) - deletion));
-			broken.ifPresent((e) -> run.notes.add("leadership changed while the leader still ran, "
-					+ Math.round(Run.millis(e.nanos() - deletion)) + " ms after its pod's deletion: " + e.replica()
-					+ " " + e.kind()));
-			leader.kill();
-			Event next = awaitLeading(cluster, kill, (r) -> !r.equals(leader.name), Duration.ofSeconds(60));
-			run.latencies.add(Run.millis(next.nanos() - lastRenewal(cluster, leader, kill)));
+			ReplicaScenarios.forceDelete(cluster, options, run);
 		}
 	},
 
@@ -176,7 +95,7 @@ enum Scenario {
 			"≤ renew deadline + 0.5 s (10.5 s)") {
 		@Override
 		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
-			cutOff(cluster, options, run, FaultProxy.Mode.BLACKHOLE);
+			ApiScenarios.cutOff(cluster, options, run, FaultProxy.Mode.BLACKHOLE);
 		}
 	},
 
@@ -184,82 +103,28 @@ enum Scenario {
 			"≤ renew deadline + 0.5 s (10.5 s)") {
 		@Override
 		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
-			cutOff(cluster, options, run, FaultProxy.Mode.UNAVAILABLE);
+			ApiScenarios.cutOff(cluster, options, run, FaultProxy.Mode.UNAVAILABLE);
 		}
 	},
 
 	API_DOWN("API server down for 25 s", "last renewal → leader stops the task", "≤ renew deadline + 0.5 s (10.5 s)") {
 		@Override
 		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
-			ReplicaProcess leader = cluster.startAll(options.replicas());
-			run.from = System.nanoTime();
-			long fault = System.nanoTime();
-			cluster.replicas().forEach((r) -> r.proxy.mode(FaultProxy.Mode.DOWN));
-			cluster.events.add("api", Kind.FAULT, "API down");
-			Thread.sleep(25_000);
-			long heal = System.nanoTime();
-			cluster.replicas().forEach((r) -> r.proxy.mode(FaultProxy.Mode.PASS));
-			cluster.events.add("api", Kind.HEALED, "API back");
-			Optional<Event> stopped = cluster.events.firstAfter(fault, Kind.STOPPED, "")
-				.filter((e) -> e.replica().equals(leader.name) && e.nanos() < heal);
-			run.latencies.add(stopped.map((e) -> Run.millis(e.nanos() - lastRenewal(cluster, leader, fault)))
-				.orElse(Double.NaN));
-			settle(cluster, run);
-			cluster.events.firstAfter(heal, Kind.LEADING, "")
-				.ifPresent((e) -> run.extras.put("API back → a leader runs the task, ms", Run.millis(e.nanos() - heal)));
+			ApiScenarios.apiDown(cluster, options, run);
 		}
 	},
 
 	SKEW("Follower's wall clock 20 s ahead", "takeovers of the live Lease by the skewed follower", "0") {
 		@Override
 		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
-			if (faketime.isEmpty()) {
-				run.notes.add("skipped: libfaketime is not available (apt-get install faketime failed)");
-				return;
-			}
-			for (int i = 1; i < options.replicas(); i++) {
-				cluster.start("replica-" + i, Map.of());
-			}
-			cluster.awaitSettled();
-			run.from = System.nanoTime();
-			String skewed = "replica-" + options.replicas();
-			cluster.start(skewed, Map.of("LD_PRELOAD", faketime.get().toString(), "FAKETIME", "+20s",
-					"FAKETIME_DONT_FAKE_MONOTONIC", "1", "FAKETIME_NO_CACHE", "1"));
-			cluster.events.add(skewed, Kind.FAULT, "clock +20 s");
-			await().atMost(Duration.ofSeconds(120)).until(() -> cluster.events.last(skewed, Kind.READY).isPresent());
-			Thread.sleep(60_000);
-			run.latencies.add((double) cluster.events.all()
-				.stream()
-				.filter((e) -> e.kind() == Kind.LEADING && e.replica().equals(skewed))
-				.count());
+			ApiScenarios.skew(cluster, options, run, faketime);
 		}
 	},
 
 	ROLLING("Rolling restart, 3 rounds", "SIGTERM of the leader → successor runs the task", "≤ 250 ms") {
 		@Override
 		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
-			cluster.startAll(options.replicas());
-			run.from = System.nanoTime();
-			List<ReplicaProcess> current = new ArrayList<>(cluster.replicas());
-			for (int round = 1; round <= 3; round++) {
-				for (int i = 0; i < current.size(); i++) {
-					ReplicaProcess old = current.get(i);
-					// like a Deployment with maxSurge 1, maxUnavailable 0: the new pod first
-					ReplicaProcess fresh = cluster.start("replica-" + (i + 1) + "-r" + round, Map.of());
-					await().atMost(Duration.ofSeconds(120))
-						.until(() -> cluster.events.last(fresh.name, Kind.READY).isPresent());
-					boolean wasLeader = cluster.leader().filter((l) -> l == old).isPresent();
-					long signal = System.nanoTime();
-					old.terminate();
-					old.awaitExit(Duration.ofSeconds(60));
-					if (wasLeader) {
-						Event next = awaitLeading(cluster, signal, (r) -> !r.equals(old.name), Duration.ofSeconds(60));
-						run.latencies.add(Run.millis(next.nanos() - signal));
-					}
-					current.set(i, fresh);
-				}
-			}
-			settle(cluster, run);
+			ReplicaScenarios.rolling(cluster, options, run);
 		}
 	},
 
@@ -267,33 +132,7 @@ enum Scenario {
 			"old leader stops before anyone else starts") {
 		@Override
 		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
-			ReplicaProcess leader = cluster.startAll(options.replicas());
-			run.from = System.nanoTime();
-			long deletion = System.nanoTime();
-			cluster.admin().leases().inNamespace("default").withName("test-lease").delete();
-			cluster.events.add("api", Kind.FAULT, "Lease deleted");
-			Optional<Event> next;
-			try {
-				next = Optional.of(awaitLeading(cluster, deletion, (r) -> true, Duration.ofSeconds(40)));
-			}
-			catch (ConditionTimeoutException ex) {
-				next = Optional.empty();
-			}
-			Optional<Event> stopped = cluster.events.firstAfter(deletion, Kind.STOPPED, "")
-				.filter((e) -> e.replica().equals(leader.name));
-			if (next.isPresent()) {
-				run.latencies.add(Run.millis(next.get().nanos() - deletion));
-			}
-			else if (stopped.isEmpty()) {
-				// More than a lease duration and nobody else started: the old leader created the
-				// Lease again itself and went on.
-				run.latencies.add(0.0);
-				run.notes.add("the old leader created the Lease again itself and kept leading (counted as 0 ms)");
-			}
-			else {
-				run.latencies.add(Double.NaN);
-			}
-			stopped.ifPresent((e) -> run.extras.put("deletion → old leader stops, ms", Run.millis(e.nanos() - deletion)));
+			ApiScenarios.leaseDeleted(cluster, options, run);
 		}
 	},
 
@@ -378,83 +217,6 @@ enum Scenario {
 	/** Whether {@code candidate} runs this scenario: the baseline has no roles. */
 	boolean runsFor(Cluster.Candidate candidate) {
 		return !isRoles() || candidate == Cluster.Candidate.SERVICE;
-	}
-
-	/**
-	 * Cuts the leader off with {@code mode} until it has stepped down and another replica
-	 * leads, or 45 s (a leader that never steps down is reported so), then heals it.
-	 */
-	static void cutOff(Cluster cluster, Options options, Run run, FaultProxy.Mode mode) throws InterruptedException {
-		ReplicaProcess leader = cluster.startAll(options.replicas());
-		run.from = System.nanoTime();
-		long fault = System.nanoTime();
-		leader.proxy.mode(mode);
-		cluster.events.add(leader.name, Kind.FAULT, mode.name());
-		try {
-			await().atMost(Duration.ofSeconds(45))
-				.pollInterval(Duration.ofMillis(50))
-				.until(() -> cluster.events.firstAfter(fault, Kind.STOPPED, "")
-					.filter((e) -> e.replica().equals(leader.name))
-					.isPresent() && cluster.events.firstAfter(fault, Kind.LEADING, leader.name).isPresent());
-		}
-		catch (ConditionTimeoutException ex) {
-			run.notes.add("after 45 s the cut-off leader still ran the task or nobody else did");
-		}
-		long heal = System.nanoTime();
-		long lastRenewal = lastRenewal(cluster, leader, heal);
-		Optional<Event> stopped = cluster.events.firstAfter(fault, Kind.STOPPED, "")
-			.filter((e) -> e.replica().equals(leader.name));
-		run.latencies.add(stopped.map((e) -> Run.millis(e.nanos() - lastRenewal)).orElse(Double.NaN));
-		cluster.events.firstAfter(fault, Kind.LEADING, leader.name)
-			.ifPresent((e) -> run.extras.put("last renewal → successor runs the task, ms",
-					Run.millis(e.nanos() - lastRenewal)));
-		leader.proxy.mode(FaultProxy.Mode.PASS);
-		cluster.events.add(leader.name, Kind.HEALED, "PASS");
-		settle(cluster, run);
-	}
-
-	/** Waits for a single leader again, up to two minutes; notes it if none comes. */
-	static void settle(Cluster cluster, Run run) {
-		try {
-			cluster.awaitSettled();
-		}
-		catch (ConditionTimeoutException ex) {
-			run.notes.add("no single leader within 2 minutes after the fault");
-		}
-	}
-
-	static Event awaitLeading(Cluster cluster, long since, Predicate<String> replica, Duration timeout) {
-		await().atMost(timeout)
-			.pollInterval(Duration.ofMillis(20))
-			.until(() -> leadingSince(cluster, since, replica).isPresent());
-		return leadingSince(cluster, since, replica).orElseThrow();
-	}
-
-	private static Optional<Event> leadingSince(Cluster cluster, long since, Predicate<String> replica) {
-		return cluster.events.all()
-			.stream()
-			.filter((e) -> e.kind() == Kind.LEADING && e.nanos() >= since && replica.test(e.replica()))
-			.findFirst();
-	}
-
-	/** When the benchmark last saw the Lease renewed by {@code leader} before {@code nanos}. */
-	static long lastRenewal(Cluster cluster, ReplicaProcess leader, long nanos) {
-		return cluster.events.lastRenewalBy(leader.name, nanos).map(Event::nanos).orElse(nanos);
-	}
-
-	static double since(Events events, String replica, Kind from, Kind to) {
-		return events.last(replica, to)
-			.flatMap((end) -> events.last(replica, from).map((start) -> Run.millis(end.nanos() - start.nanos())))
-			.orElse(Double.NaN);
-	}
-
-	static double median(List<Double> values) {
-		List<Double> sorted = values.stream().filter((v) -> !v.isNaN()).sorted().toList();
-		if (sorted.isEmpty()) {
-			return Double.NaN;
-		}
-		int middle = sorted.size() / 2;
-		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
 	}
 
 }
