@@ -9,13 +9,15 @@ import org.slf4j.LoggerFactory;
  * Where this process runs, for the Lease ({@link HolderPod}), and what followers need to
  * take over before the lease expires: the view of the pods and the rule
  * ({@link ProcessGone}).
+ * <p>
+ * Internal: for the election's own packages.
  */
-final class EarlyTakeover {
+public final class EarlyTakeover {
 
 	private static final Logger log = LoggerFactory.getLogger(EarlyTakeover.class);
 
 	/** Off: nothing is written about the pod, nothing is watched, everything is waited out. */
-	static final EarlyTakeover OFF = new EarlyTakeover(null, null);
+	public static final EarlyTakeover OFF = new EarlyTakeover(null, null);
 
 	private final HolderPod here;
 
@@ -30,7 +32,7 @@ final class EarlyTakeover {
 	 * @param here where this process runs, or {@code null} if it does not know (no POD_UID)
 	 * @param pods the view of the application's pods, or {@code null} to look at none
 	 */
-	EarlyTakeover(HolderPod here, PodWatch pods) {
+	public EarlyTakeover(HolderPod here, PodWatch pods) {
 		this.here = here;
 		this.pods = pods;
 		this.rule = new ProcessGone((pods != null) ? pods : ProcessGone.PodView.NONE);

@@ -37,7 +37,7 @@ public final class Electors implements SmartLifecycle {
 	 * @param balancer spreads the roles over the replicas; {@code null} with one role
 	 * @param closeShared closes what the electors share (the client), after they stopped
 	 */
-	Electors(Map<String, LeaseElector> byRole, String defaultRole, RoleBalancer balancer, Runnable closeShared) {
+	public Electors(Map<String, LeaseElector> byRole, String defaultRole, RoleBalancer balancer, Runnable closeShared) {
 		if (byRole.isEmpty()) {
 			throw new IllegalArgumentException("At least one role is needed");
 		}

@@ -17,12 +17,15 @@ import java.util.Optional;
  * stepped back since the holder's process started ({@link SteppedClock}), so that it is
  * never earlier than a reading the kubelet took of the same clock before the step.
  *
+ * <p>
+ * Internal: for the election's own packages.
+ *
  * @param identity the holder identity the annotation was written for
  * @param podUid the holder's pod UID (downward API {@code metadata.uid})
  * @param container the holder's container name
  * @param termBegan when the term began, as above; {@code null} until the term is taken
  */
-record HolderPod(String identity, String podUid, String container, Instant termBegan) {
+public record HolderPod(String identity, String podUid, String container, Instant termBegan) {
 
 	static final String ANNOTATION = "test-leader.example.com/holder-pod";
 

@@ -28,7 +28,7 @@ public record LeaderElectionProperties(@DefaultValue("test-lease") String leaseN
 
 	private static final String PREFIX = "test-leader.election.";
 
-	static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+	public static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
 	public LeaderElectionProperties {
 		ElectedRoles.requireValidName(PREFIX + "lease-name", leaseName);

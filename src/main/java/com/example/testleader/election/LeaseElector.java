@@ -86,7 +86,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	/** Whether the application wants this replica to compete ({@link #join()} / {@link #leave()}). */
 	private volatile boolean joinRequested;
 
-	LeaseElector(LeaseApi api, String identity, LeaderElectionProperties timings, LeaderEvents events,
+	public LeaseElector(LeaseApi api, String identity, LeaderElectionProperties timings, LeaderEvents events,
 			ElectionObserver observer, Clock clock, Ticker ticker, EarlyTakeover early, RunningWork work) {
 		this.api = api;
 		this.identity = identity;

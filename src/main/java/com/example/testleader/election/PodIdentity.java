@@ -25,7 +25,7 @@ import org.springframework.util.StringUtils;
  */
 public record PodIdentity(String namespace, String podName, String holderIdentity, String podUid) {
 
-	static PodIdentity resolve(LeaderElectionProperties properties, Environment environment, Config clientConfig) {
+	public static PodIdentity resolve(LeaderElectionProperties properties, Environment environment, Config clientConfig) {
 		String namespace = firstText(properties.namespace(), environment.getProperty("POD_NAMESPACE"),
 				clientConfig.getNamespace(), "default");
 		if (namespace.length() > 63 || !LeaderElectionProperties.DNS_LABEL.matcher(namespace).matches()) {
@@ -49,7 +49,7 @@ public record PodIdentity(String namespace, String podName, String holderIdentit
 	 * (the pod name, unless {@code test-leader.election.identity} says otherwise). A pod
 	 * name cannot contain {@code _}, so the last one starts the suffix.
 	 */
-	static String replicaOf(String holderIdentity) {
+	public static String replicaOf(String holderIdentity) {
 		int suffix = holderIdentity.lastIndexOf('_');
 		return (suffix > 0) ? holderIdentity.substring(0, suffix) : holderIdentity;
 	}

@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * costs one list request every few minutes. It says so once per change: one WARN when
  * refused, one INFO when allowed again. One watch serves every role's election and the
  * balancing of roles ({@link #members()}): it runs while anyone listens.
+ * <p>
+ * Internal: for the election's own packages.
  */
-final class PodWatch implements ProcessGone.PodView {
+public final class PodWatch implements ProcessGone.PodView {
 
 	private static final Logger log = LoggerFactory.getLogger(PodWatch.class);
 
@@ -79,7 +81,7 @@ final class PodWatch implements ProcessGone.PodView {
 	private boolean retryDue;
 
 	/** @param firstRetry how long after a refusal it tries again first (a lease duration) */
-	PodWatch(KubernetesClient client, String namespace, String selector, Duration firstRetry) {
+	public PodWatch(KubernetesClient client, String namespace, String selector, Duration firstRetry) {
 		this.client = client;
 		this.namespace = namespace;
 		this.selector = selector;

@@ -46,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * before its view ever showed its pod ready) the members are the replicas holding a
  * role, and this one: a replica that holds none is then not known to the others and gets
  * roles only as they come free.
+ * <p>
+ * Internal: for the election's own packages.
  */
-final class RoleBalancer {
+public final class RoleBalancer {
 
 	private static final Logger log = LoggerFactory.getLogger(RoleBalancer.class);
 
@@ -94,7 +96,7 @@ final class RoleBalancer {
 	 * @param pod where this replica runs: its name, and its holder identity
 	 * @param pods the view of the application's pods
 	 */
-	RoleBalancer(Map<String, LeaseElector> electors, PodIdentity pod, PodWatch pods, Cadence cadence, Ticker ticker) {
+	public RoleBalancer(Map<String, LeaseElector> electors, PodIdentity pod, PodWatch pods, Cadence cadence, Ticker ticker) {
 		this.electors = new LinkedHashMap<>(electors);
 		this.self = pod.podName();
 		this.identity = pod.holderIdentity();

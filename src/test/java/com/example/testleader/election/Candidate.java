@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import com.example.testleader.faults.FaultProxy;
+import com.example.testleader.election.wiring.EarlyTakeoverProperties;
+import com.example.testleader.election.wiring.ElectionConfiguration;
 
 import org.springframework.integration.leader.Context;
 import org.springframework.integration.leader.event.LeaderEventPublisher;

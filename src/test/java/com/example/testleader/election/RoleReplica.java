@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 
 import com.example.testleader.faults.FaultProxy;
 import com.example.testleader.local.KubeletStandIn;
+import com.example.testleader.election.wiring.EarlyTakeoverProperties;
+import com.example.testleader.election.wiring.ElectionConfiguration;
 
 import org.springframework.mock.env.MockEnvironment;
 

@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.wiring;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -24,15 +24,35 @@ import org.springframework.core.env.Environment;
 import org.springframework.integration.leader.event.DefaultLeaderEventPublisher;
 import org.springframework.integration.leader.event.LeaderEventPublisher;
 
+import com.example.testleader.election.Cadence;
+import com.example.testleader.election.EarlyTakeover;
+import com.example.testleader.election.ElectedRoles;
+import com.example.testleader.election.ElectionLoop;
+import com.example.testleader.election.ElectionObserver;
+import com.example.testleader.election.Electors;
+import com.example.testleader.election.HolderPod;
+import com.example.testleader.election.LeaderChanged;
+import com.example.testleader.election.LeaderElectionProperties;
+import com.example.testleader.election.LeaderEvents;
+import com.example.testleader.election.LeaseApi;
+import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.PodIdentity;
+import com.example.testleader.election.PodWatch;
+import com.example.testleader.election.RoleBalancer;
+import com.example.testleader.election.RunningWork;
+import com.example.testleader.election.Ticker;
+
 /**
  * Wires the Lease election. The fabric8 client {@link Config} comes from Spring Cloud
  * Kubernetes, which provides it only when the application runs in Kubernetes (or
  * {@code spring.main.cloud-platform=kubernetes}); without it the application refuses to
  * start rather than elect itself against nothing. Nor does it start with a revocation
  * listener that could return before its work has stopped ({@link SynchronousRevocations}).
+ * <p>
+ * Internal: for the election's own packages.
  */
 @Configuration(proxyBeanMethods = false)
-class ElectionConfiguration {
+public class ElectionConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(ElectionConfiguration.class);
 
@@ -78,7 +98,7 @@ class ElectionConfiguration {
 	 * The electors of {@code roles} for the replica {@code pod}, on {@code client} (closed
 	 * with them), and with several roles the balancer that spreads them over the replicas.
 	 */
-	static Electors electors(ElectedRoles roles, LeaderElectionProperties properties, PodIdentity pod,
+	public static Electors electors(ElectedRoles roles, LeaderElectionProperties properties, PodIdentity pod,
 			KubernetesClient client, EarlyTakeoverProperties early, Publishers publishers, ElectionObserver observer,
 			RunningWork running, Clock clock, Ticker ticker) {
 		PodWatch pods = new PodWatch(client, pod.namespace(), early.podSelector(), properties.leaseDuration());
@@ -98,14 +118,14 @@ class ElectionConfiguration {
 	 * Where the electors publish: Spring Integration's leader events, and the
 	 * application's ({@link LeaderChanged}).
 	 */
-	record Publishers(LeaderEventPublisher leader, ApplicationEventPublisher application) {
+	public record Publishers(LeaderEventPublisher leader, ApplicationEventPublisher application) {
 	}
 
 	/**
 	 * Early takeover needs to know this process's pod (POD_UID); where it does not, or
 	 * where it is switched off, every holder is waited out as before.
 	 */
-	static EarlyTakeover earlyTakeover(EarlyTakeoverProperties properties, PodIdentity pod, PodWatch pods) {
+	public static EarlyTakeover earlyTakeover(EarlyTakeoverProperties properties, PodIdentity pod, PodWatch pods) {
 		return (properties.enabled() && pod.podUid() != null)
 				? new EarlyTakeover(new HolderPod(pod.holderIdentity(), pod.podUid(), properties.container(), null), pods)
 				: EarlyTakeover.OFF;
@@ -149,7 +169,7 @@ class ElectionConfiguration {
 	 * SIGTERM). The client's own retries are off, and its timeouts match the longest call
 	 * the elector waits for, so abandoned calls free their connection soon.
 	 */
-	static KubernetesClient electionClient(Config shared, LeaderElectionProperties properties) {
+	public static KubernetesClient electionClient(Config shared, LeaderElectionProperties properties) {
 		int callMillis = Math.toIntExact(new Cadence(properties).callTimeout().toMillis());
 		Config config = new ConfigBuilder(shared).withRequestRetryBackoffLimit(0)
 			.withRequestTimeout(callMillis)

@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.wiring;
 
 import java.time.Duration;
 
@@ -7,6 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.Test;
 
 import com.example.testleader.local.LocalKubernetesApi;
+import com.example.testleader.election.Electors;
+import com.example.testleader.election.LeaderElectionProperties;
+import com.example.testleader.election.Leadership;
+import com.example.testleader.election.LeaseElector;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;

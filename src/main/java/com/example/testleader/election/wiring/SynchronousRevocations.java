@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.wiring;
 
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -25,6 +25,8 @@ import org.springframework.integration.leader.event.OnRevokedEvent;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
+
+import com.example.testleader.election.LeaseElector;
 
 /**
  * Refuses to start when an {@link OnRevokedEvent} could be delivered after publishing it

@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.wiring;
 
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;

@@ -1,9 +1,11 @@
-package com.example.testleader.election;
+package com.example.testleader.election.wiring;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+
+import com.example.testleader.election.Electors;
 
 /**
  * Lets this replica compete only while the application accepts traffic, judged by

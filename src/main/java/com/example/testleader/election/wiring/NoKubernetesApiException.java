@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.wiring;
 
 /** Thrown at start-up when no Kubernetes API server is configured. */
 class NoKubernetesApiException extends RuntimeException {
