@@ -14,7 +14,7 @@ public record Cadence(LeaderElectionProperties timings) {
 	/** client-go's jitter factor: followers retry every retry period × [1, 2.2]. */
 	private static final double JITTER = 1.2;
 
-	long retryNanos() {
+	public long retryNanos() {
 		return this.timings.retryPeriod().toNanos();
 	}
 
@@ -91,7 +91,7 @@ public record Cadence(LeaderElectionProperties timings) {
 	 * moves a role: long enough for every replica's watch to have delivered the change, so
 	 * that all replicas judge the same view and only one of them moves a role.
 	 */
-	long balanceSettleNanos() {
+	public long balanceSettleNanos() {
 		return retryNanos() / 4;
 	}
 

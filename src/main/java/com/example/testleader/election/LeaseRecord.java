@@ -33,8 +33,10 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
  * counts an epoch in the {@value #FENCING_EPOCH} annotation: the token is
  * {@code epoch × 2^31 + leaseTransitions}, so it keeps rising past the ceiling and an
  * election is always possible.
+ * <p>
+ * Internal: for the election's own packages.
  */
-record LeaseRecord(Lease lease) {
+public record LeaseRecord(Lease lease) {
 
 	static final String RELEASED_BY = "test-leader.example.com/released-by";
 
@@ -45,7 +47,7 @@ record LeaseRecord(Lease lease) {
 	/** Tokens per epoch: every value {@code leaseTransitions} can take. */
 	static final long EPOCH_SIZE = 1L << 31;
 
-	LeaseRecord {
+	public LeaseRecord {
 		Objects.requireNonNull(lease, "lease");
 	}
 
@@ -64,7 +66,7 @@ record LeaseRecord(Lease lease) {
 	}
 
 	/** The holder's identity, or {@code null} when nobody holds the Lease. */
-	String holder() {
+	public String holder() {
 		LeaseSpec spec = this.lease.getSpec();
 		String holder = (spec != null) ? spec.getHolderIdentity() : null;
 		return (holder == null || holder.isBlank()) ? null : holder;

@@ -94,7 +94,7 @@ public final class PodWatch implements ProcessGone.PodView {
 	 * Tells {@code listener} of every change from now on; the first listener starts the
 	 * watch, without blocking.
 	 */
-	synchronized void listen(Runnable listener) {
+	public synchronized void listen(Runnable listener) {
 		this.listeners.add(listener);
 		if (this.informer == null && !this.retryDue) {
 			start();
@@ -102,7 +102,7 @@ public final class PodWatch implements ProcessGone.PodView {
 	}
 
 	/** Stops telling {@code listener}; the watch stops with the last listener. */
-	synchronized void stopListening(Runnable listener) {
+	public synchronized void stopListening(Runnable listener) {
 		this.listeners.remove(listener);
 		SharedIndexInformer<Pod> current = this.informer;
 		if (this.listeners.isEmpty() && current != null) {
@@ -230,7 +230,7 @@ public final class PodWatch implements ProcessGone.PodView {
 	 * and with every container reported ready by the kubelet (which a replica is only once
 	 * it competes: its readiness probe). Empty while the view is not in sync.
 	 */
-	Optional<Set<String>> members() {
+	public Optional<Set<String>> members() {
 		SharedIndexInformer<Pod> current = this.informer;
 		if (this.refused || current == null || !current.hasSynced() || !current.isWatching()) {
 			return Optional.empty();

@@ -6,7 +6,7 @@ import java.util.Locale;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import com.example.testleader.election.ElectedRoles;
+import com.example.testleader.election.roles.ElectedRoles;
 import com.example.testleader.election.ElectionObserver;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaderTerm;

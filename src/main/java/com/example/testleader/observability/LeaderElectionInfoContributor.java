@@ -3,7 +3,7 @@ package com.example.testleader.observability;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.example.testleader.election.Electors;
+import com.example.testleader.election.roles.Electors;
 import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.Leadership;
 

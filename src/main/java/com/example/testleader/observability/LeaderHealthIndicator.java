@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.example.testleader.election.Electors;
+import com.example.testleader.election.roles.Electors;
 import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.Leadership;
 import com.example.testleader.task.CriticalWorkMonitor;

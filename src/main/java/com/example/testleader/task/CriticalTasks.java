@@ -12,8 +12,8 @@ import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.example.testleader.election.ElectedRoles;
-import com.example.testleader.election.Electors;
+import com.example.testleader.election.roles.ElectedRoles;
+import com.example.testleader.election.roles.Electors;
 import com.example.testleader.election.LeaderChanged;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaseElector;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import com.example.testleader.Replica;
 import com.example.testleader.WorkLog;
-import com.example.testleader.election.Electors;
+import com.example.testleader.election.roles.Electors;
 import com.example.testleader.local.KubeletStandIn;
 import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.local.LocalKubernetesApi.ApiCall;

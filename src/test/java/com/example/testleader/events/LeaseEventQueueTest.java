@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import com.example.testleader.election.ElectionObserver;
 import com.example.testleader.election.LeaderTerm;
-import com.example.testleader.election.Electors;
+import com.example.testleader.election.roles.Electors;
 import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.StepDownReason;
 import com.example.testleader.election.TestElectors;

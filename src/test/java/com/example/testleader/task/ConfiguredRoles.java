@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import com.example.testleader.election.ElectedRoles;
+import com.example.testleader.election.roles.ElectedRoles;
 import com.example.testleader.election.LeaderElectionProperties;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

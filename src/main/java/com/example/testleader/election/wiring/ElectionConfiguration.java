@@ -26,10 +26,10 @@ import org.springframework.integration.leader.event.LeaderEventPublisher;
 
 import com.example.testleader.election.Cadence;
 import com.example.testleader.election.EarlyTakeover;
-import com.example.testleader.election.ElectedRoles;
+import com.example.testleader.election.roles.ElectedRoles;
 import com.example.testleader.election.ElectionLoop;
 import com.example.testleader.election.ElectionObserver;
-import com.example.testleader.election.Electors;
+import com.example.testleader.election.roles.Electors;
 import com.example.testleader.election.HolderPod;
 import com.example.testleader.election.LeaderChanged;
 import com.example.testleader.election.LeaderElectionProperties;
@@ -38,7 +38,7 @@ import com.example.testleader.election.LeaseApi;
 import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.PodIdentity;
 import com.example.testleader.election.PodWatch;
-import com.example.testleader.election.RoleBalancer;
+import com.example.testleader.election.roles.RoleBalancer;
 import com.example.testleader.election.RunningWork;
 import com.example.testleader.election.Ticker;
 

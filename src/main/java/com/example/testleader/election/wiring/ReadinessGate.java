@@ -5,7 +5,7 @@ import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-import com.example.testleader.election.Electors;
+import com.example.testleader.election.roles.Electors;
 
 /**
  * Lets this replica compete only while the application accepts traffic, judged by

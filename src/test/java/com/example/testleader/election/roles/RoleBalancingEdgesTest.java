@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.roles;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +15,10 @@ import org.junit.jupiter.api.Test;
 import static com.example.testleader.Throughout.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import com.example.testleader.election.Handover;
+import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.LeaseRecord;
 
 /**
  * The balance of roles where a receiver cannot, or must not, take a role: it is offered

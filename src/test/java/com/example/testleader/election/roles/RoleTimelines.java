@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.roles;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -6,6 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.integration.leader.Context;
 import org.springframework.integration.leader.event.LeaderEventPublisher;
+
+import com.example.testleader.election.Candidate;
+import com.example.testleader.election.ElectionObserver;
+import com.example.testleader.election.LeaderTerm;
+import com.example.testleader.election.StepDownReason;
+import com.example.testleader.election.Timeline;
 
 /**
  * One {@link Timeline} per role: what every replica believed about each role, and when.

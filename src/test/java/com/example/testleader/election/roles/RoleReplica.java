@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.roles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +12,11 @@ import com.example.testleader.faults.FaultProxy;
 import com.example.testleader.local.KubeletStandIn;
 import com.example.testleader.election.wiring.EarlyTakeoverProperties;
 import com.example.testleader.election.wiring.ElectionConfiguration;
+import com.example.testleader.election.Candidate;
+import com.example.testleader.election.LeaderElectionProperties;
+import com.example.testleader.election.PodIdentity;
+import com.example.testleader.election.RunningWork;
+import com.example.testleader.election.Ticker;
 
 import org.springframework.mock.env.MockEnvironment;
 

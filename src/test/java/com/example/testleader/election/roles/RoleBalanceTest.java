@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.roles;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +13,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
-import com.example.testleader.election.RoleBalance.Move;
+import com.example.testleader.election.roles.RoleBalance.Move;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

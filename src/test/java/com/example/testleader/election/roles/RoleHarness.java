@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.roles;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 
 import com.example.testleader.local.KubeletStandIn;
 import com.example.testleader.local.LocalKubernetesApi;
+import com.example.testleader.election.Candidate;
+import com.example.testleader.election.LeaseRecord;
+import com.example.testleader.election.LeaseWatchLog;
+import com.example.testleader.election.PodIdentity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.roles;
 
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +13,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static com.example.testleader.Throughout.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import com.example.testleader.election.LeaseWatchLog;
+import com.example.testleader.election.Timeline;
 
 /** Several roles spread over several replicas, as replicas come, go, crash and stay. */
 @ExtendWith(OutputCaptureExtension.class)

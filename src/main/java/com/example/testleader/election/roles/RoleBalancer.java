@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.roles;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,6 +16,13 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import com.example.testleader.election.Cadence;
+import com.example.testleader.election.Handover;
+import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.PodIdentity;
+import com.example.testleader.election.PodWatch;
+import com.example.testleader.election.Ticker;
 
 /**
  * Spreads this replica's roles over the replicas by the rule of {@link RoleBalance}: after

@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.roles;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -9,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.context.SmartLifecycle;
+
+import com.example.testleader.election.LeaseElector;
 
 /**
  * One {@link LeaseElector} per role ({@link ElectedRoles}), each competing for the Lease

@@ -1,10 +1,10 @@
-package com.example.testleader.election;
+package com.example.testleader.election.roles;
 
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import com.example.testleader.election.RoleBalance.Move;
+import com.example.testleader.election.roles.RoleBalance.Move;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

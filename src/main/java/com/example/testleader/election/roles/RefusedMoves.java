@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.roles;
 
 import java.time.Duration;
 import java.util.HashMap;

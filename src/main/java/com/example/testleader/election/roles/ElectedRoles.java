@@ -1,11 +1,12 @@
-package com.example.testleader.election;
+package com.example.testleader.election.roles;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import org.springframework.beans.factory.ObjectProvider;
+
+import com.example.testleader.election.LeaderElectionProperties;
 
 /**
  * The roles this replica competes for, in order: each is one Lease of the same name, with
@@ -15,9 +16,6 @@ import org.springframework.beans.factory.ObjectProvider;
  * @param names the roles, each a valid Lease name, none twice
  */
 public record ElectedRoles(List<String> names) {
-
-	private static final Pattern DNS_SUBDOMAIN = Pattern
-		.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
 	public ElectedRoles {
 		names = List.copyOf(names);
@@ -43,11 +41,7 @@ public record ElectedRoles(List<String> names) {
 	 * @param source where the name came from (a property, a bean), for the message
 	 */
 	public static void requireValidName(String source, String name) {
-		if (name == null || name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
-			throw new IllegalArgumentException(source + " must be a valid Kubernetes name (lower-case letters, "
-					+ "digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters) "
-					+ "(was '" + name + "')");
-		}
+		LeaderElectionProperties.requireValidLeaseName(source, name);
 	}
 
 }
