@@ -7,6 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 
+
+
 /**
  * How this replica competes for the Lease. The timing rules are client-go's: every
  * duration positive, {@code lease-duration > renew-deadline > 1.2 × retry-period}.
@@ -72,7 +74,7 @@ public record LeaderElectionProperties(@DefaultValue("test-lease") String leaseN
 	 * Refuses a name that cannot name a Lease (a role's, the default role's).
 	 * <p>
 	 * Internal: for the election's own packages; the application calls
-	 * {@code ElectedRoles.requireValidName}.
+	 * {@code roles.ElectedRoles.requireValidName}.
 	 * @param source where the name came from (a property, a bean), for the message
 	 */
 	public static void requireValidLeaseName(String source, String name) {

@@ -30,7 +30,7 @@ import org.springframework.context.SmartLifecycle;
  * record change ({@link Observation}), which is later than this replica's renew deadline;
  * the difference ({@link LeaderElectionProperties#stopMargin()}) is the time the work has
  * to stop. Sooner only on the kubelet's proof that the holder's process is gone
- * ({@link ProcessGone}).</li>
+ * ({@link HolderProcess}, early takeover).</li>
  * <li>On a graceful step-down (leaving the election, shutdown, {@code yield()}) the work
  * is revoked and has stopped before the Lease is released.</li>
  * <li>Listeners run on their own threads ({@link LeaderEvents}) and cannot delay renewals.
@@ -47,7 +47,7 @@ import org.springframework.context.SmartLifecycle;
  * the lifecycle. What runs on the election's one thread is {@link ElectionSteps}; each part
  * of the timeline has a class of its own: {@link Acquisition} (a follower takes the Lease),
  * {@link TermKeeping} (the leader renews), {@link TermEnding} (revoke, wait, release),
- * {@link KnownLease} with {@link Observation} and {@link ProcessGone} (judging expiry and
+ * {@link KnownLease} with {@link Observation} and {@link HolderProcess} (judging expiry and
  * proof).
  * <p>
  * <b>What it cannot guarantee</b>: a process paused (GC, SIGSTOP) between checking
@@ -70,7 +70,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private final LeaderEvents events;
 
-	private final EarlyTakeover early;
+	private final HolderProcess early;
 
 	private final ElectionLoop loop;
 
@@ -87,7 +87,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	private volatile boolean joinRequested;
 
 	public LeaseElector(LeaseApi api, String identity, LeaderElectionProperties timings, LeaderEvents events,
-			ElectionObserver observer, Clock clock, Ticker ticker, EarlyTakeover early, RunningWork work) {
+			ElectionObserver observer, Clock clock, Ticker ticker, HolderProcess early, RunningWork work) {
 		this.api = api;
 		this.identity = identity;
 		this.timings = timings;

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import com.example.testleader.faults.FaultProxy;
 import com.example.testleader.election.wiring.EarlyTakeoverProperties;
 import com.example.testleader.election.wiring.ElectionConfiguration;
+import com.example.testleader.election.takeover.PodWatch;
 
 import org.springframework.integration.leader.Context;
 import org.springframework.integration.leader.event.LeaderEventPublisher;
@@ -120,7 +121,7 @@ public final class Candidate implements AutoCloseable {
 		PodIdentity pod = PodIdentity.resolve(timings, environment, config);
 		KubernetesClient client = ElectionConfiguration.electionClient(config, timings);
 		LeaseApi leaseApi = new LeaseApi(client, pod.namespace(), timings.leaseName());
-		EarlyTakeover early = ElectionConfiguration.earlyTakeover(
+		HolderProcess early = ElectionConfiguration.earlyTakeover(
 				new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", "test-leader"), pod,
 				new PodWatch(client, pod.namespace(), "app.kubernetes.io/name=test-leader", timings.leaseDuration()));
 		LeaseElector elector = new LeaseElector(leaseApi, pod.holderIdentity(), timings,

@@ -28,7 +28,7 @@ public final class TestElectors {
 				timings.leaseName());
 		return new LeaseElector(leaseApi, pod.holderIdentity(), timings,
 				new LeaderEvents(Candidate.NO_LISTENER, (event) -> {
-				}), observer, Clock.systemUTC(), ticker, EarlyTakeover.OFF, RunningWork.NONE);
+				}), observer, Clock.systemUTC(), ticker, HolderProcess.NONE, RunningWork.NONE);
 	}
 
 	/** The electors of one replica, one per role, as the application has them. */

@@ -21,7 +21,7 @@ import com.example.testleader.election.Cadence;
 import com.example.testleader.election.Handover;
 import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.PodIdentity;
-import com.example.testleader.election.PodWatch;
+import com.example.testleader.election.takeover.PodWatch;
 import com.example.testleader.election.Ticker;
 
 /**

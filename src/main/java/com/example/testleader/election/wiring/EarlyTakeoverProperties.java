@@ -8,7 +8,7 @@ import com.example.testleader.election.LeaderElectionProperties;
 
 /**
  * Taking the Lease before it expires, on the kubelet's proof that its holder's process is
- * gone ({@link com.example.testleader.election.ProcessGone}). It needs the pod's UID (POD_UID, from the downward API) and
+ * gone ({@link com.example.testleader.election.takeover.ProcessGone}). It needs the pod's UID (POD_UID, from the downward API) and
  * {@code get}, {@code list}, {@code watch} on pods; without either, replicas wait out the
  * lease as before.
  *

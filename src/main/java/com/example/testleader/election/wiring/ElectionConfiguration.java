@@ -25,22 +25,23 @@ import org.springframework.integration.leader.event.DefaultLeaderEventPublisher;
 import org.springframework.integration.leader.event.LeaderEventPublisher;
 
 import com.example.testleader.election.Cadence;
-import com.example.testleader.election.EarlyTakeover;
+import com.example.testleader.election.takeover.EarlyTakeover;
 import com.example.testleader.election.roles.ElectedRoles;
 import com.example.testleader.election.ElectionLoop;
 import com.example.testleader.election.ElectionObserver;
 import com.example.testleader.election.roles.Electors;
-import com.example.testleader.election.HolderPod;
+import com.example.testleader.election.takeover.HolderPod;
 import com.example.testleader.election.LeaderChanged;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaderEvents;
 import com.example.testleader.election.LeaseApi;
 import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.PodIdentity;
-import com.example.testleader.election.PodWatch;
+import com.example.testleader.election.takeover.PodWatch;
 import com.example.testleader.election.roles.RoleBalancer;
 import com.example.testleader.election.RunningWork;
 import com.example.testleader.election.Ticker;
+import com.example.testleader.election.HolderProcess;
 
 /**
  * Wires the Lease election. The fabric8 client {@link Config} comes from Spring Cloud
@@ -125,10 +126,10 @@ public class ElectionConfiguration {
 	 * Early takeover needs to know this process's pod (POD_UID); where it does not, or
 	 * where it is switched off, every holder is waited out as before.
 	 */
-	public static EarlyTakeover earlyTakeover(EarlyTakeoverProperties properties, PodIdentity pod, PodWatch pods) {
+	public static HolderProcess earlyTakeover(EarlyTakeoverProperties properties, PodIdentity pod, PodWatch pods) {
 		return (properties.enabled() && pod.podUid() != null)
 				? new EarlyTakeover(new HolderPod(pod.holderIdentity(), pod.podUid(), properties.container(), null), pods)
-				: EarlyTakeover.OFF;
+				: HolderProcess.NONE;
 	}
 
 	private static void logWhyEarlyTakeoverIsOff(EarlyTakeoverProperties properties, PodIdentity pod) {

@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.takeover;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.RuntimeMXBean;
@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+
+import com.example.testleader.election.Ticker;
 
 /**
  * This process's wall clock, moved forward by however far it has been stepped back since

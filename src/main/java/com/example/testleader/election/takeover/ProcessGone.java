@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.takeover;
 
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.ContainerStateRunning;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+
+import com.example.testleader.election.LeaseRecord;
 
 /**
  * The rule by which a follower may take the Lease before it expires: only when the
@@ -75,7 +77,7 @@ final class ProcessGone {
 
 	/** Why the process that holds {@code record}'s term is gone, if the API proves it. */
 	Optional<String> proof(LeaseRecord record) {
-		Optional<HolderPod> holder = (record != null) ? record.holderPod() : Optional.empty();
+		Optional<HolderPod> holder = (record != null) ? HolderPod.of(record) : Optional.empty();
 		if (holder.isEmpty()) {
 			return Optional.empty();
 		}

@@ -1,8 +1,10 @@
-package com.example.testleader.election;
+package com.example.testleader.election.takeover;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+
+import com.example.testleader.election.LeaseRecord;
 
 /**
  * Where the process holding a term runs, and when its term began: its pod's UID, its
@@ -27,7 +29,8 @@ import java.util.Optional;
  */
 public record HolderPod(String identity, String podUid, String container, Instant termBegan) {
 
-	static final String ANNOTATION = "test-leader.example.com/holder-pod";
+	/** The annotation, a constant of the record's format ({@link LeaseRecord#HOLDER_PROCESS}). */
+	static final String ANNOTATION = LeaseRecord.HOLDER_PROCESS;
 
 	/** The same pod and container, for a term that began at {@code began}. */
 	HolderPod beganAt(Instant began) {
@@ -36,6 +39,16 @@ public record HolderPod(String identity, String podUid, String container, Instan
 
 	String annotation() {
 		return this.identity + " " + this.podUid + " " + this.container + " " + this.termBegan;
+	}
+
+	/**
+	 * Where the holder of {@code record} runs, as it wrote with its term; empty when the
+	 * record has no holder, no such annotation, or one written for another holder.
+	 */
+	static Optional<HolderPod> of(LeaseRecord record) {
+		return record.holderProcess()
+			.flatMap(HolderPod::parse)
+			.filter((pod) -> pod.identity().equals(record.holder()));
 	}
 
 	/** The annotation's value parsed, if it is well-formed and names the term's beginning. */

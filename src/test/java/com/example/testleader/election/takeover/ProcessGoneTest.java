@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.takeover;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.testleader.election.LeaseRecord;
 
 /** The early-takeover rule, one test per line of it: what proves the holder gone, and what does not. */
 class ProcessGoneTest {
@@ -139,7 +141,7 @@ class ProcessGoneTest {
 		Lease noPod = LeaseRecord.created("default", "test-lease", HOLDER.identity(), Duration.ofSeconds(15),
 				TERM_BEGAN, 3);
 		assertThat(this.rule.proof(new LeaseRecord(noPod))).isEmpty();
-		Lease otherHolder = LeaseRecord.withHolderPod(noPod, Optional.of(HOLDER));
+		Lease otherHolder = LeaseRecord.withHolderProcess(noPod, Optional.of(HOLDER.annotation()));
 		otherHolder.getSpec().setHolderIdentity("written-by-hand");
 		assertThat(this.rule.proof(new LeaseRecord(otherHolder))).isEmpty();
 	}
@@ -147,7 +149,7 @@ class ProcessGoneTest {
 	private static LeaseRecord heldRecord() {
 		Lease lease = LeaseRecord.created("default", "test-lease", HOLDER.identity(), Duration.ofSeconds(15),
 				TERM_BEGAN, 3);
-		return new LeaseRecord(LeaseRecord.withHolderPod(lease, Optional.of(HOLDER)));
+		return new LeaseRecord(LeaseRecord.withHolderProcess(lease, Optional.of(HOLDER.annotation())));
 	}
 
 	private static Pod running(String startedAt) {

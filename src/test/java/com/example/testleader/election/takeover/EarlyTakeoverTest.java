@@ -1,4 +1,4 @@
-package com.example.testleader.election;
+package com.example.testleader.election.takeover;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +21,11 @@ import com.example.testleader.election.Timeline.Kind;
 import com.example.testleader.faults.FaultProxy;
 import com.example.testleader.local.KubeletStandIn;
 import com.example.testleader.local.LocalKubernetesApi;
+import com.example.testleader.election.Candidate;
+import com.example.testleader.election.ElectionHarness;
+import com.example.testleader.election.ElectionObserver;
+import com.example.testleader.election.RunningWork;
+import com.example.testleader.election.StepDownReason;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
