@@ -54,7 +54,7 @@ import org.springframework.context.SmartLifecycle;
  * {@link LeaseContext#isLeader()} and acting may act after its lease is gone. Downstream
  * systems should check the {@link LeaderTerm#fencingToken() fencing token}.
  */
-public final class LeaseElector implements SmartLifecycle, Terms {
+public final class LeaseElector implements SmartLifecycle, Terms, Election {
 
 	private static final Logger log = LoggerFactory.getLogger(LeaseElector.class);
 
@@ -86,6 +86,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	/** Whether the application wants this replica to compete ({@link #join()} / {@link #leave()}). */
 	private volatile boolean joinRequested;
 
+	/** Internal: for the election's own packages (the wiring builds one per role). */
 	public LeaseElector(LeaseApi api, String identity, LeaderElectionProperties timings, LeaderEvents events,
 			ElectionObserver observer, Clock clock, Ticker ticker, HolderProcess early, RunningWork work) {
 		this.api = api;
@@ -146,6 +147,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 * answer is what actually happened once the loop carried it out, not what this replica
 	 * believed when asked.
 	 */
+	@Override
 	public CompletableFuture<Handover> yieldLeadership() {
 		return yieldIf((current) -> true);
 	}
@@ -179,6 +181,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	/** What this replica believes right now; never calls the API server. */
+	@Override
 	public Leadership leadership() {
 		HeldTerm current = this.steps.current();
 		Observation seen = this.known.observation();
@@ -230,6 +233,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	/** The Lease's name: the role. */
+	@Override
 	public String role() {
 		return this.api.name();
 	}
@@ -259,6 +263,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	/** The longest a graceful leave takes; the lifecycle waits no longer. */
+	@Override
 	public Duration leaveTimeout() {
 		return this.cadence.leaveTimeout();
 	}

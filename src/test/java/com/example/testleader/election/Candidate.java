@@ -10,10 +10,10 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
-import com.example.testleader.faults.FaultProxy;
+import com.example.testleader.election.takeover.PodWatch;
 import com.example.testleader.election.wiring.EarlyTakeoverProperties;
 import com.example.testleader.election.wiring.ElectionConfiguration;
-import com.example.testleader.election.takeover.PodWatch;
+import com.example.testleader.faults.FaultProxy;
 
 import org.springframework.integration.leader.Context;
 import org.springframework.integration.leader.event.LeaderEventPublisher;

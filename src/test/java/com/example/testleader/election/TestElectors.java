@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.client.Config;
 
 import org.springframework.mock.env.MockEnvironment;
 
-import com.example.testleader.election.wiring.ElectionConfiguration;
 import com.example.testleader.election.roles.Electors;
+import com.example.testleader.election.wiring.ElectionConfiguration;
 
 /** Electors for tests outside this package, on a clock the test drives. */
 public final class TestElectors {

@@ -34,6 +34,7 @@ public final class Electors implements SmartLifecycle {
 	private volatile boolean running;
 
 	/**
+	 * Internal: for the election's own packages (the wiring builds them).
 	 * @param byRole the electors, by role, in the roles' order
 	 * @param defaultRole the role of work that names none
 	 * @param balancer spreads the roles over the replicas; {@code null} with one role

@@ -21,8 +21,8 @@ import com.example.testleader.election.Cadence;
 import com.example.testleader.election.Handover;
 import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.PodIdentity;
-import com.example.testleader.election.takeover.PodWatch;
 import com.example.testleader.election.Ticker;
+import com.example.testleader.election.takeover.PodWatch;
 
 /**
  * Spreads this replica's roles over the replicas by the rule of {@link RoleBalance}: after

@@ -25,23 +25,23 @@ import org.springframework.integration.leader.event.DefaultLeaderEventPublisher;
 import org.springframework.integration.leader.event.LeaderEventPublisher;
 
 import com.example.testleader.election.Cadence;
-import com.example.testleader.election.takeover.EarlyTakeover;
-import com.example.testleader.election.roles.ElectedRoles;
 import com.example.testleader.election.ElectionLoop;
 import com.example.testleader.election.ElectionObserver;
-import com.example.testleader.election.roles.Electors;
-import com.example.testleader.election.takeover.HolderPod;
+import com.example.testleader.election.HolderProcess;
 import com.example.testleader.election.LeaderChanged;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaderEvents;
 import com.example.testleader.election.LeaseApi;
 import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.PodIdentity;
-import com.example.testleader.election.takeover.PodWatch;
-import com.example.testleader.election.roles.RoleBalancer;
 import com.example.testleader.election.RunningWork;
 import com.example.testleader.election.Ticker;
-import com.example.testleader.election.HolderProcess;
+import com.example.testleader.election.roles.ElectedRoles;
+import com.example.testleader.election.roles.Electors;
+import com.example.testleader.election.roles.RoleBalancer;
+import com.example.testleader.election.takeover.EarlyTakeover;
+import com.example.testleader.election.takeover.HolderPod;
+import com.example.testleader.election.takeover.PodWatch;
 
 /**
  * Wires the Lease election. The fabric8 client {@link Config} comes from Spring Cloud

@@ -12,12 +12,12 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterEach;
 
-import com.example.testleader.local.KubeletStandIn;
-import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.election.Candidate;
 import com.example.testleader.election.LeaseRecord;
 import com.example.testleader.election.LeaseWatchLog;
 import com.example.testleader.election.PodIdentity;
+import com.example.testleader.local.KubeletStandIn;
+import com.example.testleader.local.LocalKubernetesApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -8,15 +8,15 @@ import java.util.List;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 
-import com.example.testleader.faults.FaultProxy;
-import com.example.testleader.local.KubeletStandIn;
-import com.example.testleader.election.wiring.EarlyTakeoverProperties;
-import com.example.testleader.election.wiring.ElectionConfiguration;
 import com.example.testleader.election.Candidate;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.PodIdentity;
 import com.example.testleader.election.RunningWork;
 import com.example.testleader.election.Ticker;
+import com.example.testleader.election.wiring.EarlyTakeoverProperties;
+import com.example.testleader.election.wiring.ElectionConfiguration;
+import com.example.testleader.faults.FaultProxy;
+import com.example.testleader.local.KubeletStandIn;
 
 import org.springframework.mock.env.MockEnvironment;
 

@@ -17,15 +17,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import com.example.testleader.election.Timeline.Kind;
-import com.example.testleader.faults.FaultProxy;
-import com.example.testleader.local.KubeletStandIn;
-import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.election.Candidate;
 import com.example.testleader.election.ElectionHarness;
 import com.example.testleader.election.ElectionObserver;
 import com.example.testleader.election.RunningWork;
 import com.example.testleader.election.StepDownReason;
+import com.example.testleader.election.Timeline.Kind;
+import com.example.testleader.faults.FaultProxy;
+import com.example.testleader.local.KubeletStandIn;
+import com.example.testleader.local.LocalKubernetesApi;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;

@@ -6,11 +6,11 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.Test;
 
-import com.example.testleader.local.LocalKubernetesApi;
-import com.example.testleader.election.roles.Electors;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.Leadership;
 import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.roles.Electors;
+import com.example.testleader.local.LocalKubernetesApi;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
