@@ -43,8 +43,8 @@ import org.springframework.context.SmartLifecycle;
  * It watches the Lease, so a release is acted on at once and any change by someone else
  * is checked at once; polling fills in whenever the watch is quiet.
  * <p>
- * This class is the election's public face: requests, what this replica believes, and
- * the lifecycle. What runs on the election's one thread is {@link ElectionSteps}; each part
+ * This class takes the election's requests, says what this replica believes, and runs its
+ * lifecycle; the rest of the application holds it as an {@link Election}. What runs on the election's one thread is {@link ElectionSteps}; each part
  * of the timeline has a class of its own: {@link Acquisition} (a follower takes the Lease),
  * {@link TermKeeping} (the leader renews), {@link TermEnding} (revoke, wait, release),
  * {@link KnownLease} with {@link Observation} and {@link HolderProcess} (judging expiry and

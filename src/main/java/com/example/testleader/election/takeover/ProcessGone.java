@@ -139,9 +139,6 @@ final class ProcessGone {
 	/** What a replica has seen of its application's pods. */
 	interface PodView {
 
-		/** Never proves anything: early takeover is off. */
-		PodView NONE = (uid) -> Optional.empty();
-
 		/**
 		 * The pod with {@code uid} as last seen, a deleted one with its last status; empty
 		 * if not seen, or if the view is not in sync with the API.
