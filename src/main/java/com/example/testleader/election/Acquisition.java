@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A follower's part of the timeline: look at the Lease, decide whether it may be taken
  * (expired as this replica observed it, released, this process's own record, or its
- * holder proven gone: {@link KnownLease}, {@link EarlyTakeover}), take it with a write of
+ * holder proven gone: {@link KnownLease}, {@link HolderProcess}), take it with a write of
  * its own, and only then begin a term. Runs on the election's loop.
  */
 final class Acquisition {
@@ -29,7 +29,7 @@ final class Acquisition {
 
 	private final KnownLease known;
 
-	private final EarlyTakeover early;
+	private final HolderProcess early;
 
 	private final LeaderEvents events;
 
@@ -42,7 +42,7 @@ final class Acquisition {
 	private final String replica;
 
 	Acquisition(LeaseApi api, String identity, TermWrites writes, Cadence cadence, KnownLease known,
-			EarlyTakeover early, LeaderEvents events, ElectionObserver observer, Clock clock, Ticker ticker) {
+			HolderProcess early, LeaderEvents events, ElectionObserver observer, Clock clock, Ticker ticker) {
 		this.api = api;
 		this.identity = identity;
 		this.writes = writes;

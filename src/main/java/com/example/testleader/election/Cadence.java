@@ -6,13 +6,15 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * When the election acts and how long it waits for anything: all derived from the
  * configured timings, in one place.
+ * <p>
+ * Internal: for the election's own packages.
  */
-record Cadence(LeaderElectionProperties timings) {
+public record Cadence(LeaderElectionProperties timings) {
 
 	/** client-go's jitter factor: followers retry every retry period × [1, 2.2]. */
 	private static final double JITTER = 1.2;
 
-	long retryNanos() {
+	public long retryNanos() {
 		return this.timings.retryPeriod().toNanos();
 	}
 
@@ -39,7 +41,7 @@ record Cadence(LeaderElectionProperties timings) {
 	 * How long one API call may take: half the renew deadline, so that a call stuck on a
 	 * dead connection leaves room for another try on a fresh one.
 	 */
-	Duration callTimeout() {
+	public Duration callTimeout() {
 		return this.timings.renewDeadline().dividedBy(2);
 	}
 
@@ -89,7 +91,7 @@ record Cadence(LeaderElectionProperties timings) {
 	 * moves a role: long enough for every replica's watch to have delivered the change, so
 	 * that all replicas judge the same view and only one of them moves a role.
 	 */
-	long balanceSettleNanos() {
+	public long balanceSettleNanos() {
 		return retryNanos() / 4;
 	}
 
@@ -120,7 +122,7 @@ record Cadence(LeaderElectionProperties timings) {
 	 * The longest a graceful leave takes: the step in flight ({@link #longestStep()}),
 	 * then the leave itself: the work stopping (the stop margin) and the release.
 	 */
-	Duration leaveTimeout() {
+	public Duration leaveTimeout() {
 		return longestStep().plus(this.timings.stopMargin()).plus(releaseBudget());
 	}
 

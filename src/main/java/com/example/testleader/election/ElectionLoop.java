@@ -18,13 +18,15 @@ import org.slf4j.LoggerFactory;
  * The election's own thread. Every step and every change of the election's state runs on
  * it, one at a time, so that state needs no locks. A step that throws is logged and the
  * loop goes on; each finished step counts as progress, which the liveness check reads.
+ * <p>
+ * Internal: for the election's own packages.
  */
-final class ElectionLoop {
+public final class ElectionLoop {
 
 	private static final Logger log = LoggerFactory.getLogger(ElectionLoop.class);
 
 	/** How long {@link #stop()} waits for the step in flight once interrupted. */
-	static final Duration STOP_WAIT = Duration.ofSeconds(1);
+	public static final Duration STOP_WAIT = Duration.ofSeconds(1);
 
 	private final String lease;
 

@@ -57,7 +57,7 @@ final class ElectionSteps {
 	 */
 	ElectionSteps(Terms elector, LeaseApi api, String identity, LeaderElectionProperties timings, ElectionLoop loop,
 			KnownLease known, LeaderEvents events, ElectionObserver observer, Clock clock, Ticker ticker,
-			EarlyTakeover early, RunningWork work) {
+			HolderProcess early, RunningWork work) {
 		this.elector = elector;
 		this.api = api;
 		this.identity = identity;
@@ -65,7 +65,7 @@ final class ElectionSteps {
 		this.ticker = ticker;
 		this.loop = loop;
 		this.known = known;
-		TermWrites writes = new TermWrites(api, identity, timings.leaseDuration(), clock, ticker, early.here(), known);
+		TermWrites writes = new TermWrites(api, identity, timings.leaseDuration(), clock, ticker, early, known);
 		this.acquisition = new Acquisition(api, identity, writes, this.cadence, known, early, events, observer, clock,
 				ticker);
 		this.keeping = new TermKeeping(api, writes, this.cadence, known, observer, clock, ticker);
@@ -199,7 +199,7 @@ final class ElectionSteps {
 
 	/**
 	 * What the kubelet reports of the pods changed: a follower checks at once whether it
-	 * now proves the holder gone ({@link ProcessGone}). No request unless it does.
+	 * now proves the holder gone ({@link HolderProcess}). No request unless it does.
 	 */
 	void podsChanged() {
 		if (this.term.get() != null || !this.competing || !this.acquisition.holderProvenGone()) {

@@ -6,6 +6,9 @@ import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+
+
+
 /**
  * How this replica competes for the Lease. The timing rules are client-go's: every
  * duration positive, {@code lease-duration > renew-deadline > 1.2 × retry-period}.
@@ -28,10 +31,14 @@ public record LeaderElectionProperties(@DefaultValue("test-lease") String leaseN
 
 	private static final String PREFIX = "test-leader.election.";
 
-	static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+	/** Internal: for the election's own packages (a namespace or container name). */
+	public static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+	private static final Pattern DNS_SUBDOMAIN = Pattern
+		.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
 	public LeaderElectionProperties {
-		ElectedRoles.requireValidName(PREFIX + "lease-name", leaseName);
+		requireValidLeaseName(PREFIX + "lease-name", leaseName);
 		if (namespace != null && (namespace.length() > 63 || !DNS_LABEL.matcher(namespace).matches())) {
 			throw invalid("namespace", namespace, "must be a valid namespace name (RFC 1123 label)");
 		}
@@ -61,6 +68,21 @@ public record LeaderElectionProperties(@DefaultValue("test-lease") String leaseN
 	 */
 	public Duration stopMargin() {
 		return this.leaseDuration.minus(this.renewDeadline);
+	}
+
+	/**
+	 * Refuses a name that cannot name a Lease (a role's, the default role's).
+	 * <p>
+	 * Internal: for the election's own packages; the application calls
+	 * {@code roles.ElectedRoles.requireValidName}.
+	 * @param source where the name came from (a property, a bean), for the message
+	 */
+	public static void requireValidLeaseName(String source, String name) {
+		if (name == null || name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
+			throw new IllegalArgumentException(source + " must be a valid Kubernetes name (lower-case letters, "
+					+ "digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters) "
+					+ "(was '" + name + "')");
+		}
 	}
 
 	private static void requirePositive(String property, Duration value) {

@@ -30,8 +30,10 @@ import org.springframework.integration.leader.event.LeaderEventPublisher;
  * event multicaster does not call the listeners after a throwing one for that event;
  * the critical-task scheduler therefore listens first, and also checks
  * {@link LeaseContext#isLeader()} before every run.
+ * <p>
+ * Internal: for the election's own packages.
  */
-final class LeaderEvents {
+public final class LeaderEvents {
 
 	private static final Logger log = LoggerFactory.getLogger(LeaderEvents.class);
 
@@ -46,7 +48,7 @@ final class LeaderEvents {
 	// Confined to the terms thread: the last context whose grant was not published.
 	private LeaseContext skipped;
 
-	LeaderEvents(LeaderEventPublisher leaderEvents, ApplicationEventPublisher applicationEvents) {
+	public LeaderEvents(LeaderEventPublisher leaderEvents, ApplicationEventPublisher applicationEvents) {
 		this.leaderEvents = leaderEvents;
 		this.applicationEvents = applicationEvents;
 	}

@@ -35,8 +35,10 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  * long the client's timeouts, retries or a silently dropped connection would have kept
  * it. An abandoned call may still reach the server later; that is safe, because every
  * write carries the resourceVersion it was built from.
+ * <p>
+ * Internal: for the election's own packages.
  */
-final class LeaseApi implements AutoCloseable {
+public final class LeaseApi implements AutoCloseable {
 
 	private final KubernetesClient client;
 
@@ -46,7 +48,7 @@ final class LeaseApi implements AutoCloseable {
 
 	private final ExecutorService calls;
 
-	LeaseApi(KubernetesClient client, String namespace, String name) {
+	public LeaseApi(KubernetesClient client, String namespace, String name) {
 		this.client = Objects.requireNonNull(client, "client");
 		this.namespace = namespace;
 		this.name = name;

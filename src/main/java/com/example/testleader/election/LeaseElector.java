@@ -30,7 +30,7 @@ import org.springframework.context.SmartLifecycle;
  * record change ({@link Observation}), which is later than this replica's renew deadline;
  * the difference ({@link LeaderElectionProperties#stopMargin()}) is the time the work has
  * to stop. Sooner only on the kubelet's proof that the holder's process is gone
- * ({@link ProcessGone}).</li>
+ * ({@link HolderProcess}, early takeover).</li>
  * <li>On a graceful step-down (leaving the election, shutdown, {@code yield()}) the work
  * is revoked and has stopped before the Lease is released.</li>
  * <li>Listeners run on their own threads ({@link LeaderEvents}) and cannot delay renewals.
@@ -43,18 +43,18 @@ import org.springframework.context.SmartLifecycle;
  * It watches the Lease, so a release is acted on at once and any change by someone else
  * is checked at once; polling fills in whenever the watch is quiet.
  * <p>
- * This class is the election's public face: requests, what this replica believes, and
- * the lifecycle. What runs on the election's one thread is {@link ElectionSteps}; each part
+ * This class takes the election's requests, says what this replica believes, and runs its
+ * lifecycle; the rest of the application holds it as an {@link Election}. What runs on the election's one thread is {@link ElectionSteps}; each part
  * of the timeline has a class of its own: {@link Acquisition} (a follower takes the Lease),
  * {@link TermKeeping} (the leader renews), {@link TermEnding} (revoke, wait, release),
- * {@link KnownLease} with {@link Observation} and {@link ProcessGone} (judging expiry and
+ * {@link KnownLease} with {@link Observation} and {@link HolderProcess} (judging expiry and
  * proof).
  * <p>
  * <b>What it cannot guarantee</b>: a process paused (GC, SIGSTOP) between checking
  * {@link LeaseContext#isLeader()} and acting may act after its lease is gone. Downstream
  * systems should check the {@link LeaderTerm#fencingToken() fencing token}.
  */
-public final class LeaseElector implements SmartLifecycle, Terms {
+public final class LeaseElector implements SmartLifecycle, Terms, Election {
 
 	private static final Logger log = LoggerFactory.getLogger(LeaseElector.class);
 
@@ -70,7 +70,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 
 	private final LeaderEvents events;
 
-	private final EarlyTakeover early;
+	private final HolderProcess early;
 
 	private final ElectionLoop loop;
 
@@ -86,8 +86,9 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	/** Whether the application wants this replica to compete ({@link #join()} / {@link #leave()}). */
 	private volatile boolean joinRequested;
 
-	LeaseElector(LeaseApi api, String identity, LeaderElectionProperties timings, LeaderEvents events,
-			ElectionObserver observer, Clock clock, Ticker ticker, EarlyTakeover early, RunningWork work) {
+	/** Internal: for the election's own packages (the wiring builds one per role). */
+	public LeaseElector(LeaseApi api, String identity, LeaderElectionProperties timings, LeaderEvents events,
+			ElectionObserver observer, Clock clock, Ticker ticker, HolderProcess early, RunningWork work) {
 		this.api = api;
 		this.identity = identity;
 		this.timings = timings;
@@ -146,6 +147,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	 * answer is what actually happened once the loop carried it out, not what this replica
 	 * believed when asked.
 	 */
+	@Override
 	public CompletableFuture<Handover> yieldLeadership() {
 		return yieldIf((current) -> true);
 	}
@@ -179,6 +181,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	/** What this replica believes right now; never calls the API server. */
+	@Override
 	public Leadership leadership() {
 		HeldTerm current = this.steps.current();
 		Observation seen = this.known.observation();
@@ -230,6 +233,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	/** The Lease's name: the role. */
+	@Override
 	public String role() {
 		return this.api.name();
 	}
@@ -259,6 +263,7 @@ public final class LeaseElector implements SmartLifecycle, Terms {
 	}
 
 	/** The longest a graceful leave takes; the lifecycle waits no longer. */
+	@Override
 	public Duration leaveTimeout() {
 		return this.cadence.leaveTimeout();
 	}

@@ -33,8 +33,10 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
  * counts an epoch in the {@value #FENCING_EPOCH} annotation: the token is
  * {@code epoch × 2^31 + leaseTransitions}, so it keeps rising past the ceiling and an
  * election is always possible.
+ * <p>
+ * Internal: for the election's own packages.
  */
-record LeaseRecord(Lease lease) {
+public record LeaseRecord(Lease lease) {
 
 	static final String RELEASED_BY = "test-leader.example.com/released-by";
 
@@ -42,15 +44,22 @@ record LeaseRecord(Lease lease) {
 
 	static final String HANDED_TO = "test-leader.example.com/handed-to";
 
+	/**
+	 * Where the holder's process runs and when its term began, as early takeover stamps it
+	 * ({@link HolderProcess}); the record carries it with the term and leaves its value to
+	 * early takeover.
+	 */
+	public static final String HOLDER_PROCESS = "test-leader.example.com/holder-pod";
+
 	/** Tokens per epoch: every value {@code leaseTransitions} can take. */
 	static final long EPOCH_SIZE = 1L << 31;
 
-	LeaseRecord {
+	public LeaseRecord {
 		Objects.requireNonNull(lease, "lease");
 	}
 
 	/** A new Lease held by {@code identity} in the term of {@code token}. */
-	static Lease created(String namespace, String name, String identity, Duration leaseDuration, ZonedDateTime now,
+	public static Lease created(String namespace, String name, String identity, Duration leaseDuration, ZonedDateTime now,
 			long token) {
 		return new LeaseBuilder().withNewMetadata()
 			.withNamespace(namespace)
@@ -64,7 +73,7 @@ record LeaseRecord(Lease lease) {
 	}
 
 	/** The holder's identity, or {@code null} when nobody holds the Lease. */
-	String holder() {
+	public String holder() {
 		LeaseSpec spec = this.lease.getSpec();
 		String holder = (spec != null) ? spec.getHolderIdentity() : null;
 		return (holder == null || holder.isBlank()) ? null : holder;
@@ -84,7 +93,7 @@ record LeaseRecord(Lease lease) {
 	}
 
 	/** {@code epoch × 2^31 + leaseTransitions}: rises strictly from term to term. */
-	long fencingToken() {
+	public long fencingToken() {
 		Map<String, String> annotations = this.lease.getMetadata().getAnnotations();
 		String epoch = (annotations != null) ? annotations.get(FENCING_EPOCH) : null;
 		try {
@@ -141,7 +150,7 @@ record LeaseRecord(Lease lease) {
 	boolean sameStateAs(LeaseRecord other) {
 		return other != null && Objects.equals(this.lease.getSpec(), other.lease.getSpec())
 				&& released() == other.released() && handedTo().equals(other.handedTo())
-				&& Objects.equals(annotation(HolderPod.ANNOTATION), other.annotation(HolderPod.ANNOTATION));
+				&& Objects.equals(annotation(HOLDER_PROCESS), other.annotation(HOLDER_PROCESS));
 	}
 
 	/** Whether a holder is named but its record lacks what expiry is judged by. */
@@ -156,7 +165,7 @@ record LeaseRecord(Lease lease) {
 			.removeFromAnnotations(Handshake.OFFERED_TO)
 			.removeFromAnnotations(Handshake.ACCEPTED_BY)
 			.removeFromAnnotations(FENCING_EPOCH)
-			.removeFromAnnotations(HolderPod.ANNOTATION)
+			.removeFromAnnotations(HOLDER_PROCESS)
 			.addToAnnotations(epochAnnotation(token))
 			.endMetadata()
 			.withSpec(heldSpec(identity, leaseDuration, now, now, token))
@@ -171,33 +180,34 @@ record LeaseRecord(Lease lease) {
 	LeaseRecord withTermOf(LeaseRecord mine) {
 		LeaseBuilder builder = new LeaseBuilder(this.lease).editSpec().withAcquireTime(mine.acquireTime()).endSpec();
 		Map<String, String> annotations = mine.lease.getMetadata().getAnnotations();
-		String pod = (annotations != null) ? annotations.get(HolderPod.ANNOTATION) : null;
-		builder = builder.editMetadata().removeFromAnnotations(HolderPod.ANNOTATION).endMetadata();
+		String pod = (annotations != null) ? annotations.get(HOLDER_PROCESS) : null;
+		builder = builder.editMetadata().removeFromAnnotations(HOLDER_PROCESS).endMetadata();
 		if (pod != null) {
-			builder = builder.editMetadata().addToAnnotations(HolderPod.ANNOTATION, pod).endMetadata();
+			builder = builder.editMetadata().addToAnnotations(HOLDER_PROCESS, pod).endMetadata();
 		}
 		return new LeaseRecord(builder.build());
 	}
 
-	/** {@code lease} naming where its holder runs, if that is known. */
-	static Lease withHolderPod(Lease lease, Optional<HolderPod> pod) {
-		return pod.map((where) -> new LeaseBuilder(lease).editMetadata()
-			.addToAnnotations(HolderPod.ANNOTATION, where.annotation())
+	/** {@code lease} naming where its holder runs, if that is known ({@link HolderProcess}). */
+	public static Lease withHolderProcess(Lease lease, Optional<String> stamp) {
+		return stamp.map((where) -> new LeaseBuilder(lease).editMetadata()
+			.addToAnnotations(HOLDER_PROCESS, where)
 			.endMetadata()
 			.build()).orElse(lease);
 	}
 
 	/**
-	 * Where the holder runs, as it wrote with its term; empty when the record has no holder,
-	 * no such annotation, or one written for another holder.
+	 * Where the holder runs, as it stamped its term ({@link #HOLDER_PROCESS}); empty when
+	 * the record has no holder or no such annotation. Whether the stamp was written for
+	 * this holder is for early takeover to check.
 	 */
-	Optional<HolderPod> holderPod() {
+	public Optional<String> holderProcess() {
 		Map<String, String> annotations = this.lease.getMetadata().getAnnotations();
 		String holder = holder();
 		if (holder == null || annotations == null) {
 			return Optional.empty();
 		}
-		return HolderPod.parse(annotations.get(HolderPod.ANNOTATION)).filter((pod) -> pod.identity().equals(holder));
+		return Optional.ofNullable(annotations.get(HOLDER_PROCESS));
 	}
 
 	/** The same term, renewed; also repairs fields someone else removed. */
@@ -219,7 +229,7 @@ record LeaseRecord(Lease lease) {
 	 */
 	Lease releasedBy(String identity, ZonedDateTime now, String handTo) {
 		LeaseBuilder released = new LeaseBuilder(this.lease).editMetadata()
-			.removeFromAnnotations(HolderPod.ANNOTATION)
+			.removeFromAnnotations(HOLDER_PROCESS)
 			.removeFromAnnotations(HANDED_TO)
 			.removeFromAnnotations(Handshake.OFFERED_TO)
 			.removeFromAnnotations(Handshake.ACCEPTED_BY)

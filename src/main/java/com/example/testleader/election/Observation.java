@@ -41,6 +41,9 @@ import java.util.Objects;
  * is the newest version, so that a take is written over the version the API holds and not
  * over an older one it refuses (409), again and again while the pods keep changing.
  *
+ * <p>
+ * Internal: for the election's own packages.
+ *
  * @param record the Lease as last seen, {@code null} when it did not exist
  * @param observedAtNanos when it was first seen in this state ({@link Ticker} time), even
  * if {@code record} is a later version with other metadata only
@@ -49,7 +52,7 @@ import java.util.Objects;
  * @param lastToken highest fencing token seen ({@link LeaseRecord#fencingToken()}),
  * {@code -1} if none
  */
-record Observation(LeaseRecord record, long observedAtNanos, Instant observedAt, Duration takeoverAfter,
+public record Observation(LeaseRecord record, long observedAtNanos, Instant observedAt, Duration takeoverAfter,
 		long lastToken) {
 
 	/** Nothing seen yet: a Lease that does not exist may be created at once. */

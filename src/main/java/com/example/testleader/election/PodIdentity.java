@@ -25,7 +25,8 @@ import org.springframework.util.StringUtils;
  */
 public record PodIdentity(String namespace, String podName, String holderIdentity, String podUid) {
 
-	static PodIdentity resolve(LeaderElectionProperties properties, Environment environment, Config clientConfig) {
+	/** Internal: for the election's own packages (the wiring resolves it once). */
+	public static PodIdentity resolve(LeaderElectionProperties properties, Environment environment, Config clientConfig) {
 		String namespace = firstText(properties.namespace(), environment.getProperty("POD_NAMESPACE"),
 				clientConfig.getNamespace(), "default");
 		if (namespace.length() > 63 || !LeaderElectionProperties.DNS_LABEL.matcher(namespace).matches()) {
@@ -48,8 +49,10 @@ public record PodIdentity(String namespace, String podName, String holderIdentit
 	 * The replica a holder identity names: the identity without its per-process suffix
 	 * (the pod name, unless {@code test-leader.election.identity} says otherwise). A pod
 	 * name cannot contain {@code _}, so the last one starts the suffix.
+	 * <p>
+	 * Internal: for the election's own packages.
 	 */
-	static String replicaOf(String holderIdentity) {
+	public static String replicaOf(String holderIdentity) {
 		int suffix = holderIdentity.lastIndexOf('_');
 		return (suffix > 0) ? holderIdentity.substring(0, suffix) : holderIdentity;
 	}

@@ -9,7 +9,7 @@ public enum StepDownReason {
 	/** {@link LeaseContext#yield()} handed leadership over. */
 	YIELDED(true),
 
-	/** It handed the role to a replica holding fewer roles, to balance the roles ({@link RoleBalance}). */
+	/** It handed the role to a replica holding fewer roles, to balance the roles (the {@code election.roles} package). */
 	HANDED_OVER(true),
 
 	/** Renewals kept failing (or hanging) until the renew deadline. */

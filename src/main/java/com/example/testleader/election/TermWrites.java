@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -32,24 +33,22 @@ final class TermWrites {
 
 	private final Clock clock;
 
-	private final Optional<HolderPod> here;
-
-	private final SteppedClock began;
+	// what this process stamps on a term it begins (early takeover's), read at each take
+	private final Supplier<Optional<String>> stamp;
 
 	private final Ticker ticker;
 
 	private final KnownLease known;
 
 	TermWrites(LeaseApi api, String identity, Duration leaseDuration, Clock clock, Ticker ticker,
-			Optional<HolderPod> here, KnownLease known) {
+			HolderProcess process, KnownLease known) {
 		this.api = api;
 		this.ticker = ticker;
 		this.known = known;
 		this.identity = identity;
 		this.leaseDuration = leaseDuration;
 		this.clock = clock;
-		this.here = here;
-		this.began = SteppedClock.sinceJvmStart(clock, ticker);
+		this.stamp = process.stamps(clock, ticker);
 	}
 
 	/**
@@ -61,7 +60,7 @@ final class TermWrites {
 		Lease taken = current.isPresent() ? current.get().acquiredBy(this.identity, this.leaseDuration, now, token)
 				: LeaseRecord.created(this.api.namespace(), this.api.name(), this.identity, this.leaseDuration, now,
 						token);
-		taken = LeaseRecord.withHolderPod(taken, this.here.map((pod) -> pod.beganAt(this.began.now())));
+		taken = LeaseRecord.withHolderProcess(taken, this.stamp.get());
 		return current.isPresent() ? this.api.update(taken, deadline.nextCall())
 				: this.api.create(taken, deadline.nextCall());
 	}

@@ -5,9 +5,9 @@ import java.time.Clock;
 import io.fabric8.kubernetes.client.Config;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import com.example.testleader.election.ElectedRoles;
 import com.example.testleader.election.LeaderElectionProperties;
-import com.example.testleader.election.Electors;
+import com.example.testleader.election.roles.ElectedRoles;
+import com.example.testleader.election.roles.Electors;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;

@@ -6,11 +6,11 @@ import java.util.Locale;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import com.example.testleader.election.ElectedRoles;
 import com.example.testleader.election.ElectionObserver;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.LeaderTerm;
 import com.example.testleader.election.StepDownReason;
+import com.example.testleader.election.roles.ElectedRoles;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;

@@ -3,9 +3,9 @@ package com.example.testleader.observability;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.example.testleader.election.Electors;
-import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.Election;
 import com.example.testleader.election.Leadership;
+import com.example.testleader.election.roles.Electors;
 
 import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
@@ -41,7 +41,7 @@ class LeaderElectionInfoContributor implements InfoContributor {
 		}
 		else {
 			Map<String, Object> roles = new LinkedHashMap<>();
-			for (LeaseElector elector : this.electors.all()) {
+			for (Election elector : this.electors.all()) {
 				Leadership leadership = elector.leadership();
 				Map<String, Object> role = new LinkedHashMap<>();
 				role.put("leaderId", leadership.holder());

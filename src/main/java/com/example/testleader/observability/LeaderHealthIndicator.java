@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.example.testleader.election.Electors;
-import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.Election;
 import com.example.testleader.election.Leadership;
+import com.example.testleader.election.roles.Electors;
 import com.example.testleader.task.CriticalWorkMonitor;
 
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
@@ -53,7 +53,7 @@ class LeaderHealthIndicator extends AbstractHealthIndicator {
 		builder.up();
 		Map<String, Map<String, Object>> roles = new LinkedHashMap<>();
 		boolean competing = false;
-		for (LeaseElector elector : this.electors.all()) {
+		for (Election elector : this.electors.all()) {
 			// one snapshot per role: what it says cannot change between two reads
 			Leadership leadership = elector.leadership();
 			competing |= leadership.competing();

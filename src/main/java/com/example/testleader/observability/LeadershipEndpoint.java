@@ -6,10 +6,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import com.example.testleader.election.Electors;
+import com.example.testleader.election.Election;
 import com.example.testleader.election.Handover;
-import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.Leadership;
+import com.example.testleader.election.roles.Electors;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -44,7 +44,7 @@ class LeadershipEndpoint {
 
 	@ReadOperation
 	WebEndpointResponse<Object> leadership(@Selector String role) {
-		Optional<LeaseElector> elector = this.electors.elector(role);
+		Optional<? extends Election> elector = this.electors.elector(role);
 		return (elector.isPresent()) ? new WebEndpointResponse<>(elector.get().leadership())
 				: new WebEndpointResponse<>(unknown(role), 404);
 	}
@@ -68,7 +68,7 @@ class LeadershipEndpoint {
 	 * 503 when it stepped down but could not release (the Lease expires on its own); 504
 	 * when the election did not answer in time.
 	 */
-	private WebEndpointResponse<Map<String, Object>> stepDown(LeaseElector elector) {
+	private WebEndpointResponse<Map<String, Object>> stepDown(Election elector) {
 		Leadership before = elector.leadership();
 		Handover handover;
 		try {

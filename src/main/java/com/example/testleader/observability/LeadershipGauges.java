@@ -8,8 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-import com.example.testleader.election.Electors;
-import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.Election;
+import com.example.testleader.election.roles.Electors;
 
 import org.springframework.stereotype.Component;
 
@@ -36,7 +36,7 @@ class LeadershipGauges implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		for (LeaseElector elector : this.electors.all()) {
+		for (Election elector : this.electors.all()) {
 			String lease = elector.role();
 			Gauge.builder("leader.election.master.status", elector, (e) -> e.leadership().leader() ? 1 : 0)
 				.description("1 if this replica leads the Lease, else 0")
@@ -53,7 +53,7 @@ class LeadershipGauges implements MeterBinder {
 		}
 	}
 
-	private double renewalAgeMillis(LeaseElector elector) {
+	private double renewalAgeMillis(Election elector) {
 		Duration age = elector.leadership().renewalAge();
 		return (age != null) ? age.toMillis() : Double.NaN;
 	}

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.example.testleader.election.Leadership;
-import com.example.testleader.election.Electors;
 import com.example.testleader.election.Ticker;
+import com.example.testleader.election.roles.Electors;
 import com.example.testleader.operator.OperatorAccessProperties.Auth;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;

@@ -12,14 +12,14 @@ import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.example.testleader.election.ElectedRoles;
-import com.example.testleader.election.Electors;
+import com.example.testleader.election.Election;
 import com.example.testleader.election.LeaderChanged;
 import com.example.testleader.election.LeaderElectionProperties;
-import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.Leadership;
 import com.example.testleader.election.RunningWork;
 import com.example.testleader.election.Ticker;
+import com.example.testleader.election.roles.ElectedRoles;
+import com.example.testleader.election.roles.Electors;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
@@ -58,7 +58,7 @@ class CriticalTasks implements CriticalWorkMonitor, RunningWork {
 	/** What the elector of {@code role} believes, or {@code null} if there is none (yet). */
 	private static Leadership leadership(ObjectProvider<Electors> electors, String role) {
 		Electors all = electors.getIfAvailable();
-		return (all != null) ? all.elector(role).map(LeaseElector::leadership).orElse(null) : null;
+		return (all != null) ? all.elector(role).map(Election::leadership).orElse(null) : null;
 	}
 
 	private static Map<String, List<CriticalWork>> byRole(List<CriticalWork> work, String defaultRole) {

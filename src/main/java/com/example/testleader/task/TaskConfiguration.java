@@ -1,6 +1,6 @@
 package com.example.testleader.task;
 
-import com.example.testleader.election.ElectedRoles;
+import com.example.testleader.election.roles.ElectedRoles;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

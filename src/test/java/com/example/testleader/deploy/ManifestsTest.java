@@ -33,7 +33,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import com.example.testleader.election.EarlyTakeoverProperties;
+import com.example.testleader.election.wiring.EarlyTakeoverProperties;
 import com.example.testleader.task.ConfiguredRoles;
 
 import org.springframework.boot.context.properties.bind.Binder;

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 
 import com.example.testleader.Replica;
 import com.example.testleader.WorkLog;
-import com.example.testleader.election.Electors;
+import com.example.testleader.election.roles.Electors;
 import com.example.testleader.local.KubeletStandIn;
-import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.local.LocalKubernetesApi.ApiCall;
+import com.example.testleader.local.LocalKubernetesApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

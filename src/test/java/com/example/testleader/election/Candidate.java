@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
+import com.example.testleader.election.takeover.PodWatch;
+import com.example.testleader.election.wiring.EarlyTakeoverProperties;
+import com.example.testleader.election.wiring.ElectionConfiguration;
 import com.example.testleader.faults.FaultProxy;
 
 import org.springframework.integration.leader.Context;
@@ -19,13 +22,15 @@ import org.springframework.mock.env.MockEnvironment;
 /**
  * One replica's elector, talking to the API through its own {@link FaultProxy}, its
  * events recorded on a shared {@link Timeline}.
+ * <p>
+ * Public for the tests of the election's other packages.
  */
-final class Candidate implements AutoCloseable {
+public final class Candidate implements AutoCloseable {
 
-	static final LeaderElectionProperties TIMINGS = new LeaderElectionProperties("test-lease", "default", null,
+	public static final LeaderElectionProperties TIMINGS = new LeaderElectionProperties("test-lease", "default", null,
 			Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(500));
 
-	static final LeaderEventPublisher NO_LISTENER = new LeaderEventPublisher() {
+	public static final LeaderEventPublisher NO_LISTENER = new LeaderEventPublisher() {
 
 		@Override
 		public void publishOnGranted(Object source, Context context, String role) {
@@ -58,7 +63,7 @@ final class Candidate implements AutoCloseable {
 		this.timeline = timeline;
 	}
 
-	static Candidate start(String podName, Config api, Timeline timeline) {
+	public static Candidate start(String podName, Config api, Timeline timeline) {
 		return start(podName, podName, api, timeline, Clock.systemUTC(), NO_LISTENER);
 	}
 
@@ -69,12 +74,12 @@ final class Candidate implements AutoCloseable {
 	 * @param clock its wall clock (the only clock a skew could affect)
 	 * @param listener stands for the application's leader-event listeners
 	 */
-	static Candidate start(String name, String podName, Config api, Timeline timeline, Clock clock,
+	public static Candidate start(String name, String podName, Config api, Timeline timeline, Clock clock,
 			LeaderEventPublisher listener) {
 		return start(name, podName, api, timeline, clock, listener, TIMINGS);
 	}
 
-	static Candidate start(String name, String podName, Config api, Timeline timeline, Clock clock,
+	public static Candidate start(String name, String podName, Config api, Timeline timeline, Clock clock,
 			LeaderEventPublisher listener, LeaderElectionProperties timings) {
 		Candidate candidate = create(name, podName, api, timeline, clock, listener, timings, ElectionObserver.NONE);
 		candidate.elector.start();
@@ -87,7 +92,7 @@ final class Candidate implements AutoCloseable {
 	 * @param observer told what the elector does, besides the timeline (runs on the
 	 * election's loop, as metrics do)
 	 */
-	static Candidate create(String name, String podName, Config api, Timeline timeline, Clock clock,
+	public static Candidate create(String name, String podName, Config api, Timeline timeline, Clock clock,
 			LeaderEventPublisher listener, LeaderElectionProperties timings, ElectionObserver observer) {
 		return create(name, podName, null, api, timeline, clock, listener, timings, observer, RunningWork.NONE);
 	}
@@ -98,7 +103,7 @@ final class Candidate implements AutoCloseable {
 	 * @param podUid its POD_UID, or {@code null} for none (early takeover off)
 	 * @param work asked before a release whether work of an ended term still runs
 	 */
-	static Candidate create(String name, String podName, String podUid, Config api, Timeline timeline, Clock clock,
+	public static Candidate create(String name, String podName, String podUid, Config api, Timeline timeline, Clock clock,
 			LeaderEventPublisher listener, LeaderElectionProperties timings, ElectionObserver observer,
 			RunningWork work) {
 		FaultProxy proxy;
@@ -116,7 +121,7 @@ final class Candidate implements AutoCloseable {
 		PodIdentity pod = PodIdentity.resolve(timings, environment, config);
 		KubernetesClient client = ElectionConfiguration.electionClient(config, timings);
 		LeaseApi leaseApi = new LeaseApi(client, pod.namespace(), timings.leaseName());
-		EarlyTakeover early = ElectionConfiguration.earlyTakeover(
+		HolderProcess early = ElectionConfiguration.earlyTakeover(
 				new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", "test-leader"), pod,
 				new PodWatch(client, pod.namespace(), "app.kubernetes.io/name=test-leader", timings.leaseDuration()));
 		LeaseElector elector = new LeaseElector(leaseApi, pod.holderIdentity(), timings,
@@ -125,24 +130,24 @@ final class Candidate implements AutoCloseable {
 		return new Candidate(name, proxy, elector, timeline);
 	}
 
-	String name() {
+	public String name() {
 		return this.name;
 	}
 
-	String identity() {
+	public String identity() {
 		return this.elector.identity();
 	}
 
-	LeaseElector elector() {
+	public LeaseElector elector() {
 		return this.elector;
 	}
 
-	FaultProxy proxy() {
+	public FaultProxy proxy() {
 		return this.proxy;
 	}
 
 	/** Cuts it off for good and ends its critical window: the process is gone. */
-	void crash() {
+	public void crash() {
 		this.crashed = true;
 		this.proxy.mode(FaultProxy.Mode.BLACKHOLE);
 		this.timeline.record(this.name, Timeline.Kind.DIED, null);

@@ -22,10 +22,12 @@ import static org.awaitility.Awaitility.await;
  * What every election test needs: candidates on one {@link Timeline}, an operator's
  * client, and the check, after every test, that no two critical windows overlapped.
  * Timings are shortened (lease 3 s, renew deadline 2 s, retry 0.5 s).
+ * <p>
+ * Public for the tests of the election's other packages.
  */
-abstract class ElectionHarness {
+public abstract class ElectionHarness {
 
-	static final Duration LEASE = Candidate.TIMINGS.leaseDuration();
+	public static final Duration LEASE = Candidate.TIMINGS.leaseDuration();
 
 	protected final Timeline timeline = new Timeline();
 
@@ -75,7 +77,7 @@ abstract class ElectionHarness {
 	}
 
 	@AfterEach
-	void noTwoCriticalWindowsOverlapped() {
+	public void noTwoCriticalWindowsOverlapped() {
 		try {
 			this.timeline.assertNoOverlap();
 		}

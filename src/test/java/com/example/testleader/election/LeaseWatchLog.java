@@ -18,14 +18,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every version of every Lease in a namespace, as a watch delivers them to an outside
  * observer, timed on arrival: the record the invariants of the election are checked
  * against, role by role.
+ * <p>
+ * Public for the tests of the election's other packages.
  */
-final class LeaseWatchLog implements AutoCloseable {
+public final class LeaseWatchLog implements AutoCloseable {
 
 	private final List<Seen> seen = new CopyOnWriteArrayList<>();
 
 	private final SharedIndexInformer<Lease> informer;
 
-	LeaseWatchLog(KubernetesClient client, String namespace) {
+	public LeaseWatchLog(KubernetesClient client, String namespace) {
 		this.informer = client.leases().inNamespace(namespace).inform(new ResourceEventHandler<>() {
 
 			@Override
@@ -52,7 +54,7 @@ final class LeaseWatchLog implements AutoCloseable {
 				record.acquireTime(), record.renewTime()));
 	}
 
-	List<Seen> seen() {
+	public List<Seen> seen() {
 		return List.copyOf(this.seen);
 	}
 
@@ -60,7 +62,7 @@ final class LeaseWatchLog implements AutoCloseable {
 	 * In every role the fencing token never went down, and every new holder wrote a
 	 * higher one than any holder before it.
 	 */
-	void assertTokensRisePerRole() {
+	public void assertTokensRisePerRole() {
 		Map<String, Seen> last = new HashMap<>();
 		for (Seen each : this.seen) {
 			Seen before = last.put(each.role(), each);
@@ -80,7 +82,7 @@ final class LeaseWatchLog implements AutoCloseable {
 	 * lease. Judged by the times the replicas wrote into the records (one machine's clock
 	 * here), not by when the watch delivered them, which a busy machine delays by seconds.
 	 */
-	void assertNoLiveLeaseTakenOver(Duration leaseDuration) {
+	public void assertNoLiveLeaseTakenOver(Duration leaseDuration) {
 		Map<String, Seen> last = new HashMap<>();
 		for (Seen each : this.seen) {
 			Seen before = last.put(each.role(), each);
@@ -98,7 +100,7 @@ final class LeaseWatchLog implements AutoCloseable {
 	 * The most roles that were handed over and not yet taken at the same time, in
 	 * {@code seen} (a stretch of {@link #seen()} that starts with every role held).
 	 */
-	static int mostHandoversAtOnce(List<Seen> seen) {
+	public static int mostHandoversAtOnce(List<Seen> seen) {
 		Map<String, Boolean> inTransit = new HashMap<>();
 		int most = 0;
 		for (Seen each : seen) {
@@ -109,7 +111,7 @@ final class LeaseWatchLog implements AutoCloseable {
 	}
 
 	/** Every version seen since the first {@code from} (a size of {@link #seen()} taken earlier). */
-	List<Seen> since(int from) {
+	public List<Seen> since(int from) {
 		List<Seen> all = seen();
 		return all.subList(from, all.size());
 	}
@@ -131,7 +133,7 @@ final class LeaseWatchLog implements AutoCloseable {
 	 * @param acquireTime when its term began, as its holder wrote it
 	 * @param renewTime when it was last renewed, as its holder wrote it
 	 */
-	record Seen(long nanos, String role, String holder, long token, String handedTo, String offeredTo,
+	public record Seen(long nanos, String role, String holder, long token, String handedTo, String offeredTo,
 			ZonedDateTime acquireTime, ZonedDateTime renewTime) {
 	}
 

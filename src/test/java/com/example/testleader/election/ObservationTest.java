@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+
 /** The expiry rule, on a monotonic time that the test drives. */
 class ObservationTest {
 
@@ -173,7 +174,7 @@ class ObservationTest {
 		// annotate) is a change of state, waited out, not a label kept under the old wait
 		LeaseRecord renewed = held("other", 10, 3, at(0));
 		Lease annotated = new LeaseBuilder(renewed.lease()).editMetadata()
-			.addToAnnotations(HolderPod.ANNOTATION, "other pod-uid test-leader 2026-01-01T00:00:00Z")
+			.addToAnnotations(LeaseRecord.HOLDER_PROCESS, "other pod-uid test-leader 2026-01-01T00:00:00Z")
 			.withResourceVersion("2")
 			.endMetadata()
 			.build();

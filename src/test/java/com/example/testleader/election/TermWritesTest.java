@@ -79,7 +79,7 @@ class TermWritesTest {
 
 	private TermWrites writes(String identity, KnownLease known) {
 		return new TermWrites(this.api, identity, Candidate.TIMINGS.leaseDuration(), Clock.systemUTC(), Ticker.SYSTEM,
-				Optional.empty(), known);
+				HolderProcess.NONE, known);
 	}
 
 }

@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.client.Config;
 
 import org.springframework.mock.env.MockEnvironment;
 
+import com.example.testleader.election.roles.Electors;
+import com.example.testleader.election.wiring.ElectionConfiguration;
+
 /** Electors for tests outside this package, on a clock the test drives. */
 public final class TestElectors {
 
@@ -25,7 +28,7 @@ public final class TestElectors {
 				timings.leaseName());
 		return new LeaseElector(leaseApi, pod.holderIdentity(), timings,
 				new LeaderEvents(Candidate.NO_LISTENER, (event) -> {
-				}), observer, Clock.systemUTC(), ticker, EarlyTakeover.OFF, RunningWork.NONE);
+				}), observer, Clock.systemUTC(), ticker, HolderProcess.NONE, RunningWork.NONE);
 	}
 
 	/** The electors of one replica, one per role, as the application has them. */

@@ -18,23 +18,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What several candidates believed, and when, on one monotonic clock. A candidate's
  * critical window opens when its {@code OnGrantedEvent} reaches the listeners and closes
  * when the {@code OnRevokedEvent} listeners have returned (or when the test killed it).
+ * <p>
+ * Public for the tests of the election's other packages.
  */
-final class Timeline {
+public final class Timeline {
 
-	enum Kind {
+	public enum Kind {
 
 		GRANTED, REVOKED, DIED, LOST, ENDED, RENEWED
 
 	}
 
-	record Entry(long nanos, String candidate, Kind kind, Object detail) {
+	public record Entry(long nanos, String candidate, Kind kind, Object detail) {
 	}
 
 	/** What the observer was told once a step-down was over. */
-	record Ending(StepDownReason reason, boolean released, String handedTo) {
+	public record Ending(StepDownReason reason, boolean released, String handedTo) {
 	}
 
-	record Window(String candidate, long fencingToken, long from, long to) {
+	public record Window(String candidate, long fencingToken, long from, long to) {
 
 		boolean overlaps(Window other) {
 			return this.from < other.to && other.from < this.to;
@@ -44,11 +46,11 @@ final class Timeline {
 
 	private final List<Entry> entries = new CopyOnWriteArrayList<>();
 
-	List<Entry> entries() {
+	public List<Entry> entries() {
 		return List.copyOf(this.entries);
 	}
 
-	void record(String candidate, Kind kind, Object detail) {
+	public void record(String candidate, Kind kind, Object detail) {
 		this.entries.add(new Entry(System.nanoTime(), candidate, kind, detail));
 	}
 
@@ -56,7 +58,7 @@ final class Timeline {
 	 * A publisher for one candidate: records the event, around {@code listener} (which
 	 * stands for the application's listeners).
 	 */
-	LeaderEventPublisher publisher(String candidate, LeaderEventPublisher listener) {
+	public LeaderEventPublisher publisher(String candidate, LeaderEventPublisher listener) {
 		return new LeaderEventPublisher() {
 
 			@Override
@@ -83,7 +85,7 @@ final class Timeline {
 	}
 
 	/** Records step-down reasons, and every successful write of a term as RENEWED. */
-	ElectionObserver observer(String candidate) {
+	public ElectionObserver observer(String candidate) {
 		return new ElectionObserver() {
 
 			@Override
@@ -112,7 +114,7 @@ final class Timeline {
 	}
 
 	/** Critical windows, in the order they opened; an open window ends now. */
-	List<Window> windows() {
+	public List<Window> windows() {
 		List<Window> windows = new ArrayList<>();
 		Map<String, Entry> open = new ConcurrentHashMap<>();
 		for (Entry entry : this.entries) {
@@ -138,7 +140,7 @@ final class Timeline {
 	}
 
 	/** Candidates whose window is open. */
-	Set<String> leaders() {
+	public Set<String> leaders() {
 		Set<String> leaders = new LinkedHashSet<>();
 		for (Entry entry : this.entries) {
 			switch (entry.kind()) {
@@ -151,7 +153,7 @@ final class Timeline {
 		return leaders;
 	}
 
-	Optional<Entry> last(String candidate, Kind kind) {
+	public Optional<Entry> last(String candidate, Kind kind) {
 		Entry found = null;
 		for (Entry entry : this.entries) {
 			if (entry.candidate().equals(candidate) && entry.kind() == kind) {
@@ -161,12 +163,12 @@ final class Timeline {
 		return Optional.ofNullable(found);
 	}
 
-	Optional<Entry> first(String candidate, Kind kind) {
+	public Optional<Entry> first(String candidate, Kind kind) {
 		return this.entries.stream().filter((e) -> e.candidate().equals(candidate) && e.kind() == kind).findFirst();
 	}
 
 	/** At no instant were two critical windows open. */
-	void assertNoOverlap() {
+	public void assertNoOverlap() {
 		List<Window> windows = windows();
 		for (int i = 0; i < windows.size(); i++) {
 			for (int j = i + 1; j < windows.size(); j++) {

@@ -16,14 +16,14 @@ import org.junit.jupiter.api.Test;
 
 import com.example.testleader.election.ElectionObserver;
 import com.example.testleader.election.LeaderTerm;
-import com.example.testleader.election.Electors;
 import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.StepDownReason;
 import com.example.testleader.election.TestElectors;
 import com.example.testleader.election.TestLeaseContexts;
 import com.example.testleader.election.Ticker;
-import com.example.testleader.local.LocalKubernetesApi;
+import com.example.testleader.election.roles.Electors;
 import com.example.testleader.local.LocalKubernetesApi.ApiRequest;
+import com.example.testleader.local.LocalKubernetesApi;
 
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 

@@ -77,9 +77,9 @@ class LocalModeTest {
 
 		// a test's own @Configuration, which enables @Async
 		assertThat(filter.match(readers.getMetadataReader(
-				"com.example.testleader.election.SynchronousRevocationsTest$AsyncEnabled"), readers)).isTrue();
+				"com.example.testleader.election.wiring.SynchronousRevocationsTest$AsyncEnabled"), readers)).isTrue();
 		assertThat(filter.match(readers.getMetadataReader(TestLeaderApplication.class.getName()), readers)).isFalse();
-		assertThat(filter.match(readers.getMetadataReader("com.example.testleader.election.ReadinessGate"), readers))
+		assertThat(filter.match(readers.getMetadataReader("com.example.testleader.election.wiring.ReadinessGate"), readers))
 			.isFalse();
 	}
 

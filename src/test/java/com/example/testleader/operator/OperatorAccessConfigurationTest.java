@@ -4,9 +4,9 @@ import io.fabric8.kubernetes.client.Config;
 import org.junit.jupiter.api.Test;
 
 import com.example.testleader.election.Leadership;
-import com.example.testleader.election.Electors;
 import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.TestElectors;
+import com.example.testleader.election.roles.Electors;
 import com.example.testleader.local.LocalKubernetesApi;
 import com.example.testleader.operator.OperatorAccessProperties.Auth;
 

@@ -1,0 +1,301 @@
+package com.example.testleader.election.roles;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.example.testleader.election.Cadence;
+import com.example.testleader.election.Handover;
+import com.example.testleader.election.LeaseElector;
+import com.example.testleader.election.PodIdentity;
+import com.example.testleader.election.Ticker;
+import com.example.testleader.election.takeover.PodWatch;
+
+/**
+ * Spreads this replica's roles over the replicas by the rule of {@link RoleBalance}: after
+ * any change it sees (a role's holder, a pod's readiness, joining), and once every retry
+ * period in any case (a lease that runs out changes nothing it is told of), it waits for
+ * the view to settle, then makes the move the rule gives this replica, one at a time: the
+ * next only once the last has been answered and every role is held again.
+ *
+ * <p>
+ * A move is an offer ({@link LeaseElector#offer(String)}): the receiver must accept it on
+ * the Lease before anything is released, which it does only if it reaches the API server
+ * and competes for the role. Then the handover is graceful (the work stops, then the
+ * Lease is released to the receiver, which takes it at once): every guarantee of a single
+ * election holds per role throughout. An offer refused (unanswered: a replica cut off from
+ * the API, stopping, or without that role) costs no leaderless time; the same move is not
+ * offered again for a lease duration, doubling each time it is refused again.
+ *
+ * <p>
+ * Who is alive comes from the application's pods ({@link PodWatch#members()}): ready, and
+ * not being deleted. That needs nothing beyond what early takeover already has (list and
+ * watch on pods in the namespace, the same single watch) and no request of its own. The
+ * view is used once it has shown this replica's own pod, which tells that replica names
+ * are pod names (for the life of the process: neither the identity nor the selector
+ * changes); from then on also while its own pod is being deleted or no longer ready, as
+ * it is when this replica leaves, so that its roles go to the replicas then holding the
+ * fewest, a new one holding none included. Until then (no permission, not in sync, a
+ * configured identity other than the pod name, no pods at all, or a replica leaving
+ * before its view ever showed its pod ready) the members are the replicas holding a
+ * role, and this one: a replica that holds none is then not known to the others and gets
+ * roles only as they come free.
+ * <p>
+ * Internal: for the election's own packages.
+ */
+public final class RoleBalancer {
+
+	private static final Logger log = LoggerFactory.getLogger(RoleBalancer.class);
+
+	private final Map<String, LeaseElector> electors;
+
+	private final String self;
+
+	private final String identity;
+
+	private final PodWatch pods;
+
+	private final Cadence cadence;
+
+	private final Ticker ticker;
+
+	private final Runnable podsChanged = this::changed;
+
+	private volatile ScheduledExecutorService executor;
+
+	// Confined to the balancer's thread.
+	private ScheduledFuture<?> pending;
+
+	// Confined to the balancer's thread.
+	private CompletableFuture<Handover> moving = CompletableFuture.completedFuture(Handover.NOT_LEADING);
+
+	// Confined to the balancer's thread.
+	private final RefusedMoves refused;
+
+	// Confined to the balancer's thread: roles without a holder, since when; warned of once.
+	private final Map<String, Long> freeSince = new HashMap<>();
+
+	private final Set<String> warnedFree = new TreeSet<>();
+
+	// Confined to the balancer's thread: since when the pods seen lack this replica's own.
+	private Long withoutOwnPodSince;
+
+	private boolean warnedNoOwnPod;
+
+	// Whether the view of the pods has shown this replica's own pod: replica names are pod names. Never unset.
+	private volatile boolean podsNameReplicas;
+
+	/**
+	 * @param electors the electors of this replica, by role, in the roles' order
+	 * @param pod where this replica runs: its name, and its holder identity
+	 * @param pods the view of the application's pods
+	 */
+	public RoleBalancer(Map<String, LeaseElector> electors, PodIdentity pod, PodWatch pods, Cadence cadence, Ticker ticker) {
+		this.electors = new LinkedHashMap<>(electors);
+		this.self = pod.podName();
+		this.identity = pod.holderIdentity();
+		this.pods = pods;
+		this.cadence = cadence;
+		this.ticker = ticker;
+		this.refused = new RefusedMoves(cadence.timings().leaseDuration());
+		this.electors.values().forEach((elector) -> elector.onChange(this::changed));
+	}
+
+	void start() {
+		ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "role-balance");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.executor = started;
+		long period = this.cadence.retryNanos();
+		started.scheduleWithFixedDelay(this::changed, period, period, TimeUnit.NANOSECONDS);
+		this.pods.listen(this.podsChanged);
+	}
+
+	void stop() {
+		this.pods.stopListening(this.podsChanged);
+		ScheduledExecutorService current = this.executor;
+		if (current != null) {
+			current.shutdownNow();
+		}
+	}
+
+	/** This replica competes for the roles (again): look at once. */
+	void joined() {
+		changed();
+	}
+
+	/**
+	 * This replica leaves: where each role it holds should go, as it sees the others
+	 * ({@link RoleBalance#leavePlan()}).
+	 */
+	Map<String, String> leaving() {
+		return view(false).leavePlan();
+	}
+
+	/** What this replica sees now. */
+	RoleBalance view() {
+		return view(competing());
+	}
+
+	/**
+	 * @param member whether to count this replica among the members
+	 */
+	private RoleBalance view(boolean member) {
+		Map<String, String> holders = new LinkedHashMap<>();
+		Set<String> holding = new TreeSet<>();
+		this.electors.forEach((role, elector) -> {
+			String holder = elector.liveHolder().map(this::replicaOf).orElse(null);
+			holders.put(role, holder);
+			if (holder != null) {
+				holding.add(holder);
+			}
+		});
+		Set<String> members = new TreeSet<>(podMembers().orElse(holding));
+		if (member) {
+			members.add(this.self);
+		}
+		else {
+			members.remove(this.self);
+		}
+		return new RoleBalance(this.self, members, holders);
+	}
+
+	/**
+	 * The replica a holder identity names: its pod, except for an earlier process of this
+	 * very pod (a restarted container), which is another replica, and no member: its roles
+	 * are not this one's to give.
+	 */
+	private String replicaOf(String holder) {
+		String replica = PodIdentity.replicaOf(holder);
+		return (replica.equals(this.self) && !holder.equals(this.identity)) ? holder : replica;
+	}
+
+	/**
+	 * The ready pods, if the view of them is in sync and shows, or once showed, this
+	 * replica's own pod: when it leaves, its pod is already marked for deletion (or no
+	 * longer ready), and the others are still to be known.
+	 */
+	private Optional<Set<String>> podMembers() {
+		Optional<Set<String>> ready = this.pods.members();
+		if (ready.isPresent() && ready.get().contains(this.self)) {
+			this.podsNameReplicas = true;
+		}
+		return ready.filter((names) -> this.podsNameReplicas);
+	}
+
+	private boolean competing() {
+		return this.electors.values().stream().anyMatch(LeaseElector::competes);
+	}
+
+	/** Something changed: look again once it has settled. Returns at once. */
+	private void changed() {
+		ScheduledExecutorService current = this.executor;
+		if (current == null) {
+			return;
+		}
+		try {
+			current.execute(() -> {
+				if (this.pending != null) {
+					this.pending.cancel(false);
+				}
+				this.pending = current.schedule(this::evaluate, this.cadence.balanceSettleNanos(),
+						TimeUnit.NANOSECONDS);
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// stopping
+		}
+	}
+
+	private void evaluate() {
+		if (!competing() || !this.moving.isDone()) {
+			return;
+		}
+		long now = this.ticker.nanoTime();
+		RoleBalance view = view();
+		warnOfRolesLongFree(view, now);
+		warnOfNoOwnPod(now);
+		Optional<RoleBalance.Move> move = view.move(this.refused.excluded(now));
+		if (move.isEmpty()) {
+			return;
+		}
+		String role = move.get().role();
+		String to = move.get().to();
+		Map<String, Integer> counts = view.counts();
+		log.info("Offering role {} to {} to balance the roles ({} held here, {} there)", role, to,
+				counts.get(this.self), counts.get(to));
+		this.moving = this.electors.get(role).offer(to);
+		this.moving.whenComplete((outcome, failure) -> answered(move.get(), outcome));
+	}
+
+	/** The receiver answered (or did not): a refusal keeps the same move from being offered again soon. */
+	private void answered(RoleBalance.Move move, Handover outcome) {
+		ScheduledExecutorService current = this.executor;
+		if (outcome == Handover.NOT_ACCEPTED && current != null) {
+			try {
+				current.execute(() -> log.info("{} did not accept role {}: not offering it that role again for {}",
+						move.to(), move.role(), this.refused.refused(move, this.ticker.nanoTime())));
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping
+			}
+		}
+		changed();
+	}
+
+	/**
+	 * Pods are seen but never yet this replica's own, for a lease duration (longer than its
+	 * readiness takes to show): say once that balancing falls back to the holders. Once its
+	 * pod was seen, the names match, whatever its readiness later.
+	 */
+	private void warnOfNoOwnPod(long now) {
+		Optional<Set<String>> ready = this.pods.members();
+		if (ready.isEmpty() || ready.get().contains(this.self) || this.podsNameReplicas) {
+			this.withoutOwnPodSince = null;
+			return;
+		}
+		if (this.withoutOwnPodSince == null) {
+			this.withoutOwnPodSince = now;
+		}
+		if (!this.warnedNoOwnPod && now - this.withoutOwnPodSince > this.cadence.timings().leaseDuration().toNanos()) {
+			this.warnedNoOwnPod = true;
+			log.warn("The application's ready pods do not include this replica's, {}: the roles are balanced only "
+					+ "among the replicas holding one. Is test-leader.election.identity set to something other than "
+					+ "the pod name, or test-leader.election.early-takeover.pod-selector not matching this pod?",
+					this.self);
+		}
+	}
+
+	/** Balancing waits while a role is free; say so once if one stays free for a lease duration. */
+	private void warnOfRolesLongFree(RoleBalance view, long now) {
+		view.holders().forEach((role, holder) -> {
+			if (holder != null) {
+				this.freeSince.remove(role);
+				this.warnedFree.remove(role);
+				return;
+			}
+			long since = this.freeSince.computeIfAbsent(role, (free) -> now);
+			Duration free = Duration.ofNanos(now - since);
+			if (free.compareTo(this.cadence.timings().leaseDuration()) > 0 && this.warnedFree.add(role)) {
+				log.warn("Role {} has had no holder for {}: no replica can take its Lease (is it in the Role's "
+						+ "resourceNames?); the roles are not balanced until it has one", role, free);
+			}
+		});
+	}
+
+}

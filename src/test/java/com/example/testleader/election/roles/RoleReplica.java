@@ -1,0 +1,146 @@
+package com.example.testleader.election.roles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+
+import com.example.testleader.election.Candidate;
+import com.example.testleader.election.LeaderElectionProperties;
+import com.example.testleader.election.PodIdentity;
+import com.example.testleader.election.RunningWork;
+import com.example.testleader.election.Ticker;
+import com.example.testleader.election.wiring.EarlyTakeoverProperties;
+import com.example.testleader.election.wiring.ElectionConfiguration;
+import com.example.testleader.faults.FaultProxy;
+import com.example.testleader.local.KubeletStandIn;
+
+import org.springframework.mock.env.MockEnvironment;
+
+/**
+ * One replica competing for several roles, wired as the application wires it
+ * ({@link ElectionConfiguration#electors}), in a pod the kubelet stand-in keeps (ready
+ * once it competes) and talking to the API through its own {@link FaultProxy}. Its pod
+ * has no POD_UID, so a crashed replica's roles are waited out for the lease duration.
+ */
+final class RoleReplica implements AutoCloseable {
+
+	private final String name;
+
+	private final FaultProxy proxy;
+
+	private final Electors electors;
+
+	private final KubeletStandIn kubelet;
+
+	private final RoleTimelines timelines;
+
+	private volatile boolean crashed;
+
+	private RoleReplica(String name, FaultProxy proxy, Electors electors, KubeletStandIn kubelet,
+			RoleTimelines timelines) {
+		this.name = name;
+		this.proxy = proxy;
+		this.electors = electors;
+		this.kubelet = kubelet;
+		this.timelines = timelines;
+	}
+
+	/** Starts {@code name} competing for {@code roles} at once; its pod turns ready after the kubelet's delay. */
+	static RoleReplica start(String name, List<String> roles, Config api, KubeletStandIn kubelet,
+			RoleTimelines timelines) {
+		kubelet.podStarting(name);
+		return run(name, null, roles, api, kubelet, timelines);
+	}
+
+	/** As {@link #start}, with {@code test-leader.election.identity} set to {@code identity}, not the pod name. */
+	static RoleReplica startAs(String identity, String name, List<String> roles, Config api, KubeletStandIn kubelet,
+			RoleTimelines timelines) {
+		kubelet.podStarting(name);
+		return run(name, identity, roles, api, kubelet, timelines);
+	}
+
+	/** A new process in the pod {@code name}, which exists already (a restarted container). */
+	static RoleReplica restartIn(String name, List<String> roles, Config api, KubeletStandIn kubelet,
+			RoleTimelines timelines) {
+		kubelet.restarted(name);
+		return run(name, null, roles, api, kubelet, timelines);
+	}
+
+	private static RoleReplica run(String name, String identity, List<String> roles, Config api,
+			KubeletStandIn kubelet, RoleTimelines timelines) {
+		FaultProxy proxy;
+		try {
+			proxy = new FaultProxy(api.getMasterUrl());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		Config config = new ConfigBuilder(api).withMasterUrl(proxy.url()).build();
+		LeaderElectionProperties timings = new LeaderElectionProperties(Candidate.TIMINGS.leaseName(),
+				Candidate.TIMINGS.namespace(), identity, Candidate.TIMINGS.leaseDuration(),
+				Candidate.TIMINGS.renewDeadline(), Candidate.TIMINGS.retryPeriod());
+		PodIdentity pod = PodIdentity.resolve(timings, new MockEnvironment().withProperty("POD_NAME", name), config);
+		Electors electors = ElectionConfiguration.electors(new ElectedRoles(roles), timings, pod,
+				ElectionConfiguration.electionClient(config, timings),
+				new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", KubeletStandIn.CONTAINER),
+				new ElectionConfiguration.Publishers(timelines.publisher(name), (event) -> {
+				}), timelines.observer(name), RunningWork.NONE, Clock.systemUTC(), Ticker.SYSTEM);
+		electors.start();
+		electors.join();
+		kubelet.ready(name);
+		return new RoleReplica(name, proxy, electors, kubelet, timelines);
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	Electors electors() {
+		return this.electors;
+	}
+
+	/**
+	 * The process is killed: cut off for good, its windows closed, and its container
+	 * reported gone by the kubelet. It releases nothing.
+	 */
+	void crash() {
+		this.crashed = true;
+		this.proxy.mode(FaultProxy.Mode.BLACKHOLE);
+		this.timelines.died(this.name);
+		this.kubelet.exited(this.name, 137, "Error");
+	}
+
+	/**
+	 * Cut off from the API server for good, silently: its process lives on and its pod stays
+	 * ready (probes are local), so the kubelet reports nothing.
+	 */
+	void partition() {
+		this.crashed = true;
+		this.proxy.mode(FaultProxy.Mode.BLACKHOLE);
+	}
+
+	/**
+	 * {@code kubectl delete pod}: marked for deletion at once, then stopped as on SIGTERM
+	 * (every role stepping down and released), then its container reported gone.
+	 */
+	void stopGracefully() {
+		this.kubelet.terminating(this.name);
+		this.electors.stop();
+		this.kubelet.deletedGracefully(this.name);
+	}
+
+	@Override
+	public void close() {
+		if (!this.crashed) {
+			this.proxy.mode(FaultProxy.Mode.PASS);
+		}
+		this.electors.stop();
+		this.electors.close();
+		this.proxy.close();
+	}
+
+}
