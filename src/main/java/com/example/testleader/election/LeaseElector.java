@@ -19,40 +19,29 @@ import org.springframework.context.SmartLifecycle;
  * Competes for one Kubernetes Lease and tells the application while this replica leads.
  *
  * <p>
- * <b>What it guarantees</b> (with the clocks of all replicas running at the same rate):
- * <ul>
- * <li>It leads only after a write of its own succeeded, and only until the renew deadline
- * after the last successful renewal, measured on its monotonic {@link Ticker} from when
- * that request was sent. Each renewal attempt, however many calls it makes, ends by that
- * deadline ({@link Deadline}), and a renewal answered after it is refused: once a term
- * has lapsed it never comes back ({@link TermValidity}).</li>
- * <li>Another replica takes the Lease only a full lease duration after it last saw the
- * record change ({@link Observation}), which is later than this replica's renew deadline;
- * the difference ({@link LeaderElectionProperties#stopMargin()}) is the time the work has
- * to stop. Sooner only on the kubelet's proof that the holder's process is gone
- * ({@link HolderProcess}, early takeover).</li>
- * <li>On a graceful step-down (leaving the election, shutdown, {@code yield()}) the work
- * is revoked and has stopped before the Lease is released.</li>
- * <li>Listeners run on their own threads ({@link LeaderEvents}) and cannot delay renewals.
- * Failures are logged and retried with backoff;
- * the loop ({@link ElectionLoop}) never stops on its own. Stopping never loses a
- * revocation: a term still held when the loop is shut down is revoked by the stopping
- * thread.</li>
- * </ul>
+ * What it guarantees, and what not, is written once, in {@code docs/guarantees.md}: in
+ * short, it leads only after a write of its own and only until the renew deadline after
+ * its last renewal, on its monotonic {@link Ticker}; another replica waits a full lease
+ * from its last sight of a change (sooner only on a {@link HolderProcess} proof); the work
+ * is stopped before any release; nothing in-process stops a paused process acting late,
+ * which is what the fencing token is for. Each rule lives in the class named with it:
+ * {@link Deadline} and {@link TermValidity} (a lapsed term never comes back),
+ * {@link Observation} (expiry on the observer's clock), {@link TermEnding} (revoke, wait,
+ * release), {@link LeaderEvents} (listeners cannot delay renewals), {@link ElectionLoop}
+ * (one thread owns the state; stopping never loses a revocation).
  * <p>
  * It watches the Lease, so a release is acted on at once and any change by someone else
  * is checked at once; polling fills in whenever the watch is quiet.
  * <p>
  * This class takes the election's requests, says what this replica believes, and runs its
- * lifecycle; the rest of the application holds it as an {@link Election}. What runs on the election's one thread is {@link ElectionSteps}; each part
- * of the timeline has a class of its own: {@link Acquisition} (a follower takes the Lease),
- * {@link TermKeeping} (the leader renews), {@link TermEnding} (revoke, wait, release),
- * {@link KnownLease} with {@link Observation} and {@link HolderProcess} (judging expiry and
- * proof).
- * <p>
- * <b>What it cannot guarantee</b>: a process paused (GC, SIGSTOP) between checking
- * {@link LeaseContext#isLeader()} and acting may act after its lease is gone. Downstream
- * systems should check the {@link LeaderTerm#fencingToken() fencing token}.
+ * lifecycle; the rest of the application holds it as an {@link Election}. What runs on the
+ * election's one thread is {@link ElectionSteps}; each part of the timeline has a class of
+ * its own: {@link Acquisition} (a follower takes the Lease), {@link TermKeeping} (the
+ * leader renews), {@link TermEnding} (revoke, wait, release), {@link KnownLease} with
+ * {@link Observation} and {@link HolderProcess} (judging expiry and proof). It is still
+ * over 300 lines because the public face, the replica's belief (leadership, live holder,
+ * the step timers) and the lifecycle all hold the same few fields; the next cut would be
+ * the read side ({@code leadership()}, {@code liveHolder()}).
  */
 public final class LeaseElector implements SmartLifecycle, Terms, Election {
 

@@ -34,6 +34,10 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
  * {@code epoch × 2^31 + leaseTransitions}, so it keeps rising past the ceiling and an
  * election is always possible.
  * <p>
+ * It is over 250 lines because every change of the record (take, renew, release, hand
+ * over, the holder process's stamp) is built here, from the version it replaces, so that
+ * what a write keeps and what it clears is decided in one place.
+ * <p>
  * Internal: for the election's own packages.
  */
 public record LeaseRecord(Lease lease) {
