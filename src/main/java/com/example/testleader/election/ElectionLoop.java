@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
 /**
  * The election's own thread. Every step and every change of the election's state runs on
  * it, one at a time, so that state needs no locks. A step that throws is logged and the
@@ -46,11 +48,9 @@ public final class ElectionLoop {
 	}
 
 	void start() {
-		ScheduledThreadPoolExecutor started = new ScheduledThreadPoolExecutor(1, (task) -> {
-			Thread thread = new Thread(task, "lease-elector");
-			thread.setDaemon(true);
-			return thread;
-		});
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("lease-elector-");
+		threads.setDaemon(true);
+		ScheduledThreadPoolExecutor started = new ScheduledThreadPoolExecutor(1, threads);
 		started.setRemoveOnCancelPolicy(true);
 		this.lastProgressNanos = this.ticker.nanoTime();
 		this.executor = started;

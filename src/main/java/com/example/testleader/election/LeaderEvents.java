@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.leader.event.LeaderEventPublisher;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Delivers leadership events to the application on threads of their own, so that a slow
@@ -93,11 +94,9 @@ public final class LeaderEvents {
 	}
 
 	private static ExecutorService singleThread(String name) {
-		return Executors.newSingleThreadExecutor((task) -> {
-			Thread thread = new Thread(task, name);
-			thread.setDaemon(true);
-			return thread;
-		});
+		CustomizableThreadFactory threads = new CustomizableThreadFactory(name + "-");
+		threads.setDaemon(true);
+		return Executors.newSingleThreadExecutor(threads);
 	}
 
 	private static CompletableFuture<Void> dispatch(ExecutorService current, String description, Runnable publish) {

@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -24,6 +23,8 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * The election's only access to the API server: get, create and update of one Lease,
@@ -52,12 +53,9 @@ public final class LeaseApi implements AutoCloseable {
 		this.client = Objects.requireNonNull(client, "client");
 		this.namespace = namespace;
 		this.name = name;
-		AtomicInteger threads = new AtomicInteger();
-		this.calls = Executors.newCachedThreadPool((task) -> {
-			Thread thread = new Thread(task, "lease-api-" + threads.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("lease-api-");
+		threads.setDaemon(true);
+		this.calls = Executors.newCachedThreadPool(threads);
 	}
 
 	String describe() {

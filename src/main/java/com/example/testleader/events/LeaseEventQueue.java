@@ -19,6 +19,7 @@ import com.example.testleader.election.roles.Electors;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Sends the Events on one thread of their own, from a bounded queue. Offering never
@@ -145,12 +146,11 @@ final class LeaseEventQueue implements SmartLifecycle {
 		synchronized (this) {
 			this.closed = false;
 		}
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("lease-events-");
+		threads.setDaemon(true);
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-				new ArrayBlockingQueue<>(this.properties.queueCapacity()), (task) -> {
-					Thread thread = new Thread(task, "lease-events");
-					thread.setDaemon(true);
-					return thread;
-				}, (task, full) -> dropped(((Send) task).change(), full.isShutdown() ? "the events are stopping"
+				new ArrayBlockingQueue<>(this.properties.queueCapacity()), threads,
+				(task, full) -> dropped(((Send) task).change(), full.isShutdown() ? "the events are stopping"
 						: "queue of " + this.properties.queueCapacity() + " full, one Event in flight"));
 		executor.prestartCoreThread();
 		this.sender = executor;

@@ -21,6 +21,7 @@ import com.example.testleader.election.Ticker;
 import org.springframework.integration.leader.Context;
 import org.springframework.integration.leader.event.OnGrantedEvent;
 import org.springframework.integration.leader.event.OnRevokedEvent;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Runs one role's {@link CriticalWork} at a fixed rate while this replica leads that
@@ -89,11 +90,9 @@ final class CriticalTaskScheduler {
 		this.runner = new CriticalWorkRunner(role, work, meters);
 		this.schedule = schedule;
 		this.interruptGrace = margin.minus(schedule.stopTimeout()).dividedBy(2);
-		this.timers = new ScheduledThreadPoolExecutor(1, (task) -> {
-			Thread thread = new Thread(task, "critical-task-deadlines-" + role);
-			thread.setDaemon(true);
-			return thread;
-		});
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("critical-task-deadlines-" + role + "-");
+		threads.setDaemon(true);
+		this.timers = new ScheduledThreadPoolExecutor(1, threads);
 		this.timers.setRemoveOnCancelPolicy(true);
 	}
 

@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import com.example.testleader.election.LeaseContext;
 import com.example.testleader.election.Ticker;
 
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
 /**
  * The schedule of the critical work for one term, from its grant until its thread has
  * ended, and how it is stopped.
@@ -83,11 +85,10 @@ final class TermRun {
 		this.stopTimeout = stopTimeout;
 		this.interruptGrace = interruptGrace;
 		this.timers = timers;
-		this.executor = new ScheduledThreadPoolExecutor(1, (task) -> {
-			Thread thread = new Thread(task, "critical-task-" + context.fencingToken());
-			thread.setDaemon(true);
-			return thread;
-		}) {
+		CustomizableThreadFactory threads = new CustomizableThreadFactory(
+				"critical-task-" + context.fencingToken() + "-");
+		threads.setDaemon(true);
+		this.executor = new ScheduledThreadPoolExecutor(1, threads) {
 
 			@Override
 			protected void terminated() {

@@ -24,6 +24,8 @@ import com.example.testleader.election.PodIdentity;
 import com.example.testleader.election.Ticker;
 import com.example.testleader.election.takeover.PodWatch;
 
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
 /**
  * Spreads this replica's roles over the replicas by the rule of {@link RoleBalance}: after
  * any change it sees (a role's holder, a pod's readiness, joining), and once every retry
@@ -120,11 +122,9 @@ public final class RoleBalancer {
 	}
 
 	void start() {
-		ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "role-balance");
-			thread.setDaemon(true);
-			return thread;
-		});
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("role-balance-");
+		threads.setDaemon(true);
+		ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(threads);
 		this.executor = started;
 		long period = this.cadence.retryNanos();
 		started.scheduleWithFixedDelay(this::changed, period, period, TimeUnit.NANOSECONDS);
