@@ -3,7 +3,6 @@ package com.example.testleader.election;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
@@ -13,11 +12,15 @@ import org.slf4j.LoggerFactory;
  * A follower's part of the timeline: look at the Lease, decide whether it may be taken
  * (expired as this replica observed it, released, this process's own record, or its
  * holder proven gone: {@link KnownLease}, {@link HolderProcess}), take it with a write of
- * its own, and only then begin a term. Runs on the election's loop.
+ * its own, and only then begin a term. Runs on the election's loop, and says what came of
+ * each attempt ({@link Attempt}); the caller holds the term it took, then
+ * {@link #announce(Attempt) announces} it.
  */
 final class Acquisition {
 
 	private static final Logger log = LoggerFactory.getLogger(Acquisition.class);
+
+	private final Terms elector;
 
 	private final LeaseApi api;
 
@@ -39,31 +42,46 @@ final class Acquisition {
 
 	private final Ticker ticker;
 
+	private final Failures failures;
+
 	private final String replica;
 
-	Acquisition(LeaseApi api, String identity, TermWrites writes, Cadence cadence, KnownLease known,
-			HolderProcess early, LeaderEvents events, ElectionObserver observer, Clock clock, Ticker ticker) {
-		this.api = api;
-		this.identity = identity;
+	Acquisition(ElectionParts parts, TermWrites writes, HolderProcess early, Failures failures) {
+		this.elector = parts.elector();
+		this.api = parts.api();
+		this.identity = parts.identity();
 		this.writes = writes;
-		this.cadence = cadence;
-		this.known = known;
+		this.cadence = parts.cadence();
+		this.known = parts.known();
 		this.early = early;
-		this.events = events;
-		this.observer = observer;
-		this.clock = clock;
-		this.ticker = ticker;
-		this.replica = PodIdentity.replicaOf(identity);
+		this.events = parts.events();
+		this.observer = parts.observer();
+		this.clock = parts.clock();
+		this.ticker = parts.ticker();
+		this.failures = failures;
+		this.replica = PodIdentity.replicaOf(this.identity);
+	}
+
+	/**
+	 * What came of an attempt: the term taken, if one was (not yet announced), on what
+	 * proof if before expiry, and when to look again.
+	 */
+	record Attempt(HeldTerm taken, Optional<String> proof, long nextNanos) {
+
+		static Attempt lookAgainIn(long nanos) {
+			return new Attempt(null, Optional.empty(), nanos);
+		}
+
 	}
 
 	/** Reads the Lease and takes it if this replica may; returns when to look again. */
-	long acquire(Terms elector, AtomicReference<HeldTerm> term, long notBeforeNanos, Failures failures) {
+	Attempt acquire(long notBeforeNanos) {
 		Deadline attempt = this.cadence.attempt(this.ticker);
 		Optional<LeaseRecord> current = this.api.get(attempt.nextCall());
 		long now = this.ticker.nanoTime();
 		this.known.read(current.orElse(null), now);
-		failures.recovered();
-		return tryTake(elector, term, current, now, notBeforeNanos, attempt);
+		this.failures.recovered();
+		return tryTake(current, now, notBeforeNanos, attempt);
 	}
 
 	/** Whether what is known now proves the holder gone: worth a take without waiting. */
@@ -75,8 +93,7 @@ final class Acquisition {
 	 * Takes the Lease if this replica may, over {@code current} (as just read or watched),
 	 * not before {@code notBeforeNanos}; otherwise returns when to look again.
 	 */
-	long tryTake(Terms elector, AtomicReference<HeldTerm> term, Optional<LeaseRecord> current, long now,
-			long notBeforeNanos, Deadline attempt) {
+	Attempt tryTake(Optional<LeaseRecord> current, long now, long notBeforeNanos, Deadline attempt) {
 		if (notBeforeNanos - now <= 0) {
 			current.filter(this::offeredHere).ifPresent((offered) -> accept(offered, attempt));
 		}
@@ -88,7 +105,7 @@ final class Acquisition {
 		if (wait > 0 && proof.isEmpty()) {
 			log.debug("Lease {} is held by {}; may take it in {} ms", this.api.describe(),
 					this.known.observation().holder(), TimeUnit.NANOSECONDS.toMillis(wait));
-			return Math.min(this.cadence.jitteredRetryNanos(), wait);
+			return Attempt.lookAgainIn(Math.min(this.cadence.jitteredRetryNanos(), wait));
 		}
 		proof.ifPresent((why) -> log.info("Taking Lease {} from {} before it expires: {}", this.api.describe(),
 				this.known.observation().holder(), why));
@@ -105,11 +122,10 @@ final class Acquisition {
 			// from now, not from an older observation.
 			log.debug("Lease {} changed before this replica could take it", this.api.describe());
 			this.known.read(this.api.get(attempt.nextCall()).orElse(null), this.ticker.nanoTime());
-			return this.cadence.jitteredRetryNanos();
+			return Attempt.lookAgainIn(this.cadence.jitteredRetryNanos());
 		}
 		this.known.wrote(written, sentAt, proof.orElse(null));
-		begin(elector, term, written, sentAt, proof);
-		return this.cadence.retryNanos();
+		return new Attempt(begin(written, sentAt), proof, this.cadence.retryNanos());
 	}
 
 	/** Whether the holder of {@code record} offers it to this replica and nobody accepted yet. */
@@ -136,23 +152,30 @@ final class Acquisition {
 		}
 	}
 
-	/** A term begins with this process's own write, valid a renew deadline from when it was sent. */
-	private void begin(Terms elector, AtomicReference<HeldTerm> term, LeaseRecord written, long sentAt,
-			Optional<String> proof) {
+	/**
+	 * A term begins with this process's own write, valid a renew deadline from when it was
+	 * sent; {@code null} if that deadline has already passed.
+	 */
+	private HeldTerm begin(LeaseRecord written, long sentAt) {
 		TermValidity validity = new TermValidity(this.ticker, sentAt + this.cadence.renewDeadlineNanos());
 		if (!validity.isValid()) {
 			log.warn("Lease {} was taken only after the renew deadline of the take; not leading on it",
 					this.api.describe());
-			return;
+			return null;
 		}
 		LeaderTerm leaderTerm = new LeaderTerm(this.identity, this.api.name(), written.fencingToken(),
 				this.clock.instant(), validity);
-		LeaseContext context = new LeaseContext(elector, leaderTerm);
-		term.set(new HeldTerm(context, validity, written, sentAt, this.clock.instant(), false));
+		return new HeldTerm(new LeaseContext(this.elector, leaderTerm), validity, written, sentAt,
+				this.clock.instant(), false);
+	}
+
+	/** Tells the application that the term {@code taken} began, once the caller holds it. */
+	void announce(Attempt taken) {
+		LeaseContext context = taken.taken().context();
 		log.info("Became leader of Lease {} as {} with fencing token {}", this.api.describe(), this.identity,
-				leaderTerm.fencingToken());
-		this.observer.acquired(leaderTerm, proof);
-		this.events.granted(elector, context);
+				context.fencingToken());
+		this.observer.acquired(context.term(), taken.proof());
+		this.events.granted(this.elector, context);
 	}
 
 }

@@ -1,6 +1,5 @@
 package com.example.testleader.election;
 
-import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,13 +14,12 @@ import org.slf4j.LoggerFactory;
  * pods report, and the requests that end or move a term (leave, yield, offer). It owns
  * the state only the loop changes; {@link LeaseElector}, the public face, sends each
  * request here on the loop. Each part of the timeline has a class of its own:
- * {@link Acquisition}, {@link TermKeeping}, {@link TermEnding}.
+ * {@link Acquisition}, {@link TermKeeping}, {@link TermEnding}; each says what came of a
+ * step, and this class alone sets the term held from it.
  */
 final class ElectionSteps {
 
 	private static final Logger log = LoggerFactory.getLogger(ElectionSteps.class);
-
-	private final Terms elector;
 
 	private final LeaseApi api;
 
@@ -52,25 +50,18 @@ final class ElectionSteps {
 
 	private long competeAfterNanos;
 
-	/**
-	 * @param elector the source of the leadership events, and what a term's context yields through
-	 */
-	ElectionSteps(Terms elector, LeaseApi api, String identity, LeaderElectionProperties timings, ElectionLoop loop,
-			KnownLease known, LeaderEvents events, ElectionObserver observer, Clock clock, Ticker ticker,
-			HolderProcess early, RunningWork work) {
-		this.elector = elector;
-		this.api = api;
-		this.identity = identity;
-		this.cadence = new Cadence(timings);
-		this.ticker = ticker;
+	ElectionSteps(ElectionParts parts, ElectionLoop loop, HolderProcess early, RunningWork work) {
+		this.api = parts.api();
+		this.identity = parts.identity();
+		this.cadence = parts.cadence();
+		this.ticker = parts.ticker();
 		this.loop = loop;
-		this.known = known;
-		TermWrites writes = new TermWrites(api, identity, timings.leaseDuration(), clock, ticker, early, known);
-		this.acquisition = new Acquisition(api, identity, writes, this.cadence, known, early, events, observer, clock,
-				ticker);
-		this.keeping = new TermKeeping(api, writes, this.cadence, known, observer, clock, ticker);
-		this.ending = new TermEnding(api, writes, this.cadence, events, observer, ticker, known, work);
-		this.failures = new Failures(api, this.cadence);
+		this.known = parts.known();
+		this.failures = new Failures(this.api, this.cadence);
+		TermWrites writes = new TermWrites(parts, early);
+		this.acquisition = new Acquisition(parts, writes, early, this.failures);
+		this.keeping = new TermKeeping(parts, writes, this.failures);
+		this.ending = new TermEnding(parts, writes, work);
 	}
 
 	/** The term held now, if any; any thread. */
@@ -141,7 +132,7 @@ final class ElectionSteps {
 		try {
 			if (current != null) {
 				this.offer.expireIfDue(this.ticker.nanoTime());
-				next = this.keeping.renew(this.term, current, this.offer.to(), this.failures, this::stepDown);
+				next = keep(current, this.keeping.renew(current, this.offer.to()));
 				HeldTerm renewed = this.term.get();
 				if (renewed != null && this.offer.acceptedIn(renewed.written(), this.identity,
 						renewed.context().fencingToken())) {
@@ -154,8 +145,7 @@ final class ElectionSteps {
 			}
 		}
 		catch (RuntimeException ex) {
-			next = (current != null)
-					? this.keeping.renewalFailed(this.term, current, ex, this.failures, this::stepDown)
+			next = (current != null) ? keep(current, this.keeping.renewalFailed(current, ex))
 					: this.failures.acquisitionFailed(ex);
 		}
 		finally {
@@ -165,9 +155,27 @@ final class ElectionSteps {
 		}
 	}
 
+	/** Holds {@code current} as renewed, or ends it; returns when to step next. */
+	private long keep(HeldTerm current, TermKeeping.Renewal renewal) {
+		if (renewal.ended() != null) {
+			stepDown(renewal.ended());
+			return 0;
+		}
+		// the stopping thread may have ended the term meanwhile
+		return this.term.compareAndSet(current, renewal.term()) ? renewal.nextNanos() : 0;
+	}
+
 	private long acquire() {
-		return this.competing ? this.acquisition.acquire(this.elector, this.term, this.competeAfterNanos, this.failures)
-				: 0;
+		return this.competing ? begin(this.acquisition.acquire(this.competeAfterNanos)) : 0;
+	}
+
+	/** Holds the term {@code attempt} took, if it took one, then announces it; returns when to step next. */
+	private long begin(Acquisition.Attempt attempt) {
+		if (attempt.taken() != null) {
+			this.term.set(attempt.taken());
+			this.acquisition.announce(attempt);
+		}
+		return attempt.nextNanos();
 	}
 
 	/**
@@ -212,8 +220,8 @@ final class ElectionSteps {
 	private void takeNow(Optional<LeaseRecord> latest) {
 		long next;
 		try {
-			next = this.acquisition.tryTake(this.elector, this.term, latest, this.ticker.nanoTime(),
-					this.competeAfterNanos, this.cadence.attempt(this.ticker));
+			next = begin(this.acquisition.tryTake(latest, this.ticker.nanoTime(), this.competeAfterNanos,
+					this.cadence.attempt(this.ticker)));
 		}
 		catch (RuntimeException ex) {
 			next = this.failures.acquisitionFailed(ex);
@@ -234,7 +242,7 @@ final class ElectionSteps {
 		HeldTerm ended = this.term.getAndSet(null);
 		Handover outcome = Handover.NOT_RELEASED;
 		try {
-			outcome = (ended != null) ? this.ending.end(this.elector, ended, reason, handTo) : Handover.NOT_LEADING;
+			outcome = (ended != null) ? this.ending.end(ended, reason, handTo) : Handover.NOT_LEADING;
 			if (outcome == Handover.RELEASED && TermEnding.lapsed(reason)) {
 				// released because this replica could not renew in time: the others take it first
 				long after = this.ticker.nanoTime() + this.cadence.handoverGrace().toNanos();

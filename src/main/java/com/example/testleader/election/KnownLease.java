@@ -40,15 +40,15 @@ final class KnownLease {
 
 	private LeaseRecord ownWrite;
 
-	KnownLease(LeaseApi api, String identity, LeaderElectionProperties timings, Clock clock, LeaderEvents events) {
+	KnownLease(LeaseApi api, String identity, Cadence cadence, Clock clock, LeaderEvents events) {
 		this.api = api;
 		this.identity = identity;
-		this.leaseDuration = timings.leaseDuration();
+		this.leaseDuration = cadence.timings().leaseDuration();
 		this.clock = clock;
 		this.events = events;
-		this.watchOrder = new WatchOrder(timings.retryPeriod().toNanos());
+		this.watchOrder = new WatchOrder(cadence.retryNanos());
 		this.replica = PodIdentity.replicaOf(identity);
-		this.handoverGrace = new Cadence(timings).handoverGrace();
+		this.handoverGrace = cadence.handoverGrace();
 	}
 
 	/**

@@ -51,8 +51,6 @@ public final class LeaseElector implements SmartLifecycle, Terms, Election {
 
 	private final String identity;
 
-	private final LeaderElectionProperties timings;
-
 	private final Cadence cadence;
 
 	private final Ticker ticker;
@@ -76,19 +74,19 @@ public final class LeaseElector implements SmartLifecycle, Terms, Election {
 	private volatile boolean joinRequested;
 
 	/** Internal: for the election's own packages (the wiring builds one per role). */
-	public LeaseElector(LeaseApi api, String identity, LeaderElectionProperties timings, LeaderEvents events,
-			ElectionObserver observer, Clock clock, Ticker ticker, HolderProcess early, RunningWork work) {
+	public LeaseElector(LeaseApi api, String identity, Cadence cadence, LeaderEvents events, ElectionObserver observer,
+			Clock clock, Ticker ticker, HolderProcess early, RunningWork work) {
 		this.api = api;
 		this.identity = identity;
-		this.timings = timings;
-		this.cadence = new Cadence(timings);
+		this.cadence = cadence;
 		this.ticker = ticker;
 		this.events = events;
 		this.early = early;
 		this.loop = new ElectionLoop(api.describe(), ticker);
-		this.known = new KnownLease(api, identity, timings, clock, events);
-		this.steps = new ElectionSteps(this, api, identity, timings, this.loop, this.known, events, observer, clock,
-				ticker, early, work);
+		this.known = new KnownLease(api, identity, cadence, clock, events);
+		this.steps = new ElectionSteps(
+				new ElectionParts(this, api, identity, cadence, this.known, events, observer, clock, ticker),
+				this.loop, early, work);
 	}
 
 	/**
@@ -245,10 +243,6 @@ public final class LeaseElector implements SmartLifecycle, Terms, Election {
 
 	public String identity() {
 		return this.identity;
-	}
-
-	public LeaderElectionProperties timings() {
-		return this.timings;
 	}
 
 	/** The longest a graceful leave takes; the lifecycle waits no longer. */

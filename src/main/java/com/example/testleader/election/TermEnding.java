@@ -36,6 +36,8 @@ final class TermEnding {
 
 	private static final Logger log = LoggerFactory.getLogger(TermEnding.class);
 
+	private final Terms elector;
+
 	private final LeaseApi api;
 
 	private final TermWrites writes;
@@ -52,23 +54,23 @@ final class TermEnding {
 
 	private final RunningWork work;
 
-	TermEnding(LeaseApi api, TermWrites writes, Cadence cadence, LeaderEvents events, ElectionObserver observer,
-			Ticker ticker, KnownLease known, RunningWork work) {
-		this.work = work;
-		this.api = api;
+	TermEnding(ElectionParts parts, TermWrites writes, RunningWork work) {
+		this.elector = parts.elector();
+		this.api = parts.api();
 		this.writes = writes;
-		this.cadence = cadence;
-		this.events = events;
-		this.observer = observer;
-		this.ticker = ticker;
-		this.known = known;
+		this.cadence = parts.cadence();
+		this.events = parts.events();
+		this.observer = parts.observer();
+		this.ticker = parts.ticker();
+		this.known = parts.known();
+		this.work = work;
 	}
 
 	/**
 	 * Ends {@code ended}, which the caller has taken from the elector, for {@code reason};
 	 * a graceful release is handed to the replica {@code handTo} if not {@code null}.
 	 */
-	Handover end(Object source, HeldTerm ended, StepDownReason reason, String handTo) {
+	Handover end(HeldTerm ended, StepDownReason reason, String handTo) {
 		ended.validity().end();
 		log.info("Stopped leading Lease {} (fencing token {}): {}", this.api.describe(),
 				ended.context().fencingToken(), reason);
@@ -76,7 +78,7 @@ final class TermEnding {
 		boolean released = false;
 		try {
 			this.observer.lost(term, reason);
-			CompletableFuture<Void> revoked = this.events.revoked(source, ended.context());
+			CompletableFuture<Void> revoked = this.events.revoked(this.elector, ended.context());
 			if (reason == StepDownReason.ABANDONED) {
 				// the stopping thread has no time left to wait: the work's own deadline stops it
 				return Handover.NOT_RELEASED;

@@ -2,8 +2,6 @@ package com.example.testleader.election;
 
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,9 +9,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The leader's part of the timeline: renew the term every retry period, each attempt
  * ending by the term's own deadline ({@link Deadline}); extend the term only with a
- * renewal answered before that deadline ({@link TermValidity}); end it (through
- * {@code stepDown}) at the deadline, when the Lease was taken or deleted, or when a
- * renewal came too late. Runs on the election's loop.
+ * renewal answered before that deadline ({@link TermValidity}); end it at the deadline,
+ * when the Lease was taken or deleted, or when a renewal came too late. Runs on the
+ * election's loop, and says what came of each renewal ({@link Renewal}); the caller holds
+ * the term.
  */
 final class TermKeeping {
 
@@ -33,26 +32,35 @@ final class TermKeeping {
 
 	private final Ticker ticker;
 
-	TermKeeping(LeaseApi api, TermWrites writes, Cadence cadence, KnownLease known, ElectionObserver observer,
-			Clock clock, Ticker ticker) {
-		this.api = api;
+	private final Failures failures;
+
+	TermKeeping(ElectionParts parts, TermWrites writes, Failures failures) {
+		this.api = parts.api();
 		this.writes = writes;
-		this.cadence = cadence;
-		this.known = known;
-		this.observer = observer;
-		this.clock = clock;
-		this.ticker = ticker;
+		this.cadence = parts.cadence();
+		this.known = parts.known();
+		this.observer = parts.observer();
+		this.clock = parts.clock();
+		this.ticker = parts.ticker();
+		this.failures = failures;
 	}
 
 	/**
-	 * Renews {@code current}, offered to the replica {@code offerTo} (or {@code null});
-	 * returns when to renew next (0 once the term has ended).
+	 * What came of a renewal: the term as held from now and when to renew next, or the
+	 * reason it ended.
 	 */
-	long renew(AtomicReference<HeldTerm> term, HeldTerm current, String offerTo, Failures failures,
-			Consumer<StepDownReason> stepDown) {
+	record Renewal(HeldTerm term, long nextNanos, StepDownReason ended) {
+
+		static Renewal ended(StepDownReason reason) {
+			return new Renewal(null, 0, reason);
+		}
+
+	}
+
+	/** Renews {@code current}, offered to the replica {@code offerTo} (or {@code null}). */
+	Renewal renew(HeldTerm current, String offerTo) {
 		if (!current.validity().isValid()) {
-			stepDown.accept(current.renewalFailed() ? StepDownReason.RENEW_DEADLINE : StepDownReason.EXPIRED);
-			return 0;
+			return Renewal.ended(current.renewalFailed() ? StepDownReason.RENEW_DEADLINE : StepDownReason.EXPIRED);
 		}
 		long sentAt = this.ticker.nanoTime();
 		Deadline attempt = this.cadence.renewal(this.ticker, sentAt + current.validity().remainingNanos());
@@ -62,41 +70,33 @@ final class TermKeeping {
 			this.observer.renewal(current.context().term(), ElectionObserver.RenewalOutcome.TIMEOUT);
 			log.warn("Lease {} was renewed only after the renew deadline: the term had already ended",
 					this.api.describe());
-			stepDown.accept(StepDownReason.RENEW_DEADLINE);
-			return 0;
-		}
-		if (!term.compareAndSet(current,
-				new HeldTerm(current.context(), current.validity(), written, sentAt, this.clock.instant(), false))) {
-			return 0;
+			return Renewal.ended(StepDownReason.RENEW_DEADLINE);
 		}
 		this.observer.renewal(current.context().term(), ElectionObserver.RenewalOutcome.SUCCESS);
-		failures.recovered();
+		this.failures.recovered();
 		log.debug("Renewed Lease {} (fencing token {})", this.api.describe(), current.context().fencingToken());
-		return this.cadence.retryNanos();
+		return new Renewal(new HeldTerm(current.context(), current.validity(), written, sentAt, this.clock.instant(),
+				false), this.cadence.retryNanos(), null);
 	}
 
 	/** A renewal of {@code current} failed: try again before the deadline, or end the term. */
-	long renewalFailed(AtomicReference<HeldTerm> term, HeldTerm current, RuntimeException failure,
-			Failures failures, Consumer<StepDownReason> stepDown) {
+	Renewal renewalFailed(HeldTerm current, RuntimeException failure) {
 		if (failure instanceof LeaseLostException lost) {
 			this.observer.renewal(current.context().term(), ElectionObserver.RenewalOutcome.CONFLICT);
-			stepDown.accept(lost.reason());
-			return 0;
+			return Renewal.ended(lost.reason());
 		}
 		this.observer.renewal(current.context().term(), (failure instanceof LeaseApi.LeaseApiTimeoutException)
 				? ElectionObserver.RenewalOutcome.TIMEOUT : ElectionObserver.RenewalOutcome.ERROR);
-		term.compareAndSet(current, new HeldTerm(current.context(), current.validity(), current.written(),
-				current.renewedAtNanos(), current.renewedAt(), true));
-		failures.renewalFailed();
+		this.failures.renewalFailed();
 		long left = current.validity().remainingNanos();
 		if (left <= 0) {
 			log.warn("Could not renew Lease {}: {}", this.api.describe(), Failures.describe(failure));
-			stepDown.accept(StepDownReason.RENEW_DEADLINE);
-			return 0;
+			return Renewal.ended(StepDownReason.RENEW_DEADLINE);
 		}
 		log.warn("Could not renew Lease {} ({} ms before the renew deadline): {}", this.api.describe(),
 				TimeUnit.NANOSECONDS.toMillis(left), Failures.describe(failure));
-		return Math.min(this.cadence.retryNanos(), left);
+		return new Renewal(new HeldTerm(current.context(), current.validity(), current.written(),
+				current.renewedAtNanos(), current.renewedAt(), true), Math.min(this.cadence.retryNanos(), left), null);
 	}
 
 }

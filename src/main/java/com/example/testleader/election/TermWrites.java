@@ -40,15 +40,14 @@ final class TermWrites {
 
 	private final KnownLease known;
 
-	TermWrites(LeaseApi api, String identity, Duration leaseDuration, Clock clock, Ticker ticker,
-			HolderProcess process, KnownLease known) {
-		this.api = api;
-		this.ticker = ticker;
-		this.known = known;
-		this.identity = identity;
-		this.leaseDuration = leaseDuration;
-		this.clock = clock;
-		this.stamp = process.stamps(clock, ticker);
+	TermWrites(ElectionParts parts, HolderProcess process) {
+		this.api = parts.api();
+		this.identity = parts.identity();
+		this.leaseDuration = parts.cadence().timings().leaseDuration();
+		this.clock = parts.clock();
+		this.ticker = parts.ticker();
+		this.known = parts.known();
+		this.stamp = process.stamps(this.clock, this.ticker);
 	}
 
 	/**

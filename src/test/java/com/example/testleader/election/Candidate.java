@@ -119,12 +119,13 @@ public final class Candidate implements AutoCloseable {
 			environment.setProperty("POD_UID", podUid);
 		}
 		PodIdentity pod = PodIdentity.resolve(timings, environment, config);
-		KubernetesClient client = ElectionConfiguration.electionClient(config, timings);
+		Cadence cadence = new Cadence(timings);
+		KubernetesClient client = ElectionConfiguration.electionClient(config, cadence);
 		LeaseApi leaseApi = new LeaseApi(client, pod.namespace(), timings.leaseName());
 		HolderProcess early = ElectionConfiguration.earlyTakeover(
 				new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", "test-leader"), pod,
 				new PodWatch(client, pod.namespace(), "app.kubernetes.io/name=test-leader", timings.leaseDuration()));
-		LeaseElector elector = new LeaseElector(leaseApi, pod.holderIdentity(), timings,
+		LeaseElector elector = new LeaseElector(leaseApi, pod.holderIdentity(), cadence,
 				new LeaderEvents(timeline.publisher(name, listener), (event) -> {
 				}), ElectionObserver.all(List.of(timeline.observer(name), observer)), clock, Ticker.SYSTEM, early, work);
 		return new Candidate(name, proxy, elector, timeline);

@@ -71,15 +71,16 @@ class TermWritesTest {
 	}
 
 	private KnownLease known(String identity) {
-		KnownLease known = new KnownLease(this.api, identity, Candidate.TIMINGS, Clock.systemUTC(), this.events);
+		KnownLease known = new KnownLease(this.api, identity, this.cadence, Clock.systemUTC(), this.events);
 		known.onChange(() -> {
 		});
 		return known;
 	}
 
 	private TermWrites writes(String identity, KnownLease known) {
-		return new TermWrites(this.api, identity, Candidate.TIMINGS.leaseDuration(), Clock.systemUTC(), Ticker.SYSTEM,
-				HolderProcess.NONE, known);
+		return new TermWrites(new ElectionParts((context) -> {
+		}, this.api, identity, this.cadence, known, this.events, ElectionObserver.NONE, Clock.systemUTC(),
+				Ticker.SYSTEM), HolderProcess.NONE);
 	}
 
 }

@@ -24,9 +24,10 @@ public final class TestElectors {
 	public static LeaseElector elector(Config api, String podName, Ticker ticker, ElectionObserver observer) {
 		LeaderElectionProperties timings = Candidate.TIMINGS;
 		PodIdentity pod = PodIdentity.resolve(timings, new MockEnvironment().withProperty("POD_NAME", podName), api);
-		LeaseApi leaseApi = new LeaseApi(ElectionConfiguration.electionClient(api, timings), pod.namespace(),
+		Cadence cadence = new Cadence(timings);
+		LeaseApi leaseApi = new LeaseApi(ElectionConfiguration.electionClient(api, cadence), pod.namespace(),
 				timings.leaseName());
-		return new LeaseElector(leaseApi, pod.holderIdentity(), timings,
+		return new LeaseElector(leaseApi, pod.holderIdentity(), cadence,
 				new LeaderEvents(Candidate.NO_LISTENER, (event) -> {
 				}), observer, Clock.systemUTC(), ticker, HolderProcess.NONE, RunningWork.NONE);
 	}

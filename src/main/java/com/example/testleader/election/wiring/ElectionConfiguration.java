@@ -81,7 +81,8 @@ public class ElectionConfiguration {
 		if (config == null) {
 			throw new NoKubernetesApiException();
 		}
-		requireShutdownPhaseForTheLeave(properties, environment);
+		Cadence cadence = new Cadence(properties);
+		requireShutdownPhaseForTheLeave(cadence, environment);
 		PodIdentity pod = PodIdentity.resolve(properties, environment, config);
 		EarlyTakeoverProperties early = earlyTakeover.getIfAvailable(
 				() -> new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", "test-leader"));
@@ -90,8 +91,8 @@ public class ElectionConfiguration {
 			.map((each) -> each.stillRunning(role))
 			.flatMap(Optional::stream)
 			.findFirst();
-		return electors(ElectedRoles.of(roles, properties), properties,
-				pod, electionClient(config, properties), early, new Publishers(leaderEvents, applicationEvents),
+		return electors(ElectedRoles.of(roles, properties), cadence,
+				pod, electionClient(config, cadence), early, new Publishers(leaderEvents, applicationEvents),
 				ElectionObserver.all(observers.orderedStream().toList()), running, Clock.systemUTC(), Ticker.SYSTEM);
 	}
 
@@ -99,20 +100,20 @@ public class ElectionConfiguration {
 	 * The electors of {@code roles} for the replica {@code pod}, on {@code client} (closed
 	 * with them), and with several roles the balancer that spreads them over the replicas.
 	 */
-	public static Electors electors(ElectedRoles roles, LeaderElectionProperties properties, PodIdentity pod,
+	public static Electors electors(ElectedRoles roles, Cadence cadence, PodIdentity pod,
 			KubernetesClient client, EarlyTakeoverProperties early, Publishers publishers, ElectionObserver observer,
 			RunningWork running, Clock clock, Ticker ticker) {
-		PodWatch pods = new PodWatch(client, pod.namespace(), early.podSelector(), properties.leaseDuration());
+		PodWatch pods = new PodWatch(client, pod.namespace(), early.podSelector(),
+				cadence.timings().leaseDuration());
 		Map<String, LeaseElector> byRole = new LinkedHashMap<>();
 		for (String role : roles.names()) {
 			byRole.put(role,
-					new LeaseElector(new LeaseApi(client, pod.namespace(), role), pod.holderIdentity(), properties,
+					new LeaseElector(new LeaseApi(client, pod.namespace(), role), pod.holderIdentity(), cadence,
 							new LeaderEvents(publishers.leader(), publishers.application()), observer, clock, ticker,
 							earlyTakeover(early, pod, pods), running));
 		}
-		RoleBalancer balancer = (byRole.size() > 1)
-				? new RoleBalancer(byRole, pod, pods, new Cadence(properties), ticker) : null;
-		return new Electors(byRole, properties.leaseName(), balancer, client::close);
+		RoleBalancer balancer = (byRole.size() > 1) ? new RoleBalancer(byRole, pod, pods, cadence, ticker) : null;
+		return new Electors(byRole, cadence.timings().leaseName(), balancer, client::close);
 	}
 
 	/**
@@ -149,12 +150,12 @@ public class ElectionConfiguration {
 	 * the election's own client would close under a release still in flight. The phase
 	 * must outlast the longest graceful leave.
 	 */
-	static void requireShutdownPhaseForTheLeave(LeaderElectionProperties properties, Environment environment) {
+	static void requireShutdownPhaseForTheLeave(Cadence cadence, Environment environment) {
 		Duration phase = Binder.get(environment)
 			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
 			.orElse(Duration.ofSeconds(30));
 		// the leave, then the election's loop given time to finish a step it interrupted
-		Duration leave = new Cadence(properties).leaveTimeout().plus(ElectionLoop.STOP_WAIT);
+		Duration leave = cadence.leaveTimeout().plus(ElectionLoop.STOP_WAIT);
 		if (phase.compareTo(leave) < 0) {
 			throw new IllegalArgumentException("spring.lifecycle.timeout-per-shutdown-phase (" + phase
 					+ ") must be at least the election's longest graceful leave and shut-down (" + leave + ", from "
@@ -170,8 +171,8 @@ public class ElectionConfiguration {
 	 * SIGTERM). The client's own retries are off, and its timeouts match the longest call
 	 * the elector waits for, so abandoned calls free their connection soon.
 	 */
-	public static KubernetesClient electionClient(Config shared, LeaderElectionProperties properties) {
-		int callMillis = Math.toIntExact(new Cadence(properties).callTimeout().toMillis());
+	public static KubernetesClient electionClient(Config shared, Cadence cadence) {
+		int callMillis = Math.toIntExact(cadence.callTimeout().toMillis());
 		Config config = new ConfigBuilder(shared).withRequestRetryBackoffLimit(0)
 			.withRequestTimeout(callMillis)
 			.withConnectionTimeout(callMillis)

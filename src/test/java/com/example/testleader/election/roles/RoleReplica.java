@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 
 import com.example.testleader.election.Candidate;
+import com.example.testleader.election.Cadence;
 import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.PodIdentity;
 import com.example.testleader.election.RunningWork;
@@ -84,8 +85,9 @@ final class RoleReplica implements AutoCloseable {
 				Candidate.TIMINGS.namespace(), identity, Candidate.TIMINGS.leaseDuration(),
 				Candidate.TIMINGS.renewDeadline(), Candidate.TIMINGS.retryPeriod());
 		PodIdentity pod = PodIdentity.resolve(timings, new MockEnvironment().withProperty("POD_NAME", name), config);
-		Electors electors = ElectionConfiguration.electors(new ElectedRoles(roles), timings, pod,
-				ElectionConfiguration.electionClient(config, timings),
+		Cadence cadence = new Cadence(timings);
+		Electors electors = ElectionConfiguration.electors(new ElectedRoles(roles), cadence, pod,
+				ElectionConfiguration.electionClient(config, cadence),
 				new EarlyTakeoverProperties(true, "app.kubernetes.io/name=test-leader", KubeletStandIn.CONTAINER),
 				new ElectionConfiguration.Publishers(timelines.publisher(name), (event) -> {
 				}), timelines.observer(name), RunningWork.NONE, Clock.systemUTC(), Ticker.SYSTEM);
