@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * (expired as this replica observed it, released, this process's own record, or its
  * holder proven gone: {@link KnownLease}, {@link HolderProcess}), take it with a write of
  * its own, and only then begin a term. Runs on the election's loop, and says what came of
- * each attempt ({@link Attempt}); the caller holds the term it took, then
+ * each attempt ({@link Attempt}); the caller stores the term taken as the term held, then
  * {@link #announce(Attempt) announces} it.
  */
 final class Acquisition {
@@ -63,10 +63,10 @@ final class Acquisition {
 	}
 
 	/**
-	 * What came of an attempt: the term taken, if one was (not yet announced), on what
-	 * proof if before expiry, and when to look again.
+	 * What came of an attempt: the term taken ({@code null} if none was; not yet
+	 * announced), on what proof if before expiry, and when to step next.
 	 */
-	record Attempt(HeldTerm taken, Optional<String> proof, long nextNanos) {
+	record Attempt(HeldTerm term, Optional<String> proof, long nextNanos) {
 
 		static Attempt lookAgainIn(long nanos) {
 			return new Attempt(null, Optional.empty(), nanos);
@@ -74,7 +74,7 @@ final class Acquisition {
 
 	}
 
-	/** Reads the Lease and takes it if this replica may; returns when to look again. */
+	/** Reads the Lease and takes it if this replica may. */
 	Attempt acquire(long notBeforeNanos) {
 		Deadline attempt = this.cadence.attempt(this.ticker);
 		Optional<LeaseRecord> current = this.api.get(attempt.nextCall());
@@ -91,7 +91,7 @@ final class Acquisition {
 
 	/**
 	 * Takes the Lease if this replica may, over {@code current} (as just read or watched),
-	 * not before {@code notBeforeNanos}; otherwise returns when to look again.
+	 * not before {@code notBeforeNanos}.
 	 */
 	Attempt tryTake(Optional<LeaseRecord> current, long now, long notBeforeNanos, Deadline attempt) {
 		if (notBeforeNanos - now <= 0) {
@@ -125,7 +125,7 @@ final class Acquisition {
 			return Attempt.lookAgainIn(this.cadence.jitteredRetryNanos());
 		}
 		this.known.wrote(written, sentAt, proof.orElse(null));
-		return new Attempt(begin(written, sentAt), proof, this.cadence.retryNanos());
+		return new Attempt(newTerm(written, sentAt), proof, this.cadence.retryNanos());
 	}
 
 	/** Whether the holder of {@code record} offers it to this replica and nobody accepted yet. */
@@ -156,7 +156,7 @@ final class Acquisition {
 	 * A term begins with this process's own write, valid a renew deadline from when it was
 	 * sent; {@code null} if that deadline has already passed.
 	 */
-	private HeldTerm begin(LeaseRecord written, long sentAt) {
+	private HeldTerm newTerm(LeaseRecord written, long sentAt) {
 		TermValidity validity = new TermValidity(this.ticker, sentAt + this.cadence.renewDeadlineNanos());
 		if (!validity.isValid()) {
 			log.warn("Lease {} was taken only after the renew deadline of the take; not leading on it",
@@ -169,12 +169,12 @@ final class Acquisition {
 				this.clock.instant(), false);
 	}
 
-	/** Tells the application that the term {@code taken} began, once the caller holds it. */
-	void announce(Attempt taken) {
-		LeaseContext context = taken.taken().context();
+	/** Tells the application that the term {@code attempt} took began, once the caller stored it. */
+	void announce(Attempt attempt) {
+		LeaseContext context = attempt.term().context();
 		log.info("Became leader of Lease {} as {} with fencing token {}", this.api.describe(), this.identity,
 				context.fencingToken());
-		this.observer.acquired(context.term(), taken.proof());
+		this.observer.acquired(context.term(), attempt.proof());
 		this.events.granted(this.elector, context);
 	}
 

@@ -4,9 +4,10 @@ import java.time.Clock;
 
 /**
  * What every part of one Lease's election works with, none of which changes while it
- * runs: built once by {@link LeaseElector} and held as fields by {@link Acquisition},
- * {@link TermKeeping}, {@link TermEnding} and {@link TermWrites}, so that a step passes
- * them only the state of the moment (the term, the record, the deadline).
+ * runs: built once by {@link LeaseElector}; {@link Acquisition}, {@link TermKeeping},
+ * {@link TermEnding} and {@link TermWrites} each copy what they use into fields of their
+ * own, so that a step passes them only the state of the moment (the term, the record, the
+ * deadline).
  *
  * @param elector the source of the leadership events, and what a term's context yields through
  * @param api the Lease

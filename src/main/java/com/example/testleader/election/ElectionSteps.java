@@ -155,24 +155,34 @@ final class ElectionSteps {
 		}
 	}
 
-	/** Holds {@code current} as renewed, or ends it; returns when to step next. */
+	/** Stores the term as {@code renewal} left it, or ends it; returns when to step next. */
 	private long keep(HeldTerm current, TermKeeping.Renewal renewal) {
-		if (renewal.ended() != null) {
-			stepDown(renewal.ended());
+		if (renewal.endReason() != null) {
+			stepDown(renewal.endReason());
 			return 0;
 		}
-		// the stopping thread may have ended the term meanwhile
-		return this.term.compareAndSet(current, renewal.term()) ? renewal.nextNanos() : 0;
+		if (!this.term.compareAndSet(current, renewal.term())) {
+			// only the stopping thread ends a term off the loop, and it has stopped the loop:
+			// there is no next step to schedule
+			return 0;
+		}
+		if (!renewal.term().renewalFailed()) {
+			this.keeping.renewed(renewal.term());
+		}
+		return renewal.nextNanos();
 	}
 
 	private long acquire() {
 		return this.competing ? begin(this.acquisition.acquire(this.competeAfterNanos)) : 0;
 	}
 
-	/** Holds the term {@code attempt} took, if it took one, then announces it; returns when to step next. */
+	/**
+	 * Stores the term {@code attempt} took as the term held, if it took one, then announces
+	 * it; returns when to step next.
+	 */
 	private long begin(Acquisition.Attempt attempt) {
-		if (attempt.taken() != null) {
-			this.term.set(attempt.taken());
+		if (attempt.term() != null) {
+			this.term.set(attempt.term());
 			this.acquisition.announce(attempt);
 		}
 		return attempt.nextNanos();

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * ending by the term's own deadline ({@link Deadline}); extend the term only with a
  * renewal answered before that deadline ({@link TermValidity}); end it at the deadline,
  * when the Lease was taken or deleted, or when a renewal came too late. Runs on the
- * election's loop, and says what came of each renewal ({@link Renewal}); the caller holds
- * the term.
+ * election's loop, and says what came of each renewal ({@link Renewal}); the caller
+ * stores the term renewed as the term held, then tells {@link #renewed(HeldTerm)}.
  */
 final class TermKeeping {
 
@@ -46,12 +46,19 @@ final class TermKeeping {
 	}
 
 	/**
-	 * What came of a renewal: the term as held from now and when to renew next, or the
-	 * reason it ended.
+	 * What came of a renewal: either the term as held from now ({@code term}: renewed, or
+	 * marked as failing, to be tried again) and when to renew next, or the reason it ended
+	 * ({@code endReason}).
 	 */
-	record Renewal(HeldTerm term, long nextNanos, StepDownReason ended) {
+	record Renewal(HeldTerm term, long nextNanos, StepDownReason endReason) {
 
-		static Renewal ended(StepDownReason reason) {
+		Renewal {
+			if ((term == null) == (endReason == null)) {
+				throw new IllegalArgumentException("A renewal either keeps the term or ends it");
+			}
+		}
+
+		static Renewal endedBy(StepDownReason reason) {
 			return new Renewal(null, 0, reason);
 		}
 
@@ -60,7 +67,7 @@ final class TermKeeping {
 	/** Renews {@code current}, offered to the replica {@code offerTo} (or {@code null}). */
 	Renewal renew(HeldTerm current, String offerTo) {
 		if (!current.validity().isValid()) {
-			return Renewal.ended(current.renewalFailed() ? StepDownReason.RENEW_DEADLINE : StepDownReason.EXPIRED);
+			return Renewal.endedBy(current.renewalFailed() ? StepDownReason.RENEW_DEADLINE : StepDownReason.EXPIRED);
 		}
 		long sentAt = this.ticker.nanoTime();
 		Deadline attempt = this.cadence.renewal(this.ticker, sentAt + current.validity().remainingNanos());
@@ -70,20 +77,24 @@ final class TermKeeping {
 			this.observer.renewal(current.context().term(), ElectionObserver.RenewalOutcome.TIMEOUT);
 			log.warn("Lease {} was renewed only after the renew deadline: the term had already ended",
 					this.api.describe());
-			return Renewal.ended(StepDownReason.RENEW_DEADLINE);
+			return Renewal.endedBy(StepDownReason.RENEW_DEADLINE);
 		}
-		this.observer.renewal(current.context().term(), ElectionObserver.RenewalOutcome.SUCCESS);
-		this.failures.recovered();
-		log.debug("Renewed Lease {} (fencing token {})", this.api.describe(), current.context().fencingToken());
 		return new Renewal(new HeldTerm(current.context(), current.validity(), written, sentAt, this.clock.instant(),
 				false), this.cadence.retryNanos(), null);
+	}
+
+	/** The renewal of {@code renewed} landed in time and the caller now holds it as the term. */
+	void renewed(HeldTerm renewed) {
+		this.observer.renewal(renewed.context().term(), ElectionObserver.RenewalOutcome.SUCCESS);
+		this.failures.recovered();
+		log.debug("Renewed Lease {} (fencing token {})", this.api.describe(), renewed.context().fencingToken());
 	}
 
 	/** A renewal of {@code current} failed: try again before the deadline, or end the term. */
 	Renewal renewalFailed(HeldTerm current, RuntimeException failure) {
 		if (failure instanceof LeaseLostException lost) {
 			this.observer.renewal(current.context().term(), ElectionObserver.RenewalOutcome.CONFLICT);
-			return Renewal.ended(lost.reason());
+			return Renewal.endedBy(lost.reason());
 		}
 		this.observer.renewal(current.context().term(), (failure instanceof LeaseApi.LeaseApiTimeoutException)
 				? ElectionObserver.RenewalOutcome.TIMEOUT : ElectionObserver.RenewalOutcome.ERROR);
@@ -91,7 +102,7 @@ final class TermKeeping {
 		long left = current.validity().remainingNanos();
 		if (left <= 0) {
 			log.warn("Could not renew Lease {}: {}", this.api.describe(), Failures.describe(failure));
-			return Renewal.ended(StepDownReason.RENEW_DEADLINE);
+			return Renewal.endedBy(StepDownReason.RENEW_DEADLINE);
 		}
 		log.warn("Could not renew Lease {} ({} ms before the renew deadline): {}", this.api.describe(),
 				TimeUnit.NANOSECONDS.toMillis(left), Failures.describe(failure));
