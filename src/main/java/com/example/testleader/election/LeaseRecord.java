@@ -9,6 +9,7 @@ import java.util.Optional;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpecBuilder;
 
 /**
  * One version of the Lease, as read from or written to the API server. Updates are built
@@ -69,7 +70,7 @@ public record LeaseRecord(Lease lease) {
 			.withNamespace(namespace)
 			.withName(name)
 			.endMetadata()
-			.withSpec(heldSpec(identity, leaseDuration, now, now, token))
+			.withSpec(heldSpec(null, identity, leaseDuration, now, now, token))
 			.editMetadata()
 			.withAnnotations(epochAnnotation(token))
 			.endMetadata()
@@ -172,7 +173,7 @@ public record LeaseRecord(Lease lease) {
 			.removeFromAnnotations(HOLDER_PROCESS)
 			.addToAnnotations(epochAnnotation(token))
 			.endMetadata()
-			.withSpec(heldSpec(identity, leaseDuration, now, now, token))
+			.withSpec(heldSpec(this.lease.getSpec(), identity, leaseDuration, now, now, token))
 			.build();
 	}
 
@@ -218,7 +219,7 @@ public record LeaseRecord(Lease lease) {
 	Lease renewedAt(Duration leaseDuration, ZonedDateTime now) {
 		ZonedDateTime acquired = (acquireTime() != null) ? acquireTime() : now;
 		return new LeaseBuilder(this.lease)
-			.withSpec(heldSpec(holder(), leaseDuration, acquired, now, fencingToken()))
+			.withSpec(heldSpec(this.lease.getSpec(), holder(), leaseDuration, acquired, now, fencingToken()))
 			.build();
 	}
 
@@ -239,7 +240,7 @@ public record LeaseRecord(Lease lease) {
 			.removeFromAnnotations(Handshake.ACCEPTED_BY)
 			.addToAnnotations(RELEASED_BY, identity)
 			.endMetadata()
-			.withSpec(heldSpec("", Duration.ofSeconds(1), now, now, fencingToken()));
+			.withSpec(heldSpec(this.lease.getSpec(), "", Duration.ofSeconds(1), now, now, fencingToken()));
 		if (handTo != null) {
 			released = released.editMetadata().addToAnnotations(HANDED_TO, handTo).endMetadata();
 		}
@@ -251,9 +252,15 @@ public record LeaseRecord(Lease lease) {
 		return (epoch > 0) ? Map.of(FENCING_EPOCH, Long.toString(epoch)) : Map.of();
 	}
 
-	private static LeaseSpec heldSpec(String holder, Duration leaseDuration, ZonedDateTime acquireTime,
-			ZonedDateTime renewTime, long token) {
-		LeaseSpec spec = new LeaseSpec();
+	/**
+	 * The spec of a term: {@code found} (the spec written over, or {@code null}) with the
+	 * holder, duration, times and transitions of this term; whatever else it holds (the
+	 * {@code strategy} and {@code preferredHolder} of coordinated leader election) is kept
+	 * as found, as client-go does.
+	 */
+	private static LeaseSpec heldSpec(LeaseSpec found, String holder, Duration leaseDuration,
+			ZonedDateTime acquireTime, ZonedDateTime renewTime, long token) {
+		LeaseSpec spec = (found != null) ? new LeaseSpecBuilder(found).build() : new LeaseSpec();
 		spec.setHolderIdentity(holder);
 		spec.setLeaseDurationSeconds(Math.toIntExact(leaseDuration.toSeconds()));
 		spec.setAcquireTime(acquireTime);

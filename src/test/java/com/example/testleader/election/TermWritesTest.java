@@ -70,6 +70,48 @@ class TermWritesTest {
 		assertThat(now.getMetadata().getResourceVersion()).isEqualTo(restored.getMetadata().getResourceVersion());
 	}
 
+	/**
+	 * Coordinated leader election's fields ({@code spec.strategy}, {@code spec.preferredHolder})
+	 * belong to whoever set them: every write of a term keeps them as it found them, as
+	 * client-go does.
+	 */
+	@Test
+	void everyWriteOfATermKeepsTheStrategyAndThePreferredHolderAsItFoundThem() {
+		this.events.start();
+		this.admin.leases()
+			.inNamespace("default")
+			.resource(new LeaseBuilder().withNewMetadata()
+				.withName("test-lease")
+				.withNamespace("default")
+				.endMetadata()
+				.withNewSpec()
+				.withStrategy("OldestEmulationVersion")
+				.withPreferredHolder("replica-z_1")
+				.endSpec()
+				.build())
+			.create();
+		KnownLease known = known("replica-l_1");
+		TermWrites leader = writes("replica-l_1", known);
+		LeaseRecord found = new LeaseRecord(this.admin.leases().inNamespace("default").withName("test-lease").get());
+
+		LeaseRecord taken = leader.take(Optional.of(found), 0, this.cadence.attempt(Ticker.SYSTEM));
+		assertKept();
+		LeaseRecord offered = leader.renew(taken, 0, "replica-c", this.cadence.attempt(Ticker.SYSTEM));
+		assertKept();
+		LeaseRecord accepted = writes("replica-c_1", known("replica-c_1")).accept(offered, "replica-c",
+				this.cadence.attempt(Ticker.SYSTEM));
+		assertKept();
+		known.read(accepted, Ticker.SYSTEM.nanoTime());
+		leader.release(offered, 0, "replica-c", this.cadence.release(Ticker.SYSTEM));
+		assertKept();
+	}
+
+	private void assertKept() {
+		Lease now = this.admin.leases().inNamespace("default").withName("test-lease").get();
+		assertThat(now.getSpec().getStrategy()).isEqualTo("OldestEmulationVersion");
+		assertThat(now.getSpec().getPreferredHolder()).isEqualTo("replica-z_1");
+	}
+
 	private KnownLease known(String identity) {
 		KnownLease known = new KnownLease(this.api, identity, this.cadence, Clock.systemUTC(), this.events);
 		known.onChange(() -> {
