@@ -126,4 +126,12 @@ public record Cadence(LeaderElectionProperties timings) {
 		return longestStep().plus(this.timings.stopMargin()).plus(releaseBudget());
 	}
 
+	/**
+	 * The longest a hand-over to a named replica takes: the offer's wait for its acceptance,
+	 * then a graceful leave.
+	 */
+	public Duration handOverTimeout() {
+		return Duration.ofNanos(offerTimeoutNanos()).plus(leaveTimeout());
+	}
+
 }

@@ -104,14 +104,17 @@ final class ElectionSteps {
 		return outcome;
 	}
 
-	/** Offers the term held to {@code to} (see {@link LeaseElector#offer(String)}); the answer comes later. */
-	CompletableFuture<Handover> offer(String to) {
+	/**
+	 * Offers the term held to {@code to}, for {@code reason} (see
+	 * {@link LeaseElector#offer(String)}); the answer comes later.
+	 */
+	CompletableFuture<Handover> offer(String to, StepDownReason reason) {
 		HeldTerm current = this.term.get();
 		if (current == null || !current.validity().isValid()) {
 			return CompletableFuture.completedFuture(Handover.NOT_LEADING);
 		}
 		CompletableFuture<Handover> answer = new CompletableFuture<>();
-		this.offer.make(to, this.ticker.nanoTime() + this.cadence.offerTimeoutNanos(), answer);
+		this.offer.make(to, reason, this.ticker.nanoTime() + this.cadence.offerTimeoutNanos(), answer);
 		this.loop.schedule(this::step, 0);
 		return answer;
 	}
@@ -121,8 +124,7 @@ final class ElectionSteps {
 	 * and leave it to that replica for the handover grace. The caller schedules the next step.
 	 */
 	private void handOver() {
-		String to = this.offer.to();
-		stepDown(StepDownReason.HANDED_OVER, to);
+		stepDown(this.offer.reason(), this.offer.to());
 		this.competeAfterNanos = this.ticker.nanoTime() + this.cadence.handoverGrace().toNanos();
 	}
 
@@ -264,7 +266,7 @@ final class ElectionSteps {
 		}
 		finally {
 			// an offer's answer is never left waiting, even if the step-down failed
-			this.offer.end((reason == StepDownReason.HANDED_OVER) ? outcome : Handover.NOT_LEADING);
+			this.offer.end((reason == this.offer.reason()) ? outcome : Handover.NOT_LEADING);
 		}
 	}
 

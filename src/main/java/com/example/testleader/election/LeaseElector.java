@@ -158,7 +158,21 @@ public final class LeaseElector implements SmartLifecycle, Terms, Election {
 	 * withdrawn and nothing changes ({@link Handover#NOT_ACCEPTED}).
 	 */
 	public CompletableFuture<Handover> offer(String to) {
-		return this.loop.<CompletableFuture<Handover>>call(() -> this.steps.offer(to), null)
+		return offer(to, StepDownReason.HANDED_OVER);
+	}
+
+	/**
+	 * Hands leadership to the replica {@code replica} (a pod name, or a holder identity),
+	 * if this replica leads: as {@link #offer(String)}, on an operator's request
+	 * ({@link StepDownReason#TRANSFERRED}).
+	 */
+	@Override
+	public CompletableFuture<Handover> handTo(String replica) {
+		return offer(PodIdentity.replicaOf(replica), StepDownReason.TRANSFERRED);
+	}
+
+	private CompletableFuture<Handover> offer(String to, StepDownReason reason) {
+		return this.loop.<CompletableFuture<Handover>>call(() -> this.steps.offer(to, reason), null)
 			.thenCompose((answer) -> (answer != null) ? answer
 					: CompletableFuture.completedFuture(Handover.NOT_LEADING));
 	}
@@ -249,6 +263,11 @@ public final class LeaseElector implements SmartLifecycle, Terms, Election {
 	@Override
 	public Duration leaveTimeout() {
 		return this.cadence.leaveTimeout();
+	}
+
+	@Override
+	public Duration handOverTimeout() {
+		return this.cadence.handOverTimeout();
 	}
 
 	@Override

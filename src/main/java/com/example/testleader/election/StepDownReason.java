@@ -1,5 +1,7 @@
 package com.example.testleader.election;
 
+import java.util.Optional;
+
 /** Why a replica stopped leading. */
 public enum StepDownReason {
 
@@ -11,6 +13,12 @@ public enum StepDownReason {
 
 	/** It handed the role to a replica holding fewer roles, to balance the roles (the {@code election.roles} package). */
 	HANDED_OVER(true),
+
+	/**
+	 * It handed leadership to the replica an operator named ({@link Election#handTo(String)}),
+	 * which accepted it.
+	 */
+	TRANSFERRED(true),
 
 	/** Renewals kept failing (or hanging) until the renew deadline. */
 	RENEW_DEADLINE(false),
@@ -39,6 +47,20 @@ public enum StepDownReason {
 	/** Graceful step-downs wait for the work to stop, then release the Lease. */
 	public boolean graceful() {
 		return this.graceful;
+	}
+
+	/**
+	 * Why leadership moved, if this step-down was a move (a graceful one, which releases
+	 * the Lease for another replica): {@code stop}, {@code request} or {@code balance}; the
+	 * {@code reason} of {@code leader_election_moves_total}.
+	 */
+	public Optional<String> move() {
+		return switch (this) {
+			case RELEASED -> Optional.of("stop");
+			case YIELDED, TRANSFERRED -> Optional.of("request");
+			case HANDED_OVER -> Optional.of("balance");
+			default -> Optional.empty();
+		};
 	}
 
 }

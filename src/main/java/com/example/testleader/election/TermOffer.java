@@ -14,14 +14,20 @@ final class TermOffer {
 
 	private String to;
 
+	private StepDownReason reason;
+
 	private long expiresAtNanos;
 
 	private CompletableFuture<Handover> answer;
 
-	/** Offers the term to {@code to} until {@code expiresAtNanos}; an earlier offer is withdrawn. */
-	void make(String to, long expiresAtNanos, CompletableFuture<Handover> answer) {
+	/**
+	 * Offers the term to {@code to} until {@code expiresAtNanos}, for {@code reason} (the
+	 * step-down's once accepted); an earlier offer is withdrawn.
+	 */
+	void make(String to, StepDownReason reason, long expiresAtNanos, CompletableFuture<Handover> answer) {
 		end(Handover.NOT_ACCEPTED);
 		this.to = to;
+		this.reason = reason;
 		this.expiresAtNanos = expiresAtNanos;
 		this.answer = answer;
 	}
@@ -29,6 +35,11 @@ final class TermOffer {
 	/** The replica the term is offered to, for the next renewal; {@code null} if none. */
 	String to() {
 		return this.to;
+	}
+
+	/** Why the term is offered: the step-down's reason once accepted. */
+	StepDownReason reason() {
+		return this.reason;
 	}
 
 	/** Whether {@code seen}, still this term's record, carries the acceptance of this offer. */
@@ -51,6 +62,7 @@ final class TermOffer {
 			this.answer.complete(outcome);
 		}
 		this.to = null;
+		this.reason = null;
 		this.answer = null;
 	}
 

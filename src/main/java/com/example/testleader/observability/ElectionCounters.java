@@ -2,6 +2,8 @@ package com.example.testleader.observability;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,9 +24,13 @@ import org.springframework.stereotype.Component;
  * <ul>
  * <li>{@code leader_election_acquisitions_total{name}}</li>
  * <li>{@code leader_election_losses_total{name,reason}}: reason is released, yielded,
- * handed_over, renew_deadline, expired, taken_over, deleted or abandoned</li>
+ * handed_over, transferred, renew_deadline, expired, taken_over, deleted or abandoned</li>
  * <li>{@code leader_election_renewals_total{name,outcome}}: outcome is success, conflict,
  * error or timeout</li>
+ * <li>{@code leader_election_moves_total{name,reason}}: leadership this replica gave up
+ * with a release for another replica to take ({@link StepDownReason#move()}); reason is
+ * stop, request or balance. Counted once the Lease was released, by the replica giving it
+ * up; a graceful step-down whose release failed is no move (the Lease is waited out).</li>
  * </ul>
  */
 @Component
@@ -43,6 +49,11 @@ class ElectionCounters implements ElectionObserver {
 			for (RenewalOutcome outcome : RenewalOutcome.values()) {
 				renewals(role, outcome);
 			}
+			Stream.of(StepDownReason.values())
+				.map(StepDownReason::move)
+				.flatMap(Optional::stream)
+				.distinct()
+				.forEach((reason) -> moves(role, reason));
 		}
 	}
 
@@ -54,6 +65,13 @@ class ElectionCounters implements ElectionObserver {
 	@Override
 	public void lost(LeaderTerm term, StepDownReason reason) {
 		losses(term.role(), reason).increment();
+	}
+
+	@Override
+	public void ended(LeaderTerm term, StepDownReason reason, boolean released, String handedTo) {
+		if (released) {
+			reason.move().ifPresent((move) -> moves(term.role(), move).increment());
+		}
 	}
 
 	@Override
@@ -73,6 +91,14 @@ class ElectionCounters implements ElectionObserver {
 			.description("Terms this replica ended, by reason")
 			.tag("name", role)
 			.tag("reason", reason.name().toLowerCase(Locale.ROOT))
+			.register(this.registry);
+	}
+
+	private Counter moves(String role, String reason) {
+		return Counter.builder("leader.election.moves")
+			.description("Leadership this replica gave up with a release for another replica, by reason")
+			.tag("name", role)
+			.tag("reason", reason)
 			.register(this.registry);
 	}
 

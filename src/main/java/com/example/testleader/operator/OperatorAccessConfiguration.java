@@ -51,8 +51,8 @@ class OperatorAccessConfiguration {
 		String why = (properties.auth() != null) ? "" : (auth == Auth.KUBERNETES) ? ", running in a pod"
 				: ", not running in a pod";
 		if (auth == Auth.LOOPBACK) {
-			log.info("Operator endpoints (POST /actuator/shutdown, /actuator/leadership) are open to callers on this "
-					+ "machine only ({}=loopback{})", OperatorAccessProperties.PROPERTY, why);
+			log.info("Operator endpoints (POST /actuator/shutdown, /actuator/leadership, /actuator/handover) are open "
+					+ "to callers on this machine only ({}=loopback{})", OperatorAccessProperties.PROPERTY, why);
 			return new OperatorAccessAdvisor(auth, Map.of(), new LoopbackAccess());
 		}
 		Config config = kubernetesConfig.getIfAvailable();
@@ -61,11 +61,12 @@ class OperatorAccessConfiguration {
 					+ "configured: run in a pod, or set spring.main.cloud-platform=kubernetes and point it at one");
 		}
 		Leadership lease = electors.primary().leadership();
-		Map<EndpointId, OperatorAction> actions = Map.of(EndpointId.of("leadership"),
-				OperatorAction.moveLeadership(lease.namespace(), lease.leaseName()), EndpointId.of("shutdown"),
+		OperatorAction move = OperatorAction.moveLeadership(lease.namespace(), lease.leaseName());
+		Map<EndpointId, OperatorAction> actions = Map.of(EndpointId.of("leadership"), move,
+				EndpointId.of("handover"), move, EndpointId.of("shutdown"),
 				OperatorAction.shutDown(podNamespace(environment, config), podName(environment)));
-		log.info("Operator endpoints need a bearer token of a user allowed to {} (POST /actuator/leadership) or to {} "
-				+ "(POST /actuator/shutdown) ({}{})", actions.get(EndpointId.of("leadership")).permission(),
+		log.info("Operator endpoints need a bearer token of a user allowed to {} (POST /actuator/leadership, "
+				+ "/actuator/handover) or to {} (POST /actuator/shutdown) ({}{})", actions.get(EndpointId.of("leadership")).permission(),
 				actions.get(EndpointId.of("shutdown")).permission(), KUBERNETES, why);
 		ReviewCache decisions = new ReviewCache(DECISIONS_KEPT, CACHE_CAPACITY, Ticker.SYSTEM);
 		return new OperatorAccessAdvisor(auth, actions,

@@ -50,6 +50,9 @@ class LeadershipChangeTest {
 			.endsWith("to balance them; the Lease was released, handed to pod-b");
 		assertThat(LeadershipChange.stopped(TERM, StepDownReason.RELEASED, true, null, NOW).message())
 			.endsWith("no longer ready); the Lease was released");
+		assertThat(LeadershipChange.stopped(TERM, StepDownReason.TRANSFERRED, true, "pod-c", NOW).message())
+			.endsWith("it handed leadership to the replica named in a request; the Lease was released, handed to "
+					+ "pod-c");
 		assertThat(LeadershipChange.stopped(TERM, StepDownReason.YIELDED, false, null, NOW).message())
 			.endsWith("on request; this replica did not release the Lease (the work did not stop in time, the release "
 					+ "failed, or the Lease was no longer its own)");

@@ -41,8 +41,11 @@ class OperatorAccessConfigurationTest {
 			.run((context) -> {
 				OperatorAccessAdvisor advisor = context.getBean(OperatorAccessAdvisor.class);
 				assertThat(advisor.auth()).isEqualTo(Auth.KUBERNETES);
-				assertThat(advisor.actions()).containsOnlyKeys(EndpointId.of("leadership"), EndpointId.of("shutdown"));
+				assertThat(advisor.actions()).containsOnlyKeys(EndpointId.of("leadership"), EndpointId.of("handover"),
+						EndpointId.of("shutdown"));
 				assertThat(advisor.actions().get(EndpointId.of("leadership")).permission())
+					.isEqualTo("update leases.coordination.k8s.io/test-lease -n team-a");
+				assertThat(advisor.actions().get(EndpointId.of("handover")).permission())
 					.isEqualTo("update leases.coordination.k8s.io/test-lease -n team-a");
 				assertThat(advisor.actions().get(EndpointId.of("shutdown")).permission())
 					.isEqualTo("delete pods/replica-a -n team-b");

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +69,78 @@ class OperatorEndpointActionsTest {
 		assertThat((String) moved.json("$.role")).isEqualTo("test-lease");
 		await().atMost(Duration.ofSeconds(10)).until(() -> follower.elector().leadership().leader());
 		this.work.assertNoOverlap();
+	}
+
+	/**
+	 * {@code POST /actuator/handover {"to": ...}} hands leadership to the replica it names, not to whoever is
+	 * first: with two followers, the one named runs the work next, and the other never
+	 * leads. The move is counted as a request on the replica that gave it up.
+	 */
+	@Test
+	void aUserAllowedToUpdateTheLeaseHandsLeadershipToTheReplicaItNames() {
+		Replica leader = start("replica-a");
+		Replica other = start("replica-b");
+		Replica named = start("replica-c");
+		String token = allowedToUpdateTheLease();
+
+		Http.Response moved = Http.postJson(leader.management() + "/actuator/handover/test-lease",
+				"{\"to\":\"replica-c\"}", bearer(token));
+
+		assertThat(moved.status()).isEqualTo(202);
+		assertThat((String) moved.json("$.to")).isEqualTo("replica-c");
+		await().atMost(Duration.ofSeconds(10)).until(() -> named.elector().leadership().leader());
+		assertThat(this.work.runsOf("replica-c")).isNotEmpty();
+		assertThat(this.work.runsOf("replica-b")).isEmpty();
+		assertThat(other.elector().leadership().leader()).isFalse();
+		assertThat(moves(leader, "request")).isEqualTo(1);
+		assertThat(moves(leader, "balance")).isZero();
+		this.work.assertNoOverlap();
+	}
+
+	/**
+	 * A named replica that does not accept (here: one that left the election, and a name no
+	 * replica has) leaves leadership where it is: 409 with the reason, the Lease never
+	 * released, the leader working throughout.
+	 */
+	@Test
+	void aNamedReplicaThatDoesNotAcceptLeavesLeadershipWhereItIs() {
+		Replica leader = start("replica-a");
+		Replica leaving = start("replica-b");
+		leaving.elector().leave().join();
+		String token = allowedToUpdateTheLease();
+
+		for (String to : List.of("replica-b", "replica-x")) {
+			Http.Response refused = Http.postJson(leader.management() + "/actuator/handover",
+					"{\"to\":\"" + to + "\"}", bearer(token));
+
+			assertThat(refused.status()).as(to).isEqualTo(409);
+			assertThat((String) refused.json("$.message")).isEqualTo(to + " did not accept leadership of test-lease "
+					+ "in time: it is not ready, does not compete for the role, or cannot reach the API server; this "
+					+ "replica still leads");
+		}
+		throughout(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+			.until(() -> leader.elector().leadership().leader());
+		assertThat(this.api.firstRelease()).isEmpty();
+		assertThat(moves(leader, "request")).isZero();
+	}
+
+	@Test
+	void aHandOverNamingThisReplicaOrNoneIsRefusedAtOnce() {
+		Replica leader = start("replica-a");
+		start("replica-b");
+		String token = allowedToUpdateTheLease();
+		String handover = leader.management() + "/actuator/handover";
+
+		Http.Response self = Http.postJson(handover, "{\"to\":\"" + leader.elector().identity() + "\"}",
+				bearer(token));
+		assertThat(self.status()).isEqualTo(409);
+		assertThat((String) self.json("$.message")).startsWith("\"to\" names this replica");
+		Http.Response blank = Http.postJson(handover, "{\"to\":\" \"}", bearer(token));
+		assertThat(blank.status()).isEqualTo(400);
+		assertThat((String) blank.json("$.message")).isEqualTo("\"to\" names no replica");
+
+		assertThat(leader.elector().leadership().leader()).isTrue();
+		assertThat(this.api.firstRelease()).isEmpty();
 	}
 
 	@Test
@@ -150,6 +223,20 @@ class OperatorEndpointActionsTest {
 		assertThat(refused.status()).isEqualTo(503);
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
 		throughout(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(leader::isRunning);
+	}
+
+	private String allowedToUpdateTheLease() {
+		String token = this.auth.serviceAccountToken("ops", "alice");
+		this.auth.allow(AuthStandIn.user("ops", "alice"), "update", "coordination.k8s.io", "leases", "default",
+				"test-lease");
+		return token;
+	}
+
+	private static double moves(Replica replica, String reason) {
+		return replica.context()
+			.getBean(MeterRegistry.class)
+			.counter("leader.election.moves", "name", "test-lease", "reason", reason)
+			.count();
 	}
 
 	private Replica start(String name) {

@@ -165,6 +165,31 @@ class OperatorEndpointRefusalsTest {
 		assertThat(Http.post(leader.management() + ownRole, bearer(token)).status()).isEqualTo(403);
 	}
 
+	/**
+	 * A hand-over to a named replica moves leadership as a step-down does, so it needs the
+	 * same permission on the Lease of the role it moves, whoever it names.
+	 */
+	@Test
+	void aHandOverToANamedReplicaNeedsThePermissionOnTheLeaseItMoves() {
+		String handover = leader.management() + "/actuator/handover";
+		assertThat(Http.postJson(handover, "{\"to\":\"replica-b\"}").status()).isEqualTo(401);
+		String token = auth.serviceAccountToken("ops", "mallory");
+		auth.allow(AuthStandIn.user("ops", "mallory"), "update", "coordination.k8s.io", "leases", "default",
+				"other-lock");
+
+		Http.Response defaultRole = Http.postJson(handover, "{\"to\":\"replica-b\"}", bearer(token));
+		assertThat(defaultRole.status()).isEqualTo(403);
+		assertThat((String) defaultRole.json("$.message"))
+			.contains("update leases.coordination.k8s.io/test-lease -n default");
+		assertThat(Http.postJson(handover + "/test-lease", "{\"to\":\"replica-b\"}", bearer(token)).status())
+			.isEqualTo(403);
+		assertThat(Http.postJson(handover, "{\"to\":\"replica-b\",\"role\":\"other-lock\"}", bearer(token))
+			.status()).isEqualTo(403);
+		assertThat(Http.postJson(handover + "/test-lease", "{\"to\":\"replica-b\",\"role\":\"other-lock\"}",
+				bearer(token))
+			.status()).isEqualTo(400);
+	}
+
 	@Test
 	void aDecisionIsReusedForTheSameTokenAndActionOnly() {
 		String token = auth.serviceAccountToken("ops", "bob");
