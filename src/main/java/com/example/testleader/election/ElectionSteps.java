@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
  * the state only the loop changes; {@link LeaseElector}, the public face, sends each
  * request here on the loop. Each part of the timeline has a class of its own:
  * {@link Acquisition}, {@link TermKeeping}, {@link TermEnding}; each says what came of a
- * step, and this class alone sets the term held from it.
+ * step, and this class alone sets the term held from it. It is over 250 lines because it
+ * holds all of the loop's state (the term, the offer, whether and from when it competes)
+ * and every request that changes it; cut in two, that state would travel between the
+ * halves again.
  */
 final class ElectionSteps {
 
@@ -45,6 +48,8 @@ final class ElectionSteps {
 
 	private final TermOffer offer = new TermOffer();
 
+	private final PreferredHolder preferred;
+
 	// Written on the loop only; volatile for readers on other threads.
 	private volatile boolean competing;
 
@@ -62,6 +67,7 @@ final class ElectionSteps {
 		this.acquisition = new Acquisition(parts, writes, early, this.failures);
 		this.keeping = new TermKeeping(parts, writes, this.failures);
 		this.ending = new TermEnding(parts, writes, work);
+		this.preferred = new PreferredHolder(this.api, this.identity, this.cadence, this.ticker);
 	}
 
 	/** The term held now, if any; any thread. */
@@ -140,6 +146,11 @@ final class ElectionSteps {
 						renewed.context().fencingToken())) {
 					handOver();
 					next = this.cadence.jitteredRetryNanos();
+				}
+				else if (renewed != null
+						&& this.preferred.offerIfDue(renewed.written(), this.offer, this.ticker.nanoTime())) {
+					// the offer goes out with a renewal at once
+					next = 0;
 				}
 			}
 			else {

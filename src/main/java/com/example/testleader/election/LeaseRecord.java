@@ -50,6 +50,12 @@ public record LeaseRecord(Lease lease) {
 	static final String HANDED_TO = "test-leader.example.com/handed-to";
 
 	/**
+	 * The replica an operator prefers as the holder, where the API server drops
+	 * {@code spec.preferredHolder} ({@link #preferredHolder()}).
+	 */
+	public static final String PREFERRED_HOLDER = "test-leader.example.com/preferred-holder";
+
+	/**
 	 * Where the holder's process runs and when its term began, as early takeover stamps it
 	 * ({@link HolderProcess}); the record carries it with the term and leaves its value to
 	 * early takeover.
@@ -131,6 +137,21 @@ public record LeaseRecord(Lease lease) {
 	 * For a release handed to one replica, that replica's name; empty for any other record
 	 * (a holder's, or a release to whoever takes it first).
 	 */
+	/**
+	 * The replica this Lease prefers as its holder, if it names one: coordinated leader
+	 * election's {@code spec.preferredHolder}, else the annotation
+	 * {@value #PREFERRED_HOLDER} (for API servers that drop that field: coordinated
+	 * leader election is off by default).
+	 */
+	Optional<String> preferredHolder() {
+		LeaseSpec spec = this.lease.getSpec();
+		String preferred = (spec != null) ? spec.getPreferredHolder() : null;
+		if (preferred == null || preferred.isBlank()) {
+			preferred = annotation(PREFERRED_HOLDER);
+		}
+		return (preferred == null || preferred.isBlank()) ? Optional.empty() : Optional.of(preferred);
+	}
+
 	Optional<String> handedTo() {
 		Map<String, String> annotations = this.lease.getMetadata().getAnnotations();
 		String to = (annotations != null) ? annotations.get(HANDED_TO) : null;
