@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -108,6 +109,15 @@ final class Cluster implements AutoCloseable {
 	 * runs none; {@code environment} adds to the standard one.
 	 */
 	ReplicaProcess start(String name, Map<String, String> environment) {
+		return start(name, environment, (pod) -> {
+		});
+	}
+
+	/**
+	 * As {@link #start(String, Map)}; {@code podCreated} is given the pod's name once the pod
+	 * exists and before the process starts (not called in no pod).
+	 */
+	ReplicaProcess start(String name, Map<String, String> environment, Consumer<String> podCreated) {
 		FaultProxy proxy;
 		try {
 			proxy = new FaultProxy(this.api.url());
@@ -118,7 +128,10 @@ final class Cluster implements AutoCloseable {
 		Map<String, String> env = new HashMap<>(Map.of("KUBERNETES_MASTER", proxy.url(), "POD_NAME", name,
 				"POD_NAMESPACE", "default", "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
 				"KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"));
-		this.pods.create(name).ifPresent((uid) -> env.put("POD_UID", uid));
+		this.pods.create(name).ifPresent((uid) -> {
+			env.put("POD_UID", uid);
+			podCreated.accept(name);
+		});
 		env.putAll(environment);
 		List<String> command = (this.candidate == Candidate.SERVICE) ? this.service.command(serviceArguments())
 				: baseline();
@@ -230,6 +243,14 @@ final class Cluster implements AutoCloseable {
 	 */
 	void deletePod(ReplicaProcess replica) {
 		this.pods.delete(replica);
+	}
+
+	/**
+	 * As {@link #deletePod}, and the object then goes once the kubelet has reported the exit,
+	 * as after a real graceful deletion (in {@link #deletePod} it stays terminating).
+	 */
+	void deletePodForGood(ReplicaProcess replica) {
+		this.pods.deleteForGood(replica);
 	}
 
 	KubernetesClient admin() {

@@ -87,6 +87,7 @@ public final class FailoverBenchmark {
 					run.overlapByRole, run.leaderlessByRole,
 					run.moves.stream().map((m) -> m.role() + " " + Math.round(m.leaderlessMillis())).toList());
 		}
+		run.rollouts.forEach((rollout) -> System.out.println("   rollout, " + rollout.summary()));
 		return run;
 	}
 

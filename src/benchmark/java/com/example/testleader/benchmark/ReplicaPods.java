@@ -37,6 +37,9 @@ final class ReplicaPods implements AutoCloseable {
 	/** Replicas the kubelet says nothing more of: their node is lost, or their pod is gone. */
 	private final Set<String> unreported = ConcurrentHashMap.newKeySet();
 
+	/** Replicas whose pod goes once their exit is reported ({@link Cluster#deletePodForGood}). */
+	private final Set<String> removedOnExit = ConcurrentHashMap.newKeySet();
+
 	private volatile boolean closing;
 
 	ReplicaPods(KubernetesClient admin, Cluster.Pods pods, Duration kubeletDelay, Events events) {
@@ -48,7 +51,8 @@ final class ReplicaPods implements AutoCloseable {
 
 				@Override
 				public void eventReceived(Action action, Pod pod) {
-					terminated(pod).ifPresent((state) -> ReplicaPods.this.events.add(pod.getMetadata().getName(),
+					// not again when the object goes after its exit was reported
+					terminated(pod).filter((state) -> action != Action.DELETED).ifPresent((state) -> ReplicaPods.this.events.add(pod.getMetadata().getName(),
 							Events.Kind.REPORTED, "kubelet: exit " + state.getExitCode()));
 					if (pods == Cluster.Pods.READY_WITH_REPLICA) {
 						readinessSeen(pod);
@@ -114,7 +118,12 @@ final class ReplicaPods implements AutoCloseable {
 	/** What the kubelet does when a container's process exits: reports it, after its delay. */
 	void exited(String name, int status) {
 		if (this.pods != Cluster.Pods.NONE && !this.closing && !this.unreported.contains(name)) {
-			this.kubelet.exited(name, status, (status == 0) ? "Completed" : "Error");
+			if (this.removedOnExit.contains(name)) {
+				this.kubelet.deletedGracefully(name);
+			}
+			else {
+				this.kubelet.exited(name, status, (status == 0) ? "Completed" : "Error");
+			}
 		}
 	}
 
@@ -134,6 +143,12 @@ final class ReplicaPods implements AutoCloseable {
 	/** See {@link Cluster#deletePod}. */
 	void delete(ReplicaProcess replica) {
 		this.kubelet.terminating(replica.name);
+	}
+
+	/** See {@link Cluster#deletePodForGood}. */
+	void deleteForGood(ReplicaProcess replica) {
+		this.removedOnExit.add(replica.name);
+		delete(replica);
 	}
 
 	/** Stops the stand-in; from now on no exit or readiness is reported. */

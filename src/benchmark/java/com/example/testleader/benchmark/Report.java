@@ -14,7 +14,8 @@ import javax.imageio.ImageIO;
 /**
  * Writes the report: {@code results.md}, whose introduction, results table (key latency,
  * overlap and leaderless time per scenario and column), other figures and notes are made
- * here, with the roles part from {@link RolesTable}; and {@code timeline.png}, drawn by
+ * here, with the roles part from {@link RolesTable} and the rollouts part from
+ * {@link RolloutTable}; and {@code timeline.png}, drawn by
  * {@link Timeline}.
  */
 final class Report {
@@ -84,6 +85,7 @@ final class Report {
 			}
 		}
 		md.append(RolesTable.table(runs, options, columns));
+		md.append(RolloutTable.table(runs, options, columns));
 		List<String> notes = new ArrayList<>();
 		runs.forEach((run) -> run.notes.forEach((note) -> notes.add(run.scenario.title + " / " + name(run) + ": " + note)));
 		if (!notes.isEmpty()) {

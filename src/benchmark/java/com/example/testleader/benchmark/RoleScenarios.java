@@ -162,7 +162,7 @@ final class RoleScenarios {
 	 * Waits for the roles to be balanced, then {@link #HOLD} more: when the balance that
 	 * still holds then began, or empty (noted) if none does.
 	 */
-	private static Optional<Long> awaitBalanced(Cluster cluster, Run run) throws InterruptedException {
+	static Optional<Long> awaitBalanced(Cluster cluster, Run run) throws InterruptedException {
 		try {
 			awaitBalancedNow(cluster);
 		}

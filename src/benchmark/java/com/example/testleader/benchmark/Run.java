@@ -40,6 +40,9 @@ final class Run {
 	/** Leaderless time of each role, in the roles' order. */
 	final Map<String, Double> leaderlessByRole = new LinkedHashMap<>();
 
+	/** How leadership moved in each rollout of a rollout scenario, in the order run. */
+	final List<RolloutMoves> rollouts = new ArrayList<>();
+
 	/** The balancing moves offered in the measured span. */
 	List<Balance.Move> moves = List.of();
 

@@ -166,6 +166,52 @@ enum Scenario {
 		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
 			RoleScenarios.graceful(cluster, options, run);
 		}
+	},
+
+	/**
+	 * A rolling update of a Deployment, {@code maxSurge: 1, maxUnavailable: 0}, twice: the
+	 * leader's pod deleted first, then last ({@link RolloutScenarios}); each move of
+	 * leadership counted, and whether it landed on a pod of the old revision.
+	 */
+	ROLLOUT_SURGE("Rollout, maxSurge 1 / maxUnavailable 0", RolloutScenarios.KEY_LATENCY, RolloutScenarios.TARGET) {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			RolloutScenarios.rollouts(cluster, options, run, Rollout.Strategy.SURGE);
+		}
+
+		@Override
+		Cluster.Pods pods() {
+			return Cluster.Pods.READY_WITH_REPLICA;
+		}
+	},
+
+	/** As {@link #ROLLOUT_SURGE}, {@code maxSurge: 0, maxUnavailable: 1}: each old pod deleted before its replacement. */
+	ROLLOUT_UNAVAILABLE("Rollout, maxSurge 0 / maxUnavailable 1", RolloutScenarios.KEY_LATENCY, RolloutScenarios.TARGET) {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			RolloutScenarios.rollouts(cluster, options, run, Rollout.Strategy.UNAVAILABLE);
+		}
+
+		@Override
+		Cluster.Pods pods() {
+			return Cluster.Pods.READY_WITH_REPLICA;
+		}
+	},
+
+	ROLES_ROLLOUT_SURGE("Roles: rollout, maxSurge 1 / maxUnavailable 0", RolloutScenarios.KEY_LATENCY, RolloutScenarios.TARGET,
+			RoleScenarios.ROLES) {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			RolloutScenarios.rollouts(cluster, options, run, Rollout.Strategy.SURGE);
+		}
+	},
+
+	ROLES_ROLLOUT_UNAVAILABLE("Roles: rollout, maxSurge 0 / maxUnavailable 1", RolloutScenarios.KEY_LATENCY, RolloutScenarios.TARGET,
+			RoleScenarios.ROLES) {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws InterruptedException {
+			RolloutScenarios.rollouts(cluster, options, run, Rollout.Strategy.UNAVAILABLE);
+		}
 	};
 
 	final String title;
