@@ -3,6 +3,7 @@ package com.example.testleader.local;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -56,7 +57,7 @@ public final class KubeletStandIn implements AutoCloseable {
 
 	/** Creates the pod, its container running since now and ready; returns the pod's UID. */
 	public String podStarted(String podName) {
-		return create(podName, true);
+		return create(podName, null, true);
 	}
 
 	/**
@@ -64,7 +65,16 @@ public final class KubeletStandIn implements AutoCloseable {
 	 * {@link #ready(String)}; returns the pod's UID.
 	 */
 	public String podStarting(String podName) {
-		return create(podName, false);
+		return create(podName, null, false);
+	}
+
+	/**
+	 * As {@link #podStarting(String)}, for a pod of the Deployment's revision
+	 * {@code templateHash} (its {@code pod-template-hash} label, as the ReplicaSet
+	 * controller stamps it).
+	 */
+	public String podStarting(String podName, String templateHash) {
+		return create(podName, templateHash, false);
 	}
 
 	/** The container's readiness probe passed: reported ready after the delay (the probe's period). */
@@ -91,12 +101,16 @@ public final class KubeletStandIn implements AutoCloseable {
 		this.client.pods().inNamespace(this.namespace).withName(podName).delete();
 	}
 
-	private String create(String podName, boolean ready) {
+	private String create(String podName, String templateHash, boolean ready) {
+		Map<String, String> labels = new HashMap<>(LABELS);
+		if (templateHash != null) {
+			labels.put("pod-template-hash", templateHash);
+		}
 		Pod pod = new PodBuilder().withNewMetadata()
 			.withName(podName)
 			.withNamespace(this.namespace)
 			.withUid(UUID.randomUUID().toString())
-			.withLabels(LABELS)
+			.withLabels(labels)
 			.endMetadata()
 			.withNewSpec()
 			.addNewContainer()

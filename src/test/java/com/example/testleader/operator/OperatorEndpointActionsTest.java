@@ -89,7 +89,7 @@ class OperatorEndpointActionsTest {
 		assertThat(moved.status()).isEqualTo(202);
 		assertThat((String) moved.json("$.to")).isEqualTo("replica-c");
 		await().atMost(Duration.ofSeconds(10)).until(() -> named.elector().leadership().leader());
-		assertThat(this.work.runsOf("replica-c")).isNotEmpty();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.work.runsOf("replica-c").isEmpty());
 		assertThat(this.work.runsOf("replica-b")).isEmpty();
 		assertThat(other.elector().leadership().leader()).isFalse();
 		assertThat(moves(leader, "request")).isEqualTo(1);

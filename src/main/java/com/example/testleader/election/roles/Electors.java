@@ -37,7 +37,8 @@ public final class Electors implements SmartLifecycle {
 	 * Internal: for the election's own packages (the wiring builds them).
 	 * @param byRole the electors, by role, in the roles' order
 	 * @param defaultRole the role of work that names none
-	 * @param balancer spreads the roles over the replicas; {@code null} with one role
+	 * @param balancer spreads the roles over the replicas, and plans where they go when this
+	 * replica leaves; {@code null} for none (the roles go to whoever takes them first)
 	 * @param closeShared closes what the electors share (the client), after they stopped
 	 */
 	public Electors(Map<String, LeaseElector> byRole, String defaultRole, RoleBalancer balancer, Runnable closeShared) {
@@ -80,7 +81,8 @@ public final class Electors implements SmartLifecycle {
 
 	/**
 	 * How many roles each replica holds, as this replica sees it: every member (zero for one
-	 * holding none), in name order; empty with a single role, which is not balanced.
+	 * holding none), in name order; empty without a balancer (a single role whose replica
+	 * does not watch the pods).
 	 */
 	public Map<String, Integer> rolesPerReplica() {
 		if (this.balancer == null) {
@@ -98,8 +100,9 @@ public final class Electors implements SmartLifecycle {
 	}
 
 	/**
-	 * Leaves every role at once, each handed to the replica then holding the fewest
-	 * roles; see {@link LeaseElector#leave(String)}.
+	 * Leaves every role at once, each handed as {@link RoleBalance#leavePlan()} says (to a
+	 * replica of the newest revision, then holding the fewest roles); see
+	 * {@link LeaseElector#leave(String)}.
 	 */
 	public void leave() {
 		Map<String, String> plan = leavePlan();

@@ -26,6 +26,10 @@ import java.util.TreeSet;
  * <li>It gives the last of its roles in the roles' order, so the first roles stay put;
  * a move the receiver refused lately gives way to the next receiver holding at least two
  * fewer, then to the next role.</li>
+ * <li>During a rollout the newest revision comes first: a role goes to a member of the
+ * newest revision among those that may take it, and never to a member of an older
+ * revision than its giver's, so that a role moves onto the new pods once, not onto an old
+ * pod that is replaced next.</li>
  * </ul>
  * Once nothing moves, the members' counts differ by at most one, so none holds more than
  * {@code ceil(roles / members)}.
@@ -35,12 +39,24 @@ import java.util.TreeSet;
  * one while it competes (without a view of the pods: those holding a role, and this one)
  * @param holders for each role, in the roles' order, the name of the replica holding it,
  * or {@code null} while it is free or handed over and not yet taken
+ * @param revisions how new each replica's revision is (higher is newer), this one's
+ * included; a replica not in it ranks with the oldest (no pod view: all rank alike)
  */
-record RoleBalance(String self, Set<String> members, Map<String, String> holders) {
+record RoleBalance(String self, Set<String> members, Map<String, String> holders, Map<String, Integer> revisions) {
 
 	RoleBalance {
 		members = new TreeSet<>(members);
 		holders = new LinkedHashMap<>(holders);
+		revisions = Map.copyOf(revisions);
+	}
+
+	/** Every replica of the same revision (no rollout, or no view of the pods). */
+	RoleBalance(String self, Set<String> members, Map<String, String> holders) {
+		this(self, members, holders, Map.of());
+	}
+
+	private int revision(String replica) {
+		return this.revisions.getOrDefault(replica, 0);
 	}
 
 	/** Whether every role is held: only then does a role move. */
@@ -88,8 +104,8 @@ record RoleBalance(String self, Set<String> members, Map<String, String> holders
 			return Optional.empty();
 		}
 		List<String> takers = this.members.stream()
-			.filter((member) -> counts.get(giver) - counts.get(member) >= 2)
-			.sorted(byCount.thenComparing(Comparator.naturalOrder()))
+			.filter((member) -> counts.get(giver) - counts.get(member) >= 2 && revision(member) >= revision(giver))
+			.sorted(newestFirst().thenComparing(byCount).thenComparing(Comparator.naturalOrder()))
 			.toList();
 		List<String> mine = rolesOf(this.self);
 		for (int i = mine.size() - 1; i >= 0; i--) {
@@ -105,23 +121,31 @@ record RoleBalance(String self, Set<String> members, Map<String, String> holders
 
 	/**
 	 * Where this replica's roles go when it leaves: each, in the roles' order, to the other
-	 * member then holding the fewest. Roles left out of the plan (no other member known)
-	 * go to whoever takes them first.
+	 * member of the newest revision then holding the fewest. Roles left out of the plan (no
+	 * other member known) go to whoever takes them first. A single role, having nothing to
+	 * balance, is handed only to a newer revision than this replica's (a rollout); else the
+	 * first to take it, the quickest, has it.
 	 */
 	Map<String, String> leavePlan() {
 		Map<String, Integer> counts = counts();
 		counts.remove(this.self);
+		Comparator<String> fewest = Comparator.comparing(counts::get);
 		Map<String, String> plan = new LinkedHashMap<>();
 		for (String role : rolesOf(this.self)) {
-			counts.entrySet()
+			counts.keySet()
 				.stream()
-				.min(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-				.ifPresent((fewest) -> {
-					plan.put(role, fewest.getKey());
-					fewest.setValue(fewest.getValue() + 1);
+				.min(newestFirst().thenComparing(fewest).thenComparing(Comparator.naturalOrder()))
+				.filter((to) -> this.holders.size() > 1 || revision(to) > revision(this.self))
+				.ifPresent((to) -> {
+					plan.put(role, to);
+					counts.merge(to, 1, Integer::sum);
 				});
 		}
 		return plan;
+	}
+
+	private Comparator<String> newestFirst() {
+		return Comparator.comparing(this::revision).reversed();
 	}
 
 	private List<String> rolesOf(String replica) {

@@ -177,7 +177,10 @@ public final class RoleBalancer {
 		else {
 			members.remove(this.self);
 		}
-		return new RoleBalance(this.self, members, holders);
+		Map<String, Integer> revisions = this.pods.revisionRanks()
+			.filter((ranks) -> this.podsNameReplicas)
+			.orElse(Map.of());
+		return new RoleBalance(this.self, members, holders, revisions);
 	}
 
 	/**

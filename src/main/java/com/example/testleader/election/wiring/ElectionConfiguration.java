@@ -112,7 +112,11 @@ public class ElectionConfiguration {
 							new LeaderEvents(publishers.leader(), publishers.application()), observer, clock, ticker,
 							earlyTakeover(early, pod, pods), running));
 		}
-		RoleBalancer balancer = (byRole.size() > 1) ? new RoleBalancer(byRole, pod, pods, cadence, ticker) : null;
+		// With one role nothing is balanced, but where the pods are watched anyway (early
+		// takeover), a leave during a rollout hands the role to the newest revision.
+		boolean podsWatched = early.enabled() && pod.podUid() != null;
+		RoleBalancer balancer = (byRole.size() > 1 || podsWatched)
+				? new RoleBalancer(byRole, pod, pods, cadence, ticker) : null;
 		return new Electors(byRole, cadence.timings().leaseName(), balancer, client::close);
 	}
 

@@ -43,6 +43,41 @@ class RoleBalanceTest {
 	}
 
 	@Test
+	void aLeavingReplicaHandsItsRolesToTheNewestRevisionBeforeTheFewest() {
+		Map<String, String> holders = holders("a", "a", "b", "c", "c");
+		Map<String, Integer> revisions = Map.of("a", 0, "b", 0, "c", 1);
+
+		assertThat(new RoleBalance("a", Set.of("b", "c"), holders, revisions).leavePlan())
+			.isEqualTo(Map.of("role-1", "c", "role-2", "c"));
+		// without revisions (no rollout): to the fewest
+		assertThat(new RoleBalance("a", Set.of("b", "c"), holders).leavePlan())
+			.isEqualTo(Map.of("role-1", "b", "role-2", "b"));
+	}
+
+	@Test
+	void aSingleRoleIsHandedOnlyToANewerRevisionElseToWhoeverTakesItFirst() {
+		Map<String, String> holders = holders("a");
+
+		assertThat(new RoleBalance("a", Set.of("b", "c"), holders, Map.of("a", 0, "b", 0, "c", 1)).leavePlan())
+			.isEqualTo(Map.of("role-1", "c"));
+		assertThat(new RoleBalance("a", Set.of("b", "c"), holders, Map.of("a", 1, "b", 0, "c", 1)).leavePlan())
+			.isEmpty();
+		assertThat(new RoleBalance("a", Set.of("b", "c"), holders).leavePlan()).isEmpty();
+	}
+
+	@Test
+	void balancingPrefersTheNewestRevisionAndNeverMovesARoleOntoAnOlderOne() {
+		Map<String, String> holders = holders("a", "a", "a", "a", "b", "b");
+		Set<String> members = Set.of("a", "b", "c", "d");
+
+		// c (old) and d (new) hold none: d first
+		assertThat(new RoleBalance("a", members, holders, Map.of("a", 0, "b", 0, "c", 0, "d", 1)).move())
+			.contains(new Move("role-4", "d"));
+		// a is of the newest revision: c and d (older) get nothing from it
+		assertThat(new RoleBalance("a", members, holders, Map.of("a", 2, "b", 0, "c", 0, "d", 1)).move()).isEmpty();
+	}
+
+	@Test
 	void aDifferenceOfOneMovesNothing() {
 		Map<String, String> holders = holders("a", "a", "a", "b", "b");
 

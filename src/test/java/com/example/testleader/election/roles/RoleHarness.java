@@ -75,6 +75,14 @@ abstract class RoleHarness {
 		}
 	}
 
+	/** Starts {@code names} competing for {@code roles} roles, in pods of the revision {@code templateHash}. */
+	void startOfRevision(int roles, String templateHash, String... names) {
+		for (String name : names) {
+			this.replicas.add(RoleReplica.startOfRevision(name, templateHash, roles(roles), this.api.clientConfig(),
+					this.kubelet, this.timelines));
+		}
+	}
+
 	static List<String> roles(int count) {
 		return IntStream.rangeClosed(1, count).mapToObj((i) -> "role-" + i).toList();
 	}

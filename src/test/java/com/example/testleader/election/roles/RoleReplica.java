@@ -54,24 +54,35 @@ final class RoleReplica implements AutoCloseable {
 	static RoleReplica start(String name, List<String> roles, Config api, KubeletStandIn kubelet,
 			RoleTimelines timelines) {
 		kubelet.podStarting(name);
-		return run(name, null, roles, api, kubelet, timelines);
+		return run(name, null, null, roles, api, kubelet, timelines);
+	}
+
+	/**
+	 * As {@link #start}, in a pod of the Deployment's revision {@code templateHash}, knowing
+	 * its pod's UID as in a cluster (so early takeover is on, and with it the view of the
+	 * pods even for a single role).
+	 */
+	static RoleReplica startOfRevision(String name, String templateHash, List<String> roles, Config api,
+			KubeletStandIn kubelet, RoleTimelines timelines) {
+		String uid = kubelet.podStarting(name, templateHash);
+		return run(name, null, uid, roles, api, kubelet, timelines);
 	}
 
 	/** As {@link #start}, with {@code test-leader.election.identity} set to {@code identity}, not the pod name. */
 	static RoleReplica startAs(String identity, String name, List<String> roles, Config api, KubeletStandIn kubelet,
 			RoleTimelines timelines) {
 		kubelet.podStarting(name);
-		return run(name, identity, roles, api, kubelet, timelines);
+		return run(name, identity, null, roles, api, kubelet, timelines);
 	}
 
 	/** A new process in the pod {@code name}, which exists already (a restarted container). */
 	static RoleReplica restartIn(String name, List<String> roles, Config api, KubeletStandIn kubelet,
 			RoleTimelines timelines) {
 		kubelet.restarted(name);
-		return run(name, null, roles, api, kubelet, timelines);
+		return run(name, null, null, roles, api, kubelet, timelines);
 	}
 
-	private static RoleReplica run(String name, String identity, List<String> roles, Config api,
+	private static RoleReplica run(String name, String identity, String podUid, List<String> roles, Config api,
 			KubeletStandIn kubelet, RoleTimelines timelines) {
 		FaultProxy proxy;
 		try {
@@ -84,7 +95,11 @@ final class RoleReplica implements AutoCloseable {
 		LeaderElectionProperties timings = new LeaderElectionProperties(Candidate.TIMINGS.leaseName(),
 				Candidate.TIMINGS.namespace(), identity, Candidate.TIMINGS.leaseDuration(),
 				Candidate.TIMINGS.renewDeadline(), Candidate.TIMINGS.retryPeriod());
-		PodIdentity pod = PodIdentity.resolve(timings, new MockEnvironment().withProperty("POD_NAME", name), config);
+		MockEnvironment environment = new MockEnvironment().withProperty("POD_NAME", name);
+		if (podUid != null) {
+			environment.setProperty("POD_UID", podUid);
+		}
+		PodIdentity pod = PodIdentity.resolve(timings, environment, config);
 		Cadence cadence = new Cadence(timings);
 		Electors electors = ElectionConfiguration.electors(new ElectedRoles(roles), cadence, pod,
 				ElectionConfiguration.electionClient(config, cadence),
