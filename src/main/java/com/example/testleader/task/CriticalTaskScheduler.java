@@ -48,6 +48,12 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * revocation may arrive on different threads and in either order: a grant starts the work
  * only if its term is still valid, checked under the same lock that registers the run, so
  * a revocation processed first leaves nothing running.
+ *
+ * <p>
+ * It is over 250 lines because grant, revocation, the deadline timer and the runs that
+ * ignore their interruption all act on one registry of runs under one lock, which is what
+ * makes their orders safe; what a run is and how it is stopped is apart ({@link TermRun},
+ * {@link StoppingRuns}).
  */
 final class CriticalTaskScheduler {
 

@@ -1,9 +1,6 @@
 package com.example.testleader.election.takeover;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,14 +36,17 @@ import org.slf4j.LoggerFactory;
  * few retries, not the process's fast failover for its whole life; a refusal that lasts
  * costs one list request every few minutes. It says so once per change: one WARN when
  * refused, one INFO when allowed again. One watch serves every role's election and the
- * balancing of roles ({@link #members()}): it runs while anyone listens.
+ * balancing of roles ({@link #members()}, {@link #revisionRanks()}): it runs while anyone
+ * listens.
+ * <p>
+ * It is a little over 250 lines because the watch's life (start, refusal, retries, one
+ * log line per change) and the three views read off the same store (a pod by UID with the
+ * deleted ones remembered, the members, the revisions' ranks) share the informer and its
+ * state; how revisions rank is apart ({@link PodRevisions}).
  * <p>
  * Internal: for the election's own packages.
  */
 public final class PodWatch implements ProcessGone.PodView {
-
-	/** The label by which the ReplicaSet controller names a pod's template (its revision). */
-	static final String TEMPLATE_HASH = "pod-template-hash";
 
 	private static final Logger log = LoggerFactory.getLogger(PodWatch.class);
 
@@ -247,14 +247,7 @@ public final class PodWatch implements ProcessGone.PodView {
 	}
 
 	/**
-	 * How new each pod's revision is, by pod name: the pods of the Deployment's revision
-	 * rolled out last rank highest. A revision is a {@value #TEMPLATE_HASH} label (the pod
-	 * template the ReplicaSet controller stamps on each of its pods); revisions rank by the
-	 * creation of their newest pod, since the controller creates pods only for the revision
-	 * it rolls out (a rollback included: its pods are the newest), and deletes the others'.
-	 * No request of its own and no RBAC beyond the pods' list and watch; what it cannot see
-	 * is a pod of an older revision created during a rollout (its ReplicaSet replacing an
-	 * evicted pod), which then ranks as newest until the next new pod. Pods being deleted
+	 * How new each pod's revision is, by pod name ({@link PodRevisions}); pods being deleted
 	 * count too, so that a leaving replica knows its own rank. Empty while the view is not
 	 * in sync.
 	 */
@@ -263,35 +256,7 @@ public final class PodWatch implements ProcessGone.PodView {
 		if (this.refused || current == null || !current.hasSynced() || !current.isWatching()) {
 			return Optional.empty();
 		}
-		List<Pod> all = current.getStore().list();
-		Map<String, Instant> newestByRevision = new HashMap<>();
-		for (Pod pod : all) {
-			newestByRevision.merge(revision(pod), created(pod), (a, b) -> a.isAfter(b) ? a : b);
-		}
-		List<String> oldestFirst = newestByRevision.entrySet()
-			.stream()
-			.sorted(Map.Entry.<String, Instant>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-			.map(Map.Entry::getKey)
-			.toList();
-		return Optional.of(all.stream()
-			.collect(Collectors.toUnmodifiableMap((pod) -> pod.getMetadata().getName(),
-					(pod) -> oldestFirst.indexOf(revision(pod)), (a, b) -> a)));
-	}
-
-	private static String revision(Pod pod) {
-		Map<String, String> labels = pod.getMetadata().getLabels();
-		String hash = (labels != null) ? labels.get(TEMPLATE_HASH) : null;
-		return (hash != null) ? hash : "";
-	}
-
-	private static Instant created(Pod pod) {
-		String created = pod.getMetadata().getCreationTimestamp();
-		try {
-			return (created != null) ? Instant.parse(created) : Instant.EPOCH;
-		}
-		catch (DateTimeParseException ex) {
-			return Instant.EPOCH;
-		}
+		return Optional.of(PodRevisions.ranks(current.getStore().list()));
 	}
 
 	private static boolean live(Pod pod) {
