@@ -112,17 +112,21 @@ final class ElectionSteps {
 
 	/**
 	 * Offers the term held to {@code to}, for {@code reason} (see
-	 * {@link LeaseElector#offer(String)}); the answer comes later.
+	 * {@link LeaseElector#offer(String)}), answering {@code answer} later; at once if this
+	 * replica does not lead, or a pending offer outranks this one ({@link TermOffer#outranks}).
 	 */
-	CompletableFuture<Handover> offer(String to, StepDownReason reason) {
+	void offer(String to, StepDownReason reason, CompletableFuture<Handover> answer) {
 		HeldTerm current = this.term.get();
 		if (current == null || !current.validity().isValid()) {
-			return CompletableFuture.completedFuture(Handover.NOT_LEADING);
+			answer.complete(Handover.NOT_LEADING);
+			return;
 		}
-		CompletableFuture<Handover> answer = new CompletableFuture<>();
+		if (this.offer.outranks(reason)) {
+			answer.complete(Handover.WITHDRAWN);
+			return;
+		}
 		this.offer.make(to, reason, this.ticker.nanoTime() + this.cadence.offerTimeoutNanos(), answer);
 		this.loop.schedule(this::step, 0);
-		return answer;
 	}
 
 	/**

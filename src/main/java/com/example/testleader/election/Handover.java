@@ -22,6 +22,14 @@ public enum Handover {
 	 * The replica the role was offered to did not accept it in time (it cannot reach the
 	 * API, or does not compete for the role): this replica still leads, nothing changed.
 	 */
-	NOT_ACCEPTED
+	NOT_ACCEPTED,
+
+	/**
+	 * The offer was withdrawn before it was answered: another hand-over replaced it, or a
+	 * lower-priority one was refused beside it (an operator's request outranks a preferred
+	 * holder, which outranks the balance of roles), or whoever asked stopped waiting. This
+	 * replica still leads; nothing is known of the receiver.
+	 */
+	WITHDRAWN
 
 }

@@ -34,7 +34,8 @@ public record LeaderElectionProperties(@DefaultValue("test-lease") String leaseN
 	/** Internal: for the election's own packages (a namespace or container name). */
 	public static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
-	private static final Pattern DNS_SUBDOMAIN = Pattern
+	/** Internal: for the election's own packages (a pod's name). */
+	public static final Pattern DNS_SUBDOMAIN = Pattern
 		.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
 	public LeaderElectionProperties {

@@ -171,10 +171,24 @@ public final class LeaseElector implements SmartLifecycle, Terms, Election {
 		return offer(PodIdentity.replicaOf(replica), StepDownReason.TRANSFERRED);
 	}
 
+	/**
+	 * The answer is the offer's own: a caller that cancels it (stops waiting) withdraws the
+	 * offer at the next step, so that what it was told did not happen does not happen later.
+	 */
 	private CompletableFuture<Handover> offer(String to, StepDownReason reason) {
-		return this.loop.<CompletableFuture<Handover>>call(() -> this.steps.offer(to, reason), null)
-			.thenCompose((answer) -> (answer != null) ? answer
-					: CompletableFuture.completedFuture(Handover.NOT_LEADING));
+		CompletableFuture<Handover> answer = new CompletableFuture<>();
+		this.loop.call(() -> {
+			this.steps.offer(to, reason, answer);
+			return Boolean.TRUE;
+		}, Boolean.FALSE).whenComplete((ran, failure) -> {
+			if (failure != null) {
+				answer.completeExceptionally(failure);
+			}
+			else if (!ran) {
+				answer.complete(Handover.NOT_LEADING);
+			}
+		});
+		return answer;
 	}
 
 	private CompletableFuture<Handover> onLoop(Supplier<Handover> action) {
@@ -218,6 +232,16 @@ public final class LeaseElector implements SmartLifecycle, Terms, Election {
 			return Optional.empty();
 		}
 		return Optional.of(holder);
+	}
+
+	/**
+	 * The replica this Lease prefers as its holder, as this replica last saw it, if it names
+	 * one ({@code spec.preferredHolder}, or the annotation where the API server drops that
+	 * field). Never calls the API server. Internal: for the election's own packages.
+	 */
+	public Optional<String> preferredHolder() {
+		LeaseRecord record = this.known.observation().record();
+		return (record != null) ? record.preferredHolder().map(PodIdentity::replicaOf) : Optional.empty();
 	}
 
 	/**

@@ -134,10 +134,6 @@ public record LeaseRecord(Lease lease) {
 	}
 
 	/**
-	 * For a release handed to one replica, that replica's name; empty for any other record
-	 * (a holder's, or a release to whoever takes it first).
-	 */
-	/**
 	 * The replica this Lease prefers as its holder, if it names one: coordinated leader
 	 * election's {@code spec.preferredHolder}, else the annotation
 	 * {@value #PREFERRED_HOLDER} (for API servers that drop that field: coordinated
@@ -152,6 +148,10 @@ public record LeaseRecord(Lease lease) {
 		return (preferred == null || preferred.isBlank()) ? Optional.empty() : Optional.of(preferred);
 	}
 
+	/**
+	 * For a release handed to one replica, that replica's name; empty for any other record
+	 * (a holder's, or a release to whoever takes it first).
+	 */
 	Optional<String> handedTo() {
 		Map<String, String> annotations = this.lease.getMetadata().getAnnotations();
 		String to = (annotations != null) ? annotations.get(HANDED_TO) : null;

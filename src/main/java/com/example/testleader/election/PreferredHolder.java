@@ -54,28 +54,48 @@ final class PreferredHolder {
 	 * if that is due and nothing else is {@code offer}ed; returns whether it did.
 	 */
 	boolean offerIfDue(LeaseRecord written, TermOffer offer, long nowNanos) {
+		Optional<String> preferred = preferred(written);
+		if (offer.reason() == StepDownReason.PREFERRED && !preferred.equals(Optional.of(offer.to()))) {
+			// the preference changed or was removed while it was offered
+			offer.end(Handover.WITHDRAWN);
+		}
 		if (offer.to() != null) {
 			return false;
 		}
-		Optional<String> to = due(written, nowNanos);
+		Optional<String> to = due(preferred, nowNanos);
 		to.ifPresent((replica) -> {
 			CompletableFuture<Handover> answer = new CompletableFuture<>();
 			// answered on the loop, when the offer ends
-			answer.thenAccept((outcome) -> {
-				if (outcome == Handover.NOT_ACCEPTED) {
-					refused(replica, this.ticker.nanoTime());
-				}
-			});
-			offer.make(replica, StepDownReason.TRANSFERRED, nowNanos + this.cadence.offerTimeoutNanos(), answer);
+			answer.thenAccept((outcome) -> answered(replica, outcome));
+			offer.make(replica, StepDownReason.PREFERRED, nowNanos + this.cadence.offerTimeoutNanos(), answer);
 		});
 		return to.isPresent();
 	}
 
-	/** The replica to offer this leader's term to now, as {@code record} prefers, if any. */
-	private Optional<String> due(LeaseRecord record, long nowNanos) {
-		Optional<String> preferred = record.preferredHolder()
+	/**
+	 * The other replica {@code record} prefers, if it names one; a name that cannot be a
+	 * pod's (whoever may edit the Lease wrote it) is no preference.
+	 */
+	private Optional<String> preferred(LeaseRecord record) {
+		return record.preferredHolder()
 			.map(PodIdentity::replicaOf)
+			.filter((name) -> name.length() <= 253 && LeaderElectionProperties.DNS_SUBDOMAIN.matcher(name).matches())
 			.filter((other) -> !other.equals(this.replica));
+	}
+
+	private void answered(String replica, Handover outcome) {
+		if (outcome == Handover.NOT_ACCEPTED) {
+			refused(replica, this.ticker.nanoTime());
+		}
+		else if (outcome != Handover.WITHDRAWN) {
+			// accepted, or the term ended: a later preference starts afresh
+			this.refusedReplica = null;
+			this.pause = Duration.ZERO;
+		}
+	}
+
+	/** The replica to offer this leader's term to now, as {@code preferred}, if any. */
+	private Optional<String> due(Optional<String> preferred, long nowNanos) {
 		if (preferred.isEmpty() || (preferred.get().equals(this.refusedReplica) && nowNanos - this.notBeforeNanos < 0)) {
 			return Optional.empty();
 		}

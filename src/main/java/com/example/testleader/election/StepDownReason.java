@@ -20,6 +20,12 @@ public enum StepDownReason {
 	 */
 	TRANSFERRED(true),
 
+	/**
+	 * It handed leadership to the replica its Lease prefers ({@code spec.preferredHolder},
+	 * or the annotation where the API server drops that field), which accepted it.
+	 */
+	PREFERRED(true),
+
 	/** Renewals kept failing (or hanging) until the renew deadline. */
 	RENEW_DEADLINE(false),
 
@@ -57,7 +63,7 @@ public enum StepDownReason {
 	public Optional<String> move() {
 		return switch (this) {
 			case RELEASED -> Optional.of("stop");
-			case YIELDED, TRANSFERRED -> Optional.of("request");
+			case YIELDED, TRANSFERRED, PREFERRED -> Optional.of("request");
 			case HANDED_OVER -> Optional.of("balance");
 			default -> Optional.empty();
 		};

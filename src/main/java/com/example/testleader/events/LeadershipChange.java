@@ -84,6 +84,7 @@ record LeadershipChange(String role, String identity, long fencingToken, StepDow
 			case YIELDED -> "it handed leadership over on request";
 			case HANDED_OVER -> "it handed the role to a replica holding fewer roles, to balance them";
 			case TRANSFERRED -> "it handed leadership to the replica named in a request";
+			case PREFERRED -> "it handed leadership to the replica the Lease prefers";
 			case RENEW_DEADLINE -> "renewals failed or hung until the renew deadline";
 			case EXPIRED -> "the renew deadline passed before a renewal was attempted (a long pause)";
 			case TAKEN_OVER -> "the Lease names another holder or term";

@@ -31,11 +31,13 @@ final class HandoverAnswer {
 		Leadership before = elector.leadership();
 		Duration timeout = (to != null) ? elector.handOverTimeout() : elector.leaveTimeout();
 		Handover handover;
+		CompletableFuture<Handover> moved = (to != null) ? elector.handTo(to) : elector.yieldLeadership();
 		try {
-			CompletableFuture<Handover> moved = (to != null) ? elector.handTo(to) : elector.yieldLeadership();
 			handover = moved.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
+			// a hand-over not waited for any longer is withdrawn: it must not happen after this answer
+			moved.cancel(false);
 			return new WebEndpointResponse<>(
 					Map.of("message", "The election did not carry the request out within " + timeout), 504);
 		}
@@ -57,6 +59,9 @@ final class HandoverAnswer {
 			case NOT_RELEASED -> new WebEndpointResponse<>(Map.of("message", "Stepped down, but the Lease could not "
 					+ "be released; another replica takes it once it expires", "identity", before.identity(), "role",
 					role), 503);
+			case WITHDRAWN -> new WebEndpointResponse<>(Map.of("message", "The hand-over to " + to + " was withdrawn "
+					+ "before " + to + " answered: another hand-over request replaced it; this replica still leads",
+					"leader", before.identity(), "role", role, "to", to), 409);
 			case NOT_ACCEPTED -> new WebEndpointResponse<>(Map.of("message", to + " did not accept leadership of "
 					+ role + " in time: it is not ready, does not compete for the role, or cannot reach the API "
 					+ "server; this replica still leads", "leader", before.identity(), "role", role, "to", to), 409);

@@ -3,6 +3,7 @@ package com.example.testleader.observability;
 import java.util.Map;
 
 import com.example.testleader.election.Election;
+import com.example.testleader.election.LeaderElectionProperties;
 import com.example.testleader.election.PodIdentity;
 import com.example.testleader.election.roles.Electors;
 
@@ -53,6 +54,11 @@ class HandoverEndpoint {
 	private static WebEndpointResponse<Map<String, Object>> handTo(Election elector, String to) {
 		if (!StringUtils.hasText(to)) {
 			return new WebEndpointResponse<>(Map.of("message", "\"to\" names no replica"), 400);
+		}
+		String replica = PodIdentity.replicaOf(to);
+		if (replica.length() > 253 || !LeaderElectionProperties.DNS_SUBDOMAIN.matcher(replica).matches()) {
+			return new WebEndpointResponse<>(Map.of("message", "\"to\" must name a replica by its pod name, or by "
+					+ "its holder identity (<pod name>_<suffix>)"), 400);
 		}
 		if (PodIdentity.replicaOf(to).equals(PodIdentity.replicaOf(elector.leadership().identity()))) {
 			return new WebEndpointResponse<>(Map.of("message", "\"to\" names this replica (" + to + "); name another",

@@ -34,7 +34,7 @@ class PreferredHolderTest extends ElectionHarness {
 		await().atMost(LEASE).until(() -> this.timeline.leaders().equals(Set.of(c.name())));
 		assertThat(this.timeline.first(b.name(), Kind.GRANTED)).isEmpty();
 		assertThat(this.timeline.last(leader.name(), Kind.ENDED).orElseThrow().detail())
-			.isEqualTo(new Ending(StepDownReason.TRANSFERRED, true, "replica-c"));
+			.isEqualTo(new Ending(StepDownReason.PREFERRED, true, "replica-c"));
 		// the new holder is the one preferred: it keeps the Lease, and keeps the preference
 		throughout(LEASE).atMost(LEASE.multipliedBy(2)).until(() -> c.elector().leadership().leader());
 		assertThat(lease().getSpec().getPreferredHolder()).isEqualTo(c.identity());
@@ -51,7 +51,7 @@ class PreferredHolderTest extends ElectionHarness {
 
 		await().atMost(LEASE).until(() -> this.timeline.leaders().equals(Set.of(b.name())));
 		assertThat(this.timeline.last(a.name(), Kind.ENDED).orElseThrow().detail())
-			.isEqualTo(new Ending(StepDownReason.TRANSFERRED, true, "replica-b"));
+			.isEqualTo(new Ending(StepDownReason.PREFERRED, true, "replica-b"));
 	}
 
 	/**

@@ -138,6 +138,9 @@ class OperatorEndpointActionsTest {
 		Http.Response blank = Http.postJson(handover, "{\"to\":\" \"}", bearer(token));
 		assertThat(blank.status()).isEqualTo(400);
 		assertThat((String) blank.json("$.message")).isEqualTo("\"to\" names no replica");
+		Http.Response notAPodName = Http.postJson(handover, "{\"to\":\"Replica B!\"}", bearer(token));
+		assertThat(notAPodName.status()).isEqualTo(400);
+		assertThat((String) notAPodName.json("$.message")).startsWith("\"to\" must name a replica by its pod name");
 
 		assertThat(leader.elector().leadership().leader()).isTrue();
 		assertThat(this.api.firstRelease()).isEmpty();

@@ -8,6 +8,9 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.context.SmartLifecycle;
 
 import com.example.testleader.election.LeaseElector;
@@ -15,13 +18,15 @@ import com.example.testleader.election.LeaseElector;
 /**
  * One {@link LeaseElector} per role ({@link ElectedRoles}), each competing for the Lease
  * of its role with every guarantee of a single election, started and stopped together,
- * and, with several roles, a {@link RoleBalancer} that spreads the roles over the
- * replicas. On leaving (shutdown, or no longer ready) every role steps down at once, each
- * releasing its Lease only once its work has stopped, handed to the replica that then
- * holds the fewest roles. The roles share one API client and one view of the
- * application's pods.
+ * and, with several roles (or one, where the pods are watched), a {@link RoleBalancer} that
+ * spreads the roles over the replicas. On leaving (shutdown, or no longer ready) every
+ * role steps down at once, each releasing its Lease only once its work has stopped, handed
+ * as {@link RoleBalance#leavePlan()} says. The roles share one API client and one view of
+ * the application's pods.
  */
 public final class Electors implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(Electors.class);
 
 	private final Map<String, LeaseElector> byRole;
 
@@ -146,8 +151,15 @@ public final class Electors implements SmartLifecycle {
 		}));
 	}
 
+	/** Where the roles go; a plan that cannot be made never keeps the roles from stepping down. */
 	private Map<String, String> leavePlan() {
-		return (this.balancer != null) ? this.balancer.leaving() : Map.of();
+		try {
+			return (this.balancer != null) ? this.balancer.leaving() : Map.of();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Could not plan where this replica's roles go; they go to whoever takes them first", ex);
+			return Map.of();
+		}
 	}
 
 	@Override

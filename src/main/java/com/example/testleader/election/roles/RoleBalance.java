@@ -41,18 +41,28 @@ import java.util.TreeSet;
  * or {@code null} while it is free or handed over and not yet taken
  * @param revisions how new each replica's revision is (higher is newer), this one's
  * included; a replica not in it ranks with the oldest (no pod view: all rank alike)
+ * @param pinned the roles whose Lease names a preferred holder: the preference places
+ * them, not the balance, which never moves them (else the two would hand a role back and
+ * forth)
  */
-record RoleBalance(String self, Set<String> members, Map<String, String> holders, Map<String, Integer> revisions) {
+record RoleBalance(String self, Set<String> members, Map<String, String> holders, Map<String, Integer> revisions,
+		Set<String> pinned) {
 
 	RoleBalance {
 		members = new TreeSet<>(members);
 		holders = new LinkedHashMap<>(holders);
 		revisions = Map.copyOf(revisions);
+		pinned = Set.copyOf(pinned);
 	}
 
-	/** Every replica of the same revision (no rollout, or no view of the pods). */
+	/** Every replica of the same revision (no rollout, or no view of the pods), no role preferring a holder. */
 	RoleBalance(String self, Set<String> members, Map<String, String> holders) {
-		this(self, members, holders, Map.of());
+		this(self, members, holders, Map.of(), Set.of());
+	}
+
+	/** No role preferring a holder. */
+	RoleBalance(String self, Set<String> members, Map<String, String> holders, Map<String, Integer> revisions) {
+		this(self, members, holders, revisions, Set.of());
 	}
 
 	private int revision(String replica) {
@@ -108,6 +118,7 @@ record RoleBalance(String self, Set<String> members, Map<String, String> holders
 			.sorted(newestFirst().thenComparing(byCount).thenComparing(Comparator.naturalOrder()))
 			.toList();
 		List<String> mine = rolesOf(this.self);
+		mine.removeAll(this.pinned);
 		for (int i = mine.size() - 1; i >= 0; i--) {
 			for (String taker : takers) {
 				Move move = new Move(mine.get(i), taker);

@@ -163,7 +163,11 @@ public final class RoleBalancer {
 	private RoleBalance view(boolean member) {
 		Map<String, String> holders = new LinkedHashMap<>();
 		Set<String> holding = new TreeSet<>();
+		Set<String> pinned = new TreeSet<>();
 		this.electors.forEach((role, elector) -> {
+			if (elector.preferredHolder().isPresent()) {
+				pinned.add(role);
+			}
 			String holder = elector.liveHolder().map(this::replicaOf).orElse(null);
 			holders.put(role, holder);
 			if (holder != null) {
@@ -180,7 +184,7 @@ public final class RoleBalancer {
 		Map<String, Integer> revisions = this.pods.revisionRanks()
 			.filter((ranks) -> this.podsNameReplicas)
 			.orElse(Map.of());
-		return new RoleBalance(this.self, members, holders, revisions);
+		return new RoleBalance(this.self, members, holders, revisions, pinned);
 	}
 
 	/**
@@ -236,8 +240,11 @@ public final class RoleBalancer {
 		}
 		long now = this.ticker.nanoTime();
 		RoleBalance view = view();
-		warnOfRolesLongFree(view, now);
-		warnOfNoOwnPod(now);
+		if (this.electors.size() > 1) {
+			// with one role there is nothing to balance, nor to warn of
+			warnOfRolesLongFree(view, now);
+			warnOfNoOwnPod(now);
+		}
 		Optional<RoleBalance.Move> move = view.move(this.refused.excluded(now));
 		if (move.isEmpty()) {
 			return;
@@ -254,6 +261,10 @@ public final class RoleBalancer {
 	/** The receiver answered (or did not): a refusal keeps the same move from being offered again soon. */
 	private void answered(RoleBalance.Move move, Handover outcome) {
 		ScheduledExecutorService current = this.executor;
+		if (outcome == Handover.WITHDRAWN) {
+			// a request that outranks the balance has the role: the next regular look tries again
+			return;
+		}
 		if (outcome == Handover.NOT_ACCEPTED && current != null) {
 			try {
 				current.execute(() -> log.info("{} did not accept role {}: not offering it that role again for {}",

@@ -77,6 +77,18 @@ class RoleBalanceTest {
 		assertThat(new RoleBalance("a", members, holders, Map.of("a", 2, "b", 0, "c", 0, "d", 1)).move()).isEmpty();
 	}
 
+	/** A role whose Lease prefers a holder is placed by the preference; the balance moves another. */
+	@Test
+	void aRoleWhoseLeasePrefersAHolderIsNeverMovedToBalance() {
+		Map<String, String> holders = holders("a", "a", "a", "a", "b", "b");
+		Set<String> members = Set.of("a", "b", "c");
+
+		assertThat(new RoleBalance("a", members, holders, Map.of(), Set.of("role-4")).move())
+			.contains(new Move("role-3", "c"));
+		assertThat(new RoleBalance("a", members, holders, Map.of(), Set.of("role-1", "role-2", "role-3", "role-4"))
+			.move()).isEmpty();
+	}
+
 	@Test
 	void aDifferenceOfOneMovesNothing() {
 		Map<String, String> holders = holders("a", "a", "a", "b", "b");
