@@ -92,9 +92,14 @@ final class ElectionSteps {
 
 	/** Stops competing; a term held ends gracefully, released handed to {@code handTo} if not {@code null}. */
 	Handover leave(String handTo) {
+		return leave(handTo, StepDownReason.RELEASED);
+	}
+
+	/** As {@link #leave(String)}, for {@code reason}: {@link StepDownReason#RELEASED} or {@link StepDownReason#ROLLED_OUT}. */
+	Handover leave(String handTo, StepDownReason reason) {
 		this.competing = false;
 		this.loop.cancel();
-		return stepDown(StepDownReason.RELEASED, handTo);
+		return stepDown(reason, handTo);
 	}
 
 	/** Yields the term held, if {@code which} and still valid; competes again after the yield pause. */

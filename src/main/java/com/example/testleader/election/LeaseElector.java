@@ -125,8 +125,8 @@ public final class LeaseElector implements SmartLifecycle, Terms, Election {
 	}
 
 	/** Leaves whatever the application wants: the elector is stopping. */
-	private CompletableFuture<Handover> stepOut(String handTo) {
-		return onLoop(() -> this.steps.leave(handTo));
+	private CompletableFuture<Handover> stepOut(String handTo, StepDownReason reason) {
+		return onLoop(() -> this.steps.leave(handTo, reason));
 	}
 
 	/**
@@ -313,7 +313,8 @@ public final class LeaseElector implements SmartLifecycle, Terms, Election {
 	 */
 	@Override
 	public void stop() {
-		stepOut(null).completeOnTimeout(null, leaveTimeout().toMillis(), TimeUnit.MILLISECONDS).join();
+		stepOut(null, StepDownReason.RELEASED).completeOnTimeout(null, leaveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.join();
 		shutDown();
 	}
 
@@ -324,7 +325,17 @@ public final class LeaseElector implements SmartLifecycle, Terms, Election {
 
 	/** As {@link #stop(Runnable)}, handing the Lease to the replica {@code handTo} (see {@link #leave(String)}). */
 	public void stop(String handTo, Runnable callback) {
-		stepOut(handTo).completeOnTimeout(null, leaveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+		stop(handTo, false, callback);
+	}
+
+	/**
+	 * As {@link #stop(String, Runnable)}; {@code rollout}: {@code handTo} is of a newer
+	 * revision of the application, and the step-down says so
+	 * ({@link StepDownReason#ROLLED_OUT}).
+	 */
+	public void stop(String handTo, boolean rollout, Runnable callback) {
+		stepOut(handTo, rollout ? StepDownReason.ROLLED_OUT : StepDownReason.RELEASED)
+			.completeOnTimeout(null, leaveTimeout().toMillis(), TimeUnit.MILLISECONDS)
 			.whenCompleteAsync((result, failure) -> {
 				shutDown();
 				callback.run();

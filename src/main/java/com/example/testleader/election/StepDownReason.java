@@ -8,6 +8,12 @@ public enum StepDownReason {
 	/** It left the election (shutdown, or the application stopped accepting traffic). */
 	RELEASED(true),
 
+	/**
+	 * It left the election in a rollout (shutdown), handing the role to a replica of a
+	 * newer revision of the application ({@code election.roles}).
+	 */
+	ROLLED_OUT(true),
+
 	/** {@link LeaseContext#yield()} handed leadership over. */
 	YIELDED(true),
 
@@ -57,12 +63,14 @@ public enum StepDownReason {
 
 	/**
 	 * Why leadership moved, if this step-down was a move (a graceful one, which releases
-	 * the Lease for another replica): {@code stop}, {@code request} or {@code balance}; the
+	 * the Lease for another replica): {@code stop}, {@code rollout}, {@code request} or
+	 * {@code balance}; the
 	 * {@code reason} of {@code leader_election_moves_total}.
 	 */
 	public Optional<String> move() {
 		return switch (this) {
 			case RELEASED -> Optional.of("stop");
+			case ROLLED_OUT -> Optional.of("rollout");
 			case YIELDED, TRANSFERRED, PREFERRED -> Optional.of("request");
 			case HANDED_OVER -> Optional.of("balance");
 			default -> Optional.empty();

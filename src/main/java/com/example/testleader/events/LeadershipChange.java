@@ -81,6 +81,7 @@ record LeadershipChange(String role, String identity, long fencingToken, StepDow
 	private static String cause(StepDownReason reason) {
 		return switch (reason) {
 			case RELEASED -> "it left the election (shutting down, or no longer ready)";
+			case ROLLED_OUT -> "it left the election in a rollout, for a replica of the newer revision";
 			case YIELDED -> "it handed leadership over on request";
 			case HANDED_OVER -> "it handed the role to a replica holding fewer roles, to balance them";
 			case TRANSFERRED -> "it handed leadership to the replica named in a request";

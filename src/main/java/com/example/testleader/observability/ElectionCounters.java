@@ -23,13 +23,13 @@ import org.springframework.stereotype.Component;
  * missing series.
  * <ul>
  * <li>{@code leader_election_acquisitions_total{name}}</li>
- * <li>{@code leader_election_losses_total{name,reason}}: reason is released, yielded,
- * handed_over, transferred, renew_deadline, expired, taken_over, deleted or abandoned</li>
+ * <li>{@code leader_election_losses_total{name,reason}}: reason is released, rolled_out,
+ * yielded, handed_over, transferred, preferred, renew_deadline, expired, taken_over, deleted or abandoned</li>
  * <li>{@code leader_election_renewals_total{name,outcome}}: outcome is success, conflict,
  * error or timeout</li>
  * <li>{@code leader_election_moves_total{name,reason}}: leadership this replica gave up
  * with a release for another replica to take ({@link StepDownReason#move()}); reason is
- * stop, request or balance. Counted once the Lease was released, by the replica giving it
+ * stop, rollout, request or balance. Counted once the Lease was released, by the replica giving it
  * up; a graceful step-down whose release failed is no move (the Lease is waited out).</li>
  * </ul>
  */

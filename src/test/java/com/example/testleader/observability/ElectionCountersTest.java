@@ -32,7 +32,7 @@ class ElectionCountersTest {
 	void everyMoveReasonIsCountedFromZero() {
 		assertThat(this.registry.find("leader.election.moves").counters())
 			.extracting((counter) -> counter.getId().getTag("reason"))
-			.containsExactlyInAnyOrder("stop", "request", "balance");
+			.containsExactlyInAnyOrder("stop", "rollout", "request", "balance");
 		assertThat(this.registry.find("leader.election.moves").counters())
 			.allSatisfy((counter) -> assertThat(counter.count()).isZero());
 	}

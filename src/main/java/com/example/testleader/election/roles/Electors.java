@@ -110,7 +110,7 @@ public final class Electors implements SmartLifecycle {
 	 * {@link LeaseElector#leave(String)}.
 	 */
 	public void leave() {
-		Map<String, String> plan = leavePlan();
+		Map<String, String> plan = leavePlan().handTo();
 		this.byRole.forEach((role, elector) -> elector.leave(plan.get(role)));
 	}
 
@@ -139,26 +139,28 @@ public final class Electors implements SmartLifecycle {
 	@Override
 	public void stop(Runnable callback) {
 		this.running = false;
-		Map<String, String> plan = leavePlan();
+		RoleBalancer.LeavePlan plan = leavePlan();
 		AtomicInteger left = new AtomicInteger(this.byRole.size());
-		this.byRole.forEach((role, elector) -> elector.stop(plan.get(role), () -> {
+		Runnable stepped = () -> {
 			if (left.decrementAndGet() == 0) {
 				if (this.balancer != null) {
 					this.balancer.stop();
 				}
 				callback.run();
 			}
-		}));
+		};
+		this.byRole.forEach((role, elector) -> elector.stop(plan.handTo().get(role), plan.rollout().contains(role),
+				stepped));
 	}
 
 	/** Where the roles go; a plan that cannot be made never keeps the roles from stepping down. */
-	private Map<String, String> leavePlan() {
+	private RoleBalancer.LeavePlan leavePlan() {
 		try {
-			return (this.balancer != null) ? this.balancer.leaving() : Map.of();
+			return (this.balancer != null) ? this.balancer.leaving() : RoleBalancer.LeavePlan.NONE;
 		}
 		catch (RuntimeException ex) {
 			log.warn("Could not plan where this replica's roles go; they go to whoever takes them first", ex);
-			return Map.of();
+			return RoleBalancer.LeavePlan.NONE;
 		}
 	}
 

@@ -155,6 +155,17 @@ record RoleBalance(String self, Set<String> members, Map<String, String> holders
 		return plan;
 	}
 
+	/** The roles of {@code plan} it hands to a newer revision than this replica's: a rollout. */
+	Set<String> toNewerRevision(Map<String, String> plan) {
+		Set<String> rollout = new TreeSet<>();
+		plan.forEach((role, to) -> {
+			if (revision(to) > revision(this.self)) {
+				rollout.add(role);
+			}
+		});
+		return rollout;
+	}
+
 	private Comparator<String> newestFirst() {
 		return Comparator.comparing(this::revision).reversed();
 	}

@@ -146,10 +146,24 @@ public final class RoleBalancer {
 
 	/**
 	 * This replica leaves: where each role it holds should go, as it sees the others
-	 * ({@link RoleBalance#leavePlan()}).
+	 * ({@link RoleBalance#leavePlan()}), and which of them go to a newer revision.
 	 */
-	Map<String, String> leaving() {
-		return view(false).leavePlan();
+	LeavePlan leaving() {
+		RoleBalance view = view(false);
+		Map<String, String> plan = view.leavePlan();
+		return new LeavePlan(plan, view.toNewerRevision(plan));
+	}
+
+	/**
+	 * Where this replica's roles go when it leaves.
+	 *
+	 * @param handTo for each role planned, the replica to hand it to
+	 * @param rollout the roles handed to a newer revision: a rollout
+	 */
+	record LeavePlan(Map<String, String> handTo, Set<String> rollout) {
+
+		static final LeavePlan NONE = new LeavePlan(Map.of(), Set.of());
+
 	}
 
 	/** What this replica sees now. */

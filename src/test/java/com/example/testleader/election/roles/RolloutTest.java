@@ -8,6 +8,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.example.testleader.election.StepDownReason;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,6 +37,9 @@ class RolloutTest extends RoleHarness {
 		// and it stays so: balancing never moves a role onto an older revision than its holder's
 		awaitHeld(Map.of("old-b", 2, "new-c", 4));
 		assertThat(heldPerReplica()).isEqualTo(Map.of("old-b", 2, "new-c", 4));
+		// each step-down says it was a rollout (its log line, Event and leader_election_moves_total)
+		assertThat(this.timelines.stepDowns("old-a", StepDownReason.ROLLED_OUT)).isEqualTo(2);
+		assertThat(this.timelines.stepDowns("old-a", StepDownReason.RELEASED)).isZero();
 	}
 
 	@Test
@@ -52,6 +57,7 @@ class RolloutTest extends RoleHarness {
 		leader.stopGracefully();
 
 		await().atMost(SETTLED).until(() -> "new-c".equals(holders().get("role-1")));
+		assertThat(this.timelines.stepDowns(leader.name(), StepDownReason.ROLLED_OUT)).isEqualTo(1);
 	}
 
 	/** Waits until {@code replica} sees the roles held as {@code held} (every member, zero for none). */
