@@ -56,7 +56,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * role, and this one: a replica that holds none is then not known to the others and gets
  * roles only as they come free.
  * <p>
- * Its length (about 300 lines) is the when (settling after a change, one move at a time,
+ * Its length (over 300 lines) is the when (settling after a change, one move at a time,
  * backing off refused moves with {@link RefusedMoves}) and the who (members from the pod
  * view or the holders); the rule itself is {@link RoleBalance}, pure and apart. The who is
  * the next part to move out.
