@@ -99,7 +99,7 @@ final class ElectionSteps {
 	Handover leave(String handTo, StepDownReason reason) {
 		this.competing = false;
 		this.loop.cancel();
-		return stepDown(reason, handTo);
+		return stepDown(reason, handTo, false);
 	}
 
 	/** Yields the term held, if {@code which} and still valid; competes again after the yield pause. */
@@ -139,7 +139,7 @@ final class ElectionSteps {
 	 * and leave it to that replica for the handover grace. The caller schedules the next step.
 	 */
 	private void handOver() {
-		stepDown(this.offer.reason(), this.offer.to());
+		stepDown(this.offer.reason(), this.offer.to(), true);
 		this.competeAfterNanos = this.ticker.nanoTime() + this.cadence.handoverGrace().toNanos();
 	}
 
@@ -267,10 +267,11 @@ final class ElectionSteps {
 	 * loop is gone: whoever takes the term ends it.
 	 */
 	Handover stepDown(StepDownReason reason) {
-		return stepDown(reason, null);
+		return stepDown(reason, null, false);
 	}
 
-	private Handover stepDown(StepDownReason reason, String handTo) {
+	/** @param answersOffer whether this step-down is the hand-over the pending offer asked for */
+	private Handover stepDown(StepDownReason reason, String handTo, boolean answersOffer) {
 		HeldTerm ended = this.term.getAndSet(null);
 		Handover outcome = Handover.NOT_RELEASED;
 		try {
@@ -286,7 +287,7 @@ final class ElectionSteps {
 		}
 		finally {
 			// an offer's answer is never left waiting, even if the step-down failed
-			this.offer.end((reason == this.offer.reason()) ? outcome : Handover.NOT_LEADING);
+			this.offer.end(answersOffer ? outcome : Handover.NOT_LEADING);
 		}
 	}
 
