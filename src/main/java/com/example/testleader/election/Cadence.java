@@ -123,7 +123,16 @@ public record Cadence(LeaderElectionProperties timings) {
 	 * then the leave itself: the work stopping (the stop margin) and the release.
 	 */
 	public Duration leaveTimeout() {
-		return longestStep().plus(this.timings.stopMargin()).plus(releaseBudget());
+		return longestStep().plus(stepDownBudget());
+	}
+
+	/** A graceful step-down once begun: the work stopping (the stop margin) and the release. */
+	long stepDownBudgetNanos() {
+		return stepDownBudget().toNanos();
+	}
+
+	private Duration stepDownBudget() {
+		return this.timings.stopMargin().plus(releaseBudget());
 	}
 
 	/**

@@ -90,16 +90,44 @@ final class ElectionSteps {
 		}
 	}
 
-	/** Stops competing; a term held ends gracefully, released handed to {@code handTo} if not {@code null}. */
+	/**
+	 * Stops competing; a term held ends gracefully, released handed to {@code handTo} if not
+	 * {@code null}, without asking it first (the application stopped being ready).
+	 */
 	Handover leave(String handTo) {
-		return leave(handTo, StepDownReason.RELEASED);
-	}
-
-	/** As {@link #leave(String)}, for {@code reason}: {@link StepDownReason#RELEASED} or {@link StepDownReason#ROLLED_OUT}. */
-	Handover leave(String handTo, StepDownReason reason) {
 		this.competing = false;
 		this.loop.cancel();
-		return stepDown(reason, handTo, false);
+		return stepDown(StepDownReason.RELEASED, handTo, false);
+	}
+
+	/**
+	 * Stops competing, for {@code reason} ({@link StepDownReason#RELEASED} or
+	 * {@link StepDownReason#ROLLED_OUT}), and ends a term held gracefully, by
+	 * {@code byNanos}. With a successor {@code handTo}, the term is first offered to it, as
+	 * a move of the balance is: the work stops and the Lease is released to it only once it
+	 * has accepted, proving it reaches the API and competes; unanswered for a retry period
+	 * (or as long as the deadline leaves beside the step-down itself), the Lease is released
+	 * to whoever takes it first. So a stop never waits for a lost replica, nor hands the
+	 * Lease to one.
+	 */
+	CompletableFuture<Handover> leave(String handTo, StepDownReason reason, long byNanos) {
+		this.competing = false;
+		HeldTerm current = this.term.get();
+		long now = this.ticker.nanoTime();
+		long wait = Math.min(this.cadence.retryNanos(), byNanos - now - this.cadence.stepDownBudgetNanos());
+		if (handTo == null || current == null || !current.validity().isValid() || wait <= 0) {
+			this.loop.cancel();
+			return CompletableFuture.completedFuture(stepDown(reason, handTo, false));
+		}
+		CompletableFuture<Handover> left = new CompletableFuture<>();
+		CompletableFuture<Handover> answer = new CompletableFuture<>();
+		// answered on the loop, when the offer ends
+		answer.thenAccept((outcome) -> left.complete((outcome == Handover.NOT_ACCEPTED)
+				? stepDown(reason, null, false) : outcome));
+		log.info("Offering Lease {} to {} before leaving", this.api.describe(), handTo);
+		this.offer.make(handTo, reason, now + wait, answer);
+		this.loop.schedule(this::step, 0);
+		return left;
 	}
 
 	/** Yields the term held, if {@code which} and still valid; competes again after the yield pause. */
@@ -149,6 +177,10 @@ final class ElectionSteps {
 		try {
 			if (current != null) {
 				this.offer.expireIfDue(this.ticker.nanoTime());
+				if (this.term.get() != current) {
+					// a leave's offer expired unanswered: the term was ended and released
+					return;
+				}
 				next = keep(current, this.keeping.renew(current, this.offer.to()));
 				HeldTerm renewed = this.term.get();
 				if (renewed != null && this.offer.acceptedIn(renewed.written(), this.identity,
@@ -160,6 +192,10 @@ final class ElectionSteps {
 						&& this.preferred.offerIfDue(renewed.written(), this.offer, this.ticker.nanoTime())) {
 					// the offer goes out with a renewal at once
 					next = 0;
+				}
+				else if (renewed != null && !this.competing && this.offer.to() != null) {
+					// leaving: look again when the offer expires, not a retry period later
+					next = Math.min(next, this.offer.nanosUntilExpiry(this.ticker.nanoTime()));
 				}
 			}
 			else {

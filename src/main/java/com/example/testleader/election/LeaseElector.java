@@ -125,8 +125,11 @@ public final class LeaseElector implements SmartLifecycle, Terms, Election {
 	}
 
 	/** Leaves whatever the application wants: the elector is stopping. */
+	/** Leaves by {@link #leaveTimeout()} from now; see {@link ElectionSteps#leave(String, StepDownReason, long)}. */
 	private CompletableFuture<Handover> stepOut(String handTo, StepDownReason reason) {
-		return onLoop(() -> this.steps.leave(handTo, reason));
+		long by = this.ticker.nanoTime() + leaveTimeout().toNanos();
+		return this.loop.<CompletableFuture<Handover>>call(() -> this.steps.leave(handTo, reason, by), null)
+			.thenCompose((left) -> (left != null) ? left : CompletableFuture.completedFuture(Handover.NOT_LEADING));
 	}
 
 	/**

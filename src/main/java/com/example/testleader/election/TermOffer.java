@@ -40,7 +40,8 @@ final class TermOffer {
 
 	/**
 	 * Whether the pending offer outranks a new one for {@code reason}, which then gives way:
-	 * an operator's request ({@link StepDownReason#TRANSFERRED}) outranks the Lease's
+	 * a leaving replica's ({@link StepDownReason#RELEASED}, {@link StepDownReason#ROLLED_OUT})
+	 * outranks everything, an operator's request ({@link StepDownReason#TRANSFERRED}) outranks the Lease's
 	 * preferred holder ({@link StepDownReason#PREFERRED}), which outranks the balance of
 	 * roles ({@link StepDownReason#HANDED_OVER}). An equal or higher one replaces it.
 	 */
@@ -50,10 +51,16 @@ final class TermOffer {
 
 	private static int rank(StepDownReason reason) {
 		return switch (reason) {
+			case RELEASED, ROLLED_OUT -> 4;
 			case TRANSFERRED -> 3;
 			case PREFERRED -> 2;
 			default -> 1;
 		};
+	}
+
+	/** How long until the offer expires unanswered, from {@code nowNanos}; never negative. */
+	long nanosUntilExpiry(long nowNanos) {
+		return Math.max(0, this.expiresAtNanos - nowNanos);
 	}
 
 	/** Why the term is offered: the step-down's reason once accepted. */

@@ -49,6 +49,32 @@ class RoleBalancingEdgesTest extends RoleHarness {
 	}
 
 	/**
+	 * A leaving replica offers each role to its successor before it stops the work: one cut
+	 * off from the API (its pod still ready, so it is planned for) never accepts, and after a
+	 * retry period the role is released to whoever takes it first, never handed to it.
+	 */
+	@Test
+	void aLeavingReplicaReleasesToAllARoleItsCutOffSuccessorDoesNotAccept() {
+		start("replica-a", "replica-b", "replica-c");
+		awaitHeld(Map.of("replica-a", 2, "replica-b", 2, "replica-c", 2));
+		List<String> leavingRoles = holders().entrySet()
+			.stream()
+			.filter((held) -> held.getValue().equals("replica-a"))
+			.map(Map.Entry::getKey)
+			.toList();
+		int mark = this.leases.seen().size();
+
+		replica("replica-b").partition();
+		replica("replica-a").stopGracefully();
+
+		await().atMost(SETTLED)
+			.until(() -> leavingRoles.stream().allMatch((role) -> "replica-c".equals(holders().get(role))));
+		assertThat(this.leases.since(mark)).anySatisfy((seen) -> assertThat(seen.offeredTo()).isEqualTo("replica-b"));
+		assertThat(this.leases.since(mark)).noneSatisfy((seen) -> assertThat(seen.handedTo()).isEqualTo("replica-b"));
+		assertThat(this.leases.since(mark)).anySatisfy((seen) -> assertThat(seen.handedTo()).isEqualTo("replica-c"));
+	}
+
+	/**
 	 * A replica whose election stopped in-process (actuator shutdown, readiness refused)
 	 * still shows a ready pod for a while: it hands its roles over as it leaves, and takes
 	 * none back.
