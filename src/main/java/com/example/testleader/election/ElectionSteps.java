@@ -50,6 +50,9 @@ final class ElectionSteps {
 
 	private final PreferredHolder preferred;
 
+	// the leave under way, waiting for its successor's acceptance
+	private CompletableFuture<Handover> leaving;
+
 	// Written on the loop only; volatile for readers on other threads.
 	private volatile boolean competing;
 
@@ -91,40 +94,43 @@ final class ElectionSteps {
 	}
 
 	/**
-	 * Stops competing; a term held ends gracefully, released handed to {@code handTo} if not
-	 * {@code null}, without asking it first (the application stopped being ready).
-	 */
-	Handover leave(String handTo) {
-		this.competing = false;
-		this.loop.cancel();
-		return stepDown(StepDownReason.RELEASED, handTo, false);
-	}
-
-	/**
 	 * Stops competing, for {@code reason} ({@link StepDownReason#RELEASED} or
 	 * {@link StepDownReason#ROLLED_OUT}), and ends a term held gracefully, by
 	 * {@code byNanos}. With a successor {@code handTo}, the term is first offered to it, as
 	 * a move of the balance is: the work stops and the Lease is released to it only once it
 	 * has accepted, proving it reaches the API and competes; unanswered for a retry period
-	 * (or as long as the deadline leaves beside the step-down itself), the Lease is released
-	 * to whoever takes it first. So a stop never waits for a lost replica, nor hands the
-	 * Lease to one.
+	 * (or as long as the deadline leaves beside a renewal and the step-down itself), the
+	 * Lease is released to whoever takes it first. So a leave never waits for a lost replica,
+	 * nor hands the Lease to one. A leave asked for while one is under way joins it (the
+	 * application's readiness turns, then the lifecycle stops).
 	 */
 	CompletableFuture<Handover> leave(String handTo, StepDownReason reason, long byNanos) {
+		if (this.leaving != null && !this.leaving.isDone()) {
+			return this.leaving;
+		}
 		this.competing = false;
 		HeldTerm current = this.term.get();
 		long now = this.ticker.nanoTime();
-		long wait = Math.min(this.cadence.retryNanos(), byNanos - now - this.cadence.stepDownBudgetNanos());
+		long wait = Math.min(this.cadence.retryNanos(),
+				byNanos - now - this.cadence.renewDeadlineNanos() - this.cadence.stepDownBudgetNanos());
 		if (handTo == null || current == null || !current.validity().isValid() || wait <= 0) {
 			this.loop.cancel();
-			return CompletableFuture.completedFuture(stepDown(reason, handTo, false));
+			return CompletableFuture.completedFuture(stepDown(reason, null, false));
 		}
 		CompletableFuture<Handover> left = new CompletableFuture<>();
 		CompletableFuture<Handover> answer = new CompletableFuture<>();
 		// answered on the loop, when the offer ends
-		answer.thenAccept((outcome) -> left.complete((outcome == Handover.NOT_ACCEPTED)
-				? stepDown(reason, null, false) : outcome));
+		answer.whenComplete((outcome, failure) -> {
+			try {
+				left.complete((outcome == Handover.NOT_ACCEPTED) ? stepDown(reason, null, false) : outcome);
+			}
+			catch (RuntimeException ex) {
+				log.warn("Leaving Lease {} failed", this.api.describe(), ex);
+				left.completeExceptionally(ex);
+			}
+		});
 		log.info("Offering Lease {} to {} before leaving", this.api.describe(), handTo);
+		this.leaving = left;
 		this.offer.make(handTo, reason, now + wait, answer);
 		this.loop.schedule(this::step, 0);
 		return left;
@@ -193,10 +199,6 @@ final class ElectionSteps {
 					// the offer goes out with a renewal at once
 					next = 0;
 				}
-				else if (renewed != null && !this.competing && this.offer.to() != null) {
-					// leaving: look again when the offer expires, not a retry period later
-					next = Math.min(next, this.offer.nanosUntilExpiry(this.ticker.nanoTime()));
-				}
 			}
 			else {
 				next = acquire();
@@ -208,6 +210,10 @@ final class ElectionSteps {
 		}
 		finally {
 			if (this.competing || this.term.get() != null) {
+				if (!this.competing && this.offer.to() != null) {
+					// leaving: look again when the offer expires, not a retry period later
+					next = Math.min(next, this.offer.nanosUntilExpiry(this.ticker.nanoTime()));
+				}
 				this.loop.schedule(this::step, next);
 			}
 		}

@@ -120,15 +120,34 @@ public final class LeaseElector implements SmartLifecycle, Terms, Election {
 	 * {@link LeaseRecord}), or to whoever takes it first if {@code null}.
 	 */
 	public CompletableFuture<Handover> leave(String handTo) {
+		return leave(handTo, false);
+	}
+
+	/**
+	 * As {@link #leave(String)}: the term is first offered to {@code handTo}, and handed to
+	 * it only once it accepts, else released to whoever takes it first
+	 * ({@link ElectionSteps#leave(String, StepDownReason, long)}); {@code rollout}:
+	 * {@code handTo} is of a newer revision of the application, and the step-down says so
+	 * ({@link StepDownReason#ROLLED_OUT}).
+	 */
+	public CompletableFuture<Handover> leave(String handTo, boolean rollout) {
 		this.joinRequested = false;
-		return onLoop(() -> this.joinRequested ? Handover.NOT_LEADING : this.steps.leave(handTo));
+		return leaveBy(handTo, rollout ? StepDownReason.ROLLED_OUT : StepDownReason.RELEASED, true);
 	}
 
 	/** Leaves whatever the application wants: the elector is stopping. */
-	/** Leaves by {@link #leaveTimeout()} from now; see {@link ElectionSteps#leave(String, StepDownReason, long)}. */
 	private CompletableFuture<Handover> stepOut(String handTo, StepDownReason reason) {
+		return leaveBy(handTo, reason, false);
+	}
+
+	/**
+	 * Leaves within {@link #leaveTimeout()} from now; {@code unlessJoined}: not if the
+	 * application has asked to join again meanwhile.
+	 */
+	private CompletableFuture<Handover> leaveBy(String handTo, StepDownReason reason, boolean unlessJoined) {
 		long by = this.ticker.nanoTime() + leaveTimeout().toNanos();
-		return this.loop.<CompletableFuture<Handover>>call(() -> this.steps.leave(handTo, reason, by), null)
+		return this.loop.<CompletableFuture<Handover>>call(() -> (unlessJoined && this.joinRequested)
+				? CompletableFuture.completedFuture(Handover.NOT_LEADING) : this.steps.leave(handTo, reason, by), null)
 			.thenCompose((left) -> (left != null) ? left : CompletableFuture.completedFuture(Handover.NOT_LEADING));
 	}
 
@@ -340,8 +359,12 @@ public final class LeaseElector implements SmartLifecycle, Terms, Election {
 		stepOut(handTo, rollout ? StepDownReason.ROLLED_OUT : StepDownReason.RELEASED)
 			.completeOnTimeout(null, leaveTimeout().toMillis(), TimeUnit.MILLISECONDS)
 			.whenCompleteAsync((result, failure) -> {
-				shutDown();
-				callback.run();
+				try {
+					shutDown();
+				}
+				finally {
+					callback.run();
+				}
 			});
 	}
 

@@ -91,12 +91,14 @@ final class TermOffer {
 
 	/** The offer is over: answers whoever asked with {@code outcome}. */
 	void end(Handover outcome) {
-		if (this.answer != null) {
-			this.answer.complete(outcome);
-		}
+		CompletableFuture<Handover> asked = this.answer;
+		// cleared before the answer, whose callbacks may make or end another offer
 		this.to = null;
 		this.reason = null;
 		this.answer = null;
+		if (asked != null) {
+			asked.complete(outcome);
+		}
 	}
 
 }

@@ -110,8 +110,8 @@ public final class Electors implements SmartLifecycle {
 	 * {@link LeaseElector#leave(String)}.
 	 */
 	public void leave() {
-		Map<String, String> plan = leavePlan().handTo();
-		this.byRole.forEach((role, elector) -> elector.leave(plan.get(role)));
+		RoleBalancer.LeavePlan plan = leavePlan();
+		this.byRole.forEach((role, elector) -> elector.leave(plan.handTo().get(role), plan.rollout().contains(role)));
 	}
 
 	@Override

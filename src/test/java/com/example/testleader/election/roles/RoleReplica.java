@@ -150,6 +150,18 @@ final class RoleReplica implements AutoCloseable {
 		this.kubelet.deletedGracefully(this.name);
 	}
 
+	/**
+	 * SIGTERM in the packaged application: the pod marked for deletion; Spring Boot's web
+	 * context turns readiness to refusing traffic as it starts closing, on which the
+	 * election leaves (its readiness gate); then the lifecycle stops it.
+	 */
+	void stopAsOnSigterm() {
+		this.kubelet.terminating(this.name);
+		this.electors.leave();
+		this.electors.stop();
+		this.kubelet.deletedGracefully(this.name);
+	}
+
 	@Override
 	public void close() {
 		if (!this.crashed) {

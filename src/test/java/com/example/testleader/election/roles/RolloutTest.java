@@ -53,8 +53,7 @@ class RolloutTest extends RoleHarness {
 		held.put(leader.name(), 1);
 		awaitSeenBy(leader, held);
 
-		this.kubelet.terminating(leader.name());
-		leader.stopGracefully();
+		leader.stopAsOnSigterm();
 
 		await().atMost(SETTLED).until(() -> "new-c".equals(holders().get("role-1")));
 		assertThat(this.timelines.stepDowns(leader.name(), StepDownReason.ROLLED_OUT)).isEqualTo(1);
