@@ -46,7 +46,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * Who is alive comes from the application's pods ({@link PodWatch#members()}): ready, and
  * not being deleted. That needs nothing beyond what early takeover already has (list and
  * watch on pods in the namespace, the same single watch) and no request of its own. The
- * view is used once it has shown this replica's own pod, which tells that replica names
+ * view is used once it has shown this replica's own pod (ready or not), which tells that replica names
  * are pod names (for the life of the process: neither the identity nor the selector
  * changes); from then on also while its own pod is being deleted or no longer ready, as
  * it is when this replica leaves, so that its roles go to the replicas then holding the
@@ -118,10 +118,24 @@ public final class RoleBalancer {
 		this.cadence = cadence;
 		this.ticker = ticker;
 		this.refused = new RefusedMoves(cadence.timings().leaseDuration());
-		this.electors.values().forEach((elector) -> elector.onChange(this::changed));
+		if (balancing()) {
+			this.electors.values().forEach((elector) -> elector.onChange(this::changed));
+		}
+	}
+
+	/**
+	 * Whether there is anything to balance: several roles. With one, the balancer only plans
+	 * where the role goes when this replica leaves, from what the pods show then: it runs no
+	 * thread and listens to nothing.
+	 */
+	private boolean balancing() {
+		return this.electors.size() > 1;
 	}
 
 	void start() {
+		if (!balancing()) {
+			return;
+		}
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("role-balance-");
 		threads.setDaemon(true);
 		ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(threads);
@@ -132,9 +146,9 @@ public final class RoleBalancer {
 	}
 
 	void stop() {
-		this.pods.stopListening(this.podsChanged);
 		ScheduledExecutorService current = this.executor;
 		if (current != null) {
+			this.pods.stopListening(this.podsChanged);
 			current.shutdownNow();
 		}
 	}
@@ -218,7 +232,9 @@ public final class RoleBalancer {
 	 */
 	private Optional<Set<String>> podMembers() {
 		Optional<Set<String>> ready = this.pods.members();
-		if (ready.isPresent() && ready.get().contains(this.self)) {
+		if (ready.isPresent() && (ready.get().contains(this.self)
+				|| this.pods.revisionRanks().filter((all) -> all.containsKey(this.self)).isPresent())) {
+			// its own pod, ready or not (being deleted, as when it leaves): pods name replicas
 			this.podsNameReplicas = true;
 		}
 		return ready.filter((names) -> this.podsNameReplicas);
