@@ -56,10 +56,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * role, and this one: a replica that holds none is then not known to the others and gets
  * roles only as they come free.
  * <p>
- * Its length (over 300 lines) is the when (settling after a change, one move at a time,
- * backing off refused moves with {@link RefusedMoves}) and the who (members from the pod
- * view or the holders); the rule itself is {@link RoleBalance}, pure and apart. The who is
- * the next part to move out.
+ * It is the when (settling after a change, one move at a time, backing off refused moves
+ * with {@link RefusedMoves}); the who is {@link RoleView}, the rule {@link RoleBalance},
+ * pure and apart.
  * <p>
  * Internal: for the election's own packages.
  */
@@ -71,9 +70,9 @@ public final class RoleBalancer {
 
 	private final String self;
 
-	private final String identity;
-
 	private final PodWatch pods;
+
+	private final RoleView who;
 
 	private final Cadence cadence;
 
@@ -102,8 +101,6 @@ public final class RoleBalancer {
 
 	private boolean warnedNoOwnPod;
 
-	// Whether the view of the pods has shown this replica's own pod: replica names are pod names. Never unset.
-	private volatile boolean podsNameReplicas;
 
 	/**
 	 * @param electors the electors of this replica, by role, in the roles' order
@@ -113,7 +110,7 @@ public final class RoleBalancer {
 	public RoleBalancer(Map<String, LeaseElector> electors, PodIdentity pod, PodWatch pods, Cadence cadence, Ticker ticker) {
 		this.electors = new LinkedHashMap<>(electors);
 		this.self = pod.podName();
-		this.identity = pod.holderIdentity();
+		this.who = new RoleView(this.electors, pod, pods);
 		this.pods = pods;
 		this.cadence = cadence;
 		this.ticker = ticker;
@@ -163,7 +160,7 @@ public final class RoleBalancer {
 	 * ({@link RoleBalance#leavePlan()}), and which of them go to a newer revision.
 	 */
 	LeavePlan leaving() {
-		RoleBalance view = view(false);
+		RoleBalance view = this.who.of(false);
 		Map<String, String> plan = view.leavePlan();
 		return new LeavePlan(plan, view.toNewerRevision(plan));
 	}
@@ -182,62 +179,7 @@ public final class RoleBalancer {
 
 	/** What this replica sees now. */
 	RoleBalance view() {
-		return view(competing());
-	}
-
-	/**
-	 * @param member whether to count this replica among the members
-	 */
-	private RoleBalance view(boolean member) {
-		Map<String, String> holders = new LinkedHashMap<>();
-		Set<String> holding = new TreeSet<>();
-		Set<String> pinned = new TreeSet<>();
-		this.electors.forEach((role, elector) -> {
-			if (elector.preferredHolder().isPresent()) {
-				pinned.add(role);
-			}
-			String holder = elector.liveHolder().map(this::replicaOf).orElse(null);
-			holders.put(role, holder);
-			if (holder != null) {
-				holding.add(holder);
-			}
-		});
-		Set<String> members = new TreeSet<>(podMembers().orElse(holding));
-		if (member) {
-			members.add(this.self);
-		}
-		else {
-			members.remove(this.self);
-		}
-		Map<String, Integer> revisions = this.pods.revisionRanks()
-			.filter((ranks) -> this.podsNameReplicas)
-			.orElse(Map.of());
-		return new RoleBalance(this.self, members, holders, revisions, pinned);
-	}
-
-	/**
-	 * The replica a holder identity names: its pod, except for an earlier process of this
-	 * very pod (a restarted container), which is another replica, and no member: its roles
-	 * are not this one's to give.
-	 */
-	private String replicaOf(String holder) {
-		String replica = PodIdentity.replicaOf(holder);
-		return (replica.equals(this.self) && !holder.equals(this.identity)) ? holder : replica;
-	}
-
-	/**
-	 * The ready pods, if the view of them is in sync and shows, or once showed, this
-	 * replica's own pod: when it leaves, its pod is already marked for deletion (or no
-	 * longer ready), and the others are still to be known.
-	 */
-	private Optional<Set<String>> podMembers() {
-		Optional<Set<String>> ready = this.pods.members();
-		if (ready.isPresent() && (ready.get().contains(this.self)
-				|| this.pods.revisionRanks().filter((all) -> all.containsKey(this.self)).isPresent())) {
-			// its own pod, ready or not (being deleted, as when it leaves): pods name replicas
-			this.podsNameReplicas = true;
-		}
-		return ready.filter((names) -> this.podsNameReplicas);
+		return this.who.of(competing());
 	}
 
 	private boolean competing() {
@@ -314,7 +256,7 @@ public final class RoleBalancer {
 	 */
 	private void warnOfNoOwnPod(long now) {
 		Optional<Set<String>> ready = this.pods.members();
-		if (ready.isEmpty() || ready.get().contains(this.self) || this.podsNameReplicas) {
+		if (ready.isEmpty() || ready.get().contains(this.self) || this.who.podsNameReplicas()) {
 			this.withoutOwnPodSince = null;
 			return;
 		}
