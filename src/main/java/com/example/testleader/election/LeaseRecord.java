@@ -137,7 +137,8 @@ public record LeaseRecord(Lease lease) {
 	 * The replica this Lease prefers as its holder, if it names one: coordinated leader
 	 * election's {@code spec.preferredHolder}, else the annotation
 	 * {@value #PREFERRED_HOLDER} (for API servers that drop that field: coordinated
-	 * leader election is off by default).
+	 * leader election is off by default). A name that cannot be a pod's, or a holder
+	 * identity of one (whoever may edit the Lease wrote it), is no preference.
 	 */
 	Optional<String> preferredHolder() {
 		LeaseSpec spec = this.lease.getSpec();
@@ -145,7 +146,12 @@ public record LeaseRecord(Lease lease) {
 		if (preferred == null || preferred.isBlank()) {
 			preferred = annotation(PREFERRED_HOLDER);
 		}
-		return (preferred == null || preferred.isBlank()) ? Optional.empty() : Optional.of(preferred);
+		if (preferred == null || preferred.isBlank()) {
+			return Optional.empty();
+		}
+		String replica = PodIdentity.replicaOf(preferred);
+		return (replica.length() <= 253 && LeaderElectionProperties.DNS_SUBDOMAIN.matcher(replica).matches())
+				? Optional.of(preferred) : Optional.empty();
 	}
 
 	/**

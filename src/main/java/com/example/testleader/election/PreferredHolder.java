@@ -72,15 +72,9 @@ final class PreferredHolder {
 		return to.isPresent();
 	}
 
-	/**
-	 * The other replica {@code record} prefers, if it names one; a name that cannot be a
-	 * pod's (whoever may edit the Lease wrote it) is no preference.
-	 */
+	/** The other replica {@code record} prefers, if it names one. */
 	private Optional<String> preferred(LeaseRecord record) {
-		return record.preferredHolder()
-			.map(PodIdentity::replicaOf)
-			.filter((name) -> name.length() <= 253 && LeaderElectionProperties.DNS_SUBDOMAIN.matcher(name).matches())
-			.filter((other) -> !other.equals(this.replica));
+		return record.preferredHolder().map(PodIdentity::replicaOf).filter((other) -> !other.equals(this.replica));
 	}
 
 	private void answered(String replica, Handover outcome) {

@@ -57,6 +57,16 @@ class PreferredHolderOffersTest {
 		assertThat(this.offer.to()).isNull();
 	}
 
+	/** Whoever may edit the Lease may write anything there: only a pod's name is a preference, for the balance too. */
+	@Test
+	void aPreferenceIsAPodsNameOrAHolderIdentityOfOne() {
+		assertThat(preferring("replica-b").preferredHolder()).contains("replica-b");
+		assertThat(preferring("replica-b_5f1c2a9e").preferredHolder()).contains("replica-b_5f1c2a9e");
+		assertThat(preferring("Not A Pod!").preferredHolder()).isEmpty();
+		assertThat(preferring("x".repeat(254)).preferredHolder()).isEmpty();
+		assertThat(preferring(" ").preferredHolder()).isEmpty();
+	}
+
 	@Test
 	void aRefusedPreferenceIsOfferedAgainOnlyALeaseDurationLater() {
 		this.preferred.offerIfDue(preferring("replica-x"), this.offer, 0);
