@@ -174,8 +174,9 @@ final class Acquisition {
 		LeaseContext context = attempt.term().context();
 		log.info("Became leader of Lease {} as {} with fencing token {}", this.api.describe(), this.identity,
 				context.fencingToken());
-		this.observer.acquired(context.term(), attempt.proof());
+		// the grant first: the observers (metrics, Kubernetes Events) need not delay the work
 		this.events.granted(this.elector, context);
+		this.observer.acquired(context.term(), attempt.proof());
 	}
 
 }
