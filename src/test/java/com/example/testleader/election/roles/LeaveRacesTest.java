@@ -1,17 +1,23 @@
 package com.example.testleader.election.roles;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
 import com.example.testleader.election.LeaseWatchLog.Seen;
 import com.example.testleader.election.PodIdentity;
+import com.example.testleader.election.StepDownReason;
 import com.example.testleader.election.Timeline;
 
+import static com.example.testleader.Throughout.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -149,8 +155,99 @@ class LeaveRacesTest extends RoleHarness {
 		}
 	}
 
+	/**
+	 * A Deployment's rollout is rolled back halfway: pods of the new revision started and
+	 * old ones left, then the rollback starts pods of the old template (the newest pods now)
+	 * and deletes the new revision's. Its pods rank newest: a leaving pod of the abandoned
+	 * revision hands its roles to them, the balance never moves a role onto the abandoned
+	 * revision's pods, and every role moves at most once from the rollback's start.
+	 */
+	@Test
+	void aRollbackHalfwayEndsTheRolesOnItsPodsAndNeverMovesOneOntoTheAbandonedRevision() {
+		startOfRevision(6, "v1", "old-a", "old-b");
+		awaitHeldCounts(List.of(3, 3));
+		nextSecond();
+		startOfRevision(6, "v2", "new-c");
+		awaitHeld(Map.of("old-a", 2, "old-b", 2, "new-c", 2));
+		leave("old-a", Map.of("old-a", 2, "old-b", 2, "new-c", 2));
+		awaitHeld(Map.of("old-b", 2, "new-c", 4));
+		nextSecond();
+		startOfRevision(6, "v2", "new-e");
+		awaitHeld(Map.of("old-b", 2, "new-c", 2, "new-e", 2));
+
+		// the rollback: the old template again, in a pod created after every pod of the new one
+		Map<String, String> atRollback = holders();
+		int mark = this.leases.seen().size();
+		nextSecond();
+		startOfRevision(6, "v1", "back-d");
+		awaitHeldCounts(List.of(1, 1, 2, 2));
+		leave("new-e", heldBy("old-b", "new-c", "new-e", "back-d"));
+		await().atMost(SETTLED).until(() -> holders().size() == 6 && !holders().containsValue("new-e"));
+		// the pod of the abandoned revision left holding the fewest is given nothing, for a while
+		Map<String, Integer> held = heldPerReplica();
+		assertThat(held.get("new-c")).isLessThan(held.get("back-d") - 1);
+		throughout(RETRY.multipliedBy(6)).atMost(SETTLED).until(() -> heldPerReplica().equals(held));
+		leave("new-c", heldBy("old-b", "new-c", "back-d"));
+
+		awaitHeld(Map.of("old-b", 3, "back-d", 3));
+		List<Seen> since = this.leases.since(mark);
+		// nothing went to the abandoned revision once the rollback began: no hand-over, no take
+		assertThat(since).allSatisfy((seen) -> assertThat(seen.handedTo()).isNotIn("new-c", "new-e"));
+		assertThat(since).filteredOn((seen) -> seen.holder() != null)
+			.allSatisfy((seen) -> assertThat(PodIdentity.replicaOf(seen.holder()))
+				.isIn(atRollback.get(seen.role()), "old-b", "back-d"));
+		// a leaving pod of the abandoned revision handed each of its roles to the rollback's
+		assertThat(this.timelines.stepDowns("new-e", StepDownReason.ROLLED_OUT)).isEqualTo(2);
+		assertThat(this.timelines.stepDowns("new-e", StepDownReason.RELEASED)).isZero();
+		assertThat(this.timelines.stepDowns("new-c", StepDownReason.ROLLED_OUT)).isEqualTo(1);
+		// from the rollback on, every role moved at most once, and each on the abandoned revision did
+		Map<String, Integer> moves = movesPerRole(atRollback, since);
+		atRollback.forEach((role, holder) -> assertThat(moves.get(role)).as("moves of %s, on %s at the rollback",
+				role, holder).isBetween(holder.startsWith("new-") ? 1 : 0, 1));
+	}
+
+	/** Deletes the pod {@code name} gracefully once its replica sees the roles held as {@code held}. */
+	private void leave(String name, Map<String, Integer> held) {
+		RoleReplica leaving = replica(name);
+		awaitSeenBy(leaving, held);
+		leaving.stopGracefully();
+	}
+
+	/** Roles held by each of {@code members} (zero for none), as the Leases say. */
+	private Map<String, Integer> heldBy(String... members) {
+		Map<String, Integer> held = new TreeMap<>();
+		for (String member : members) {
+			held.put(member, 0);
+		}
+		held.putAll(heldPerReplica());
+		return held;
+	}
+
 	private static List<String> rolesOf(Map<String, String> holders, String replica) {
 		return holders.entrySet().stream().filter((held) -> held.getValue().equals(replica)).map(Map.Entry::getKey).toList();
+	}
+
+	/** How often each role's holder changed in {@code seen}, from the holders {@code from}. */
+	private static Map<String, Integer> movesPerRole(Map<String, String> from, List<Seen> seen) {
+		Map<String, String> holder = new HashMap<>(from);
+		Map<String, Integer> moves = new TreeMap<>();
+		from.keySet().forEach((role) -> moves.put(role, 0));
+		for (Seen each : seen) {
+			if (each.holder() == null) {
+				continue;
+			}
+			String replica = PodIdentity.replicaOf(each.holder());
+			if (!replica.equals(holder.put(each.role(), replica))) {
+				moves.merge(each.role(), 1, Integer::sum);
+			}
+		}
+		return moves;
+	}
+
+	/** The API server stamps a pod's creation to the second: a later revision's pods start in a later one. */
+	private static void nextSecond() {
+		Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+		await().until(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS).isAfter(started));
 	}
 
 	/** Waits until {@code replica} sees the roles held as {@code held} (every member, zero for none). */
