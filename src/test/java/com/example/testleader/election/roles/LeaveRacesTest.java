@@ -9,9 +9,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import com.example.testleader.election.Handover;
+import com.example.testleader.election.LeaseElector;
 import com.example.testleader.election.LeaseWatchLog.Seen;
 import com.example.testleader.election.PodIdentity;
 import com.example.testleader.election.StepDownReason;
@@ -204,6 +207,44 @@ class LeaveRacesTest extends RoleHarness {
 		Map<String, Integer> moves = movesPerRole(atRollback, since);
 		atRollback.forEach((role, holder) -> assertThat(moves.get(role)).as("moves of %s, on %s at the rollback",
 				role, holder).isBetween(holder.startsWith("new-") ? 1 : 0, 1));
+	}
+
+	/**
+	 * An operator asks the leader to hand its role to the replica being deleted, while that
+	 * replica is leaving (its pod marked for deletion, its readiness turned, its own roles
+	 * still being handed on): it no longer competes, so it never accepts. The request is
+	 * answered {@link Handover#NOT_ACCEPTED} (409 at {@code POST /actuator/handover}), and
+	 * the leader leads on: its critical window never closed, its Lease never released.
+	 */
+	@Test
+	void aHandoverToTheReplicaBeingDeletedIsNotAcceptedAndTheLeaderNeverStops() throws Exception {
+		start(3, "replica-a", "replica-b", "replica-c");
+		awaitHeld(Map.of("replica-a", 1, "replica-b", 1, "replica-c", 1));
+		RoleReplica deleted = replica("replica-b");
+		awaitSeenBy(deleted, Map.of("replica-a", 1, "replica-b", 1, "replica-c", 1));
+		String role = rolesOf("replica-a").get(0);
+		LeaseElector leader = replica("replica-a").electors().elector(role).orElseThrow();
+		int mark = this.leases.seen().size();
+		int entries = this.timelines.of(role).entries().size();
+
+		this.kubelet.terminating("replica-b");
+		deleted.electors().leave();
+		await().atMost(SETTLED).until(() -> deleted.electors().all().stream().noneMatch(LeaseElector::competes));
+		Handover answer = leader.handTo("replica-b")
+			.get(leader.handOverTimeout().toMillis(), TimeUnit.MILLISECONDS);
+
+		assertThat(answer).isEqualTo(Handover.NOT_ACCEPTED);
+		assertThat(leader.leadership().leader()).isTrue();
+		assertThat(this.timelines.of(role).entries().subList(entries, this.timelines.of(role).entries().size()))
+			.noneSatisfy((entry) -> assertThat(entry.kind()).isIn(Timeline.Kind.REVOKED, Timeline.Kind.LOST,
+					Timeline.Kind.GRANTED));
+		assertThat(this.timelines.of(role).leaders()).containsExactly("replica-a");
+		List<Seen> seen = this.leases.since(mark).stream().filter((each) -> each.role().equals(role)).toList();
+		assertThat(seen).anySatisfy((each) -> assertThat(each.offeredTo()).isEqualTo("replica-b"));
+		assertThat(seen).allSatisfy((each) -> assertThat(each.holder()).isEqualTo(leader.identity()));
+
+		deleted.electors().stop();
+		this.kubelet.deletedGracefully("replica-b");
 	}
 
 	/** Deletes the pod {@code name} gracefully once its replica sees the roles held as {@code held}. */
