@@ -8,8 +8,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@link Mode#DOWN}: as if the server were down: open connections are closed and new
  * ones closed at once.</li>
  * </ul>
- * It also counts the HTTP/1.1 requests that pass through it.
+ * It also counts the HTTP/1.1 requests that pass through it, and can cut its client off at
+ * one chosen moment ({@link #cutOffOnceServed}): when the server's answer to a request
+ * arrives, as if the client's process died right after that request landed.
  * Connections that lost bytes are closed when the proxy passes traffic again, as a real
  * network's broken connections would be.
  */
@@ -59,6 +63,13 @@ public final class FaultProxy implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	// armed by cutOffOnceServed: what, in the server's bytes, cuts the client off, and what runs then
+	private volatile byte[] cutMark;
+
+	private volatile Runnable onCut;
+
+	private final AtomicBoolean cut = new AtomicBoolean();
+
 	public FaultProxy(String upstreamUrl) throws IOException {
 		URI upstream = URI.create(upstreamUrl);
 		this.scheme = upstream.getScheme();
@@ -87,6 +98,18 @@ public final class FaultProxy implements AutoCloseable {
 		if (mode == Mode.DOWN) {
 			dropConnections();
 		}
+	}
+
+	/**
+	 * From now on, the first bytes from the server that contain {@code mark} (an answer, or
+	 * an event on a watch) are not passed on, and the client is cut off for good
+	 * ({@link Mode#BLACKHOLE}); then {@code then} runs, once. What the client sent before
+	 * has landed; it learns nothing more, as if its process had died the moment the server
+	 * took its last request.
+	 */
+	public void cutOffOnceServed(String mark, Runnable then) {
+		this.onCut = then;
+		this.cutMark = mark.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/** HTTP/1.1 requests seen so far (websocket frames after an upgrade are not counted). */
@@ -165,6 +188,30 @@ public final class FaultProxy implements AutoCloseable {
 
 	}
 
+	/** Finds a mark in a byte stream, across reads. */
+	private static final class MarkFinder {
+
+		private byte[] tail = new byte[0];
+
+		boolean found(byte[] mark, byte[] bytes, int length) {
+			if (mark == null) {
+				return false;
+			}
+			byte[] seen = new byte[this.tail.length + length];
+			System.arraycopy(this.tail, 0, seen, 0, this.tail.length);
+			System.arraycopy(bytes, 0, seen, this.tail.length, length);
+			int keep = Math.min(mark.length - 1, seen.length);
+			this.tail = Arrays.copyOfRange(seen, seen.length - keep, seen.length);
+			for (int i = 0; i + mark.length <= seen.length; i++) {
+				if (Arrays.equals(seen, i, i + mark.length, mark, 0, mark.length)) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+	}
+
 	private final class Connection {
 
 		private final Socket client;
@@ -191,11 +238,18 @@ public final class FaultProxy implements AutoCloseable {
 			Thread thread = new Thread(() -> {
 				byte[] buffer = new byte[16 * 1024];
 				RequestCounter counter = new RequestCounter();
+				MarkFinder served = new MarkFinder();
 				try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
 					int read;
 					while ((read = in.read(buffer)) != -1) {
 						if (request) {
 							FaultProxy.this.requests.addAndGet(counter.count(buffer, read));
+						}
+						if (!request && served.found(FaultProxy.this.cutMark, buffer, read)) {
+							FaultProxy.this.mode = Mode.BLACKHOLE;
+							if (FaultProxy.this.cut.compareAndSet(false, true)) {
+								FaultProxy.this.onCut.run();
+							}
 						}
 						Mode current = FaultProxy.this.mode;
 						if (current == Mode.BLACKHOLE) {

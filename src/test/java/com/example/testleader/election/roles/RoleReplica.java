@@ -132,6 +132,19 @@ final class RoleReplica implements AutoCloseable {
 	}
 
 	/**
+	 * The process is killed right after a request of its own landed: the first time the API
+	 * server sends it {@code mark} (the answer to that request, or the watch event of it),
+	 * it is cut off before reading it, and from then on as in {@link #crash()}.
+	 */
+	void crashOnceServed(String mark) {
+		this.proxy.cutOffOnceServed(mark, () -> {
+			this.crashed = true;
+			this.timelines.died(this.name);
+			this.kubelet.exited(this.name, 137, "Error");
+		});
+	}
+
+	/**
 	 * Cut off from the API server for good, silently: its process lives on and its pod stays
 	 * ready (probes are local), so the kubelet reports nothing.
 	 */
