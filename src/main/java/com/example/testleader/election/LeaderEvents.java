@@ -6,6 +6,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,9 +65,9 @@ public final class LeaderEvents {
 	void start() {
 		this.terms = singleThread("leader-events");
 		this.changes = singleThread("leader-changes");
-		dispatch(this.terms, "warm-up", () -> {
+		dispatch(this.terms, () -> "warm-up", () -> {
 		});
-		dispatch(this.changes, "warm-up", () -> {
+		dispatch(this.changes, () -> "warm-up", () -> {
 		});
 	}
 
@@ -80,7 +81,7 @@ public final class LeaderEvents {
 
 	/** Completes once every listener has returned (at once if the term already ended); fails if one threw. */
 	CompletableFuture<Void> granted(Object source, LeaseContext context) {
-		return dispatch(this.terms, "OnGrantedEvent " + context, () -> {
+		return dispatch(this.terms, () -> "OnGrantedEvent " + context, () -> {
 			if (!context.isLeader()) {
 				log.debug("Not publishing the grant of {}: the term ended before its turn", context);
 				this.skipped = context;
@@ -92,7 +93,7 @@ public final class LeaderEvents {
 
 	/** Completes once every listener has returned; fails if one threw. */
 	CompletableFuture<Void> revoked(Object source, LeaseContext context) {
-		return dispatch(this.terms, "OnRevokedEvent " + context, () -> {
+		return dispatch(this.terms, () -> "OnRevokedEvent " + context, () -> {
 			if (this.skipped == context) {
 				return;
 			}
@@ -101,7 +102,7 @@ public final class LeaderEvents {
 	}
 
 	void leaderChanged(LeaderChanged event) {
-		dispatch(this.changes, event.toString(), () -> this.applicationEvents.publishEvent(event));
+		dispatch(this.changes, event::toString, () -> this.applicationEvents.publishEvent(event));
 	}
 
 	private static ExecutorService singleThread(String name) {
@@ -113,9 +114,14 @@ public final class LeaderEvents {
 		return executor;
 	}
 
-	private static CompletableFuture<Void> dispatch(ExecutorService current, String description, Runnable publish) {
+	/**
+	 * @param description what is sent, for the log; built only if it fails (on a follower's
+	 * first grant, describing the term takes milliseconds)
+	 */
+	private static CompletableFuture<Void> dispatch(ExecutorService current, Supplier<String> description,
+			Runnable publish) {
 		if (current == null) {
-			return notDelivered(description, new IllegalStateException("leader events are not started"));
+			return notDelivered(description.get(), new IllegalStateException("leader events are not started"));
 		}
 		try {
 			return CompletableFuture.runAsync(() -> {
@@ -123,13 +129,13 @@ public final class LeaderEvents {
 					publish.run();
 				}
 				catch (RuntimeException | Error ex) {
-					log.error("A listener of {} failed", description, ex);
+					log.error("A listener of {} failed", description.get(), ex);
 					throw ex;
 				}
 			}, current);
 		}
 		catch (RejectedExecutionException ex) {
-			return notDelivered(description, ex);
+			return notDelivered(description.get(), ex);
 		}
 	}
 
