@@ -20,7 +20,9 @@ import com.example.testleader.faults.FaultProxy;
 
 /**
  * One replica as its own process, talking to the API through its own {@link FaultProxy}.
- * Its output is read line by line and turned into {@link Events}, timed on arrival.
+ * Its output is read line by line and turned into {@link Events}, timed on arrival. A
+ * service replica's actuator listens on a port the benchmark chose, for the operator's
+ * requests.
  */
 final class ReplicaProcess {
 
@@ -38,6 +40,9 @@ final class ReplicaProcess {
 
 	private final Process process;
 
+	/** The actuator's port; 0 for the baseline, which has none. */
+	private final int managementPort;
+
 	private final Events events;
 
 	private final Runnable onReady;
@@ -45,24 +50,28 @@ final class ReplicaProcess {
 	// Confined to the output's reader thread.
 	private boolean ready;
 
-	private ReplicaProcess(String name, Process process, FaultProxy proxy, Events events, Runnable onReady) {
+	private ReplicaProcess(String name, Process process, int managementPort, FaultProxy proxy, Events events,
+			Runnable onReady) {
 		this.name = name;
 		this.process = process;
+		this.managementPort = managementPort;
 		this.proxy = proxy;
 		this.events = events;
 		this.onReady = onReady;
 	}
 
 	/**
+	 * @param managementPort the port its command line gives its actuator; 0 for none
 	 * @param onReady called once, on the reader's thread, when the replica says it is ready
 	 */
-	static ReplicaProcess start(String name, List<String> command, Map<String, String> environment, FaultProxy proxy,
-			Events events, Path log, Runnable onReady) {
+	static ReplicaProcess start(String name, List<String> command, Map<String, String> environment,
+			int managementPort, FaultProxy proxy, Events events, Path log, Runnable onReady) {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 		builder.environment().putAll(environment);
 		try {
 			events.add(name, Events.Kind.STARTED, null);
-			ReplicaProcess replica = new ReplicaProcess(name, builder.start(), proxy, events, onReady);
+			ReplicaProcess replica = new ReplicaProcess(name, builder.start(), managementPort, proxy, events,
+					onReady);
 			Thread reader = new Thread(() -> replica.read(log), "output-" + name);
 			reader.setDaemon(true);
 			reader.start();
