@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +29,14 @@ import com.example.testleader.faults.FaultProxy;
  * requests.
  */
 final class ReplicaProcess {
+
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+	// HTTP/1.1: the management server speaks nothing else, so no upgrade is offered
+	private static final HttpClient HTTP = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
 
 	private static final Pattern LEADING = Pattern.compile("\\b(still |stopped )?leading: identity=");
 
@@ -140,6 +152,37 @@ final class ReplicaProcess {
 		// through the handle: Process#destroy would also close our end of its output,
 		// so the replica could not log its own shutdown
 		this.process.toHandle().destroy();
+	}
+
+	/**
+	 * An operator's {@code POST /actuator/handover} to this replica, naming {@code to}: the
+	 * replica answers once its election has carried the request out (202 when handed over).
+	 * From this machine, which the replicas' operator endpoints let through.
+	 */
+	HttpResponse<String> handOverTo(String to) throws IOException, InterruptedException {
+		this.events.add(this.name, Events.Kind.FAULT, "POST /actuator/handover to " + to);
+		return HTTP.send(HttpRequest.newBuilder(actuator("handover"))
+			.timeout(REQUEST_TIMEOUT)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"to\": \"" + to + "\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/**
+	 * The kubelet's readiness probe, {@code GET /actuator/health/readiness}: a pod's
+	 * management server has served it every few seconds by the time an operator calls, so
+	 * the first request that a scenario measures is not the server's first.
+	 */
+	int probeReadiness() throws IOException, InterruptedException {
+		return HTTP.send(HttpRequest.newBuilder(actuator("health/readiness")).timeout(REQUEST_TIMEOUT).build(),
+				HttpResponse.BodyHandlers.discarding()).statusCode();
+	}
+
+	private URI actuator(String path) {
+		if (this.managementPort == 0) {
+			throw new IllegalStateException(this.name + " has no actuator");
+		}
+		return URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/" + path);
 	}
 
 	/** SIGKILL: its critical window ends now. */
