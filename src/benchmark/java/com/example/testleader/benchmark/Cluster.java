@@ -2,15 +2,18 @@ package com.example.testleader.benchmark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -86,6 +89,8 @@ final class Cluster implements AutoCloseable {
 
 	private final List<String> roles;
 
+	private final Set<Integer> managementPorts = new HashSet<>();
+
 	/**
 	 * @param service how the service's replicas start (unused for the baseline)
 	 * @param pods whether the replicas run in pods the kubelet stand-in reports on, and when
@@ -133,13 +138,36 @@ final class Cluster implements AutoCloseable {
 			podCreated.accept(name);
 		});
 		env.putAll(environment);
-		List<String> command = (this.candidate == Candidate.SERVICE) ? this.service.command(serviceArguments())
-				: baseline();
-		ReplicaProcess replica = ReplicaProcess.start(name, command, env, proxy, this.events,
+		int managementPort = (this.candidate == Candidate.SERVICE) ? freeManagementPort() : 0;
+		List<String> command = (this.candidate == Candidate.SERVICE)
+				? this.service.command(managementPort, serviceArguments()) : baseline();
+		ReplicaProcess replica = ReplicaProcess.start(name, command, env, managementPort, proxy, this.events,
 				this.logs.resolve(name + ".log"), () -> this.pods.readinessProbePassed(name));
 		replica.onExit((status) -> this.pods.exited(name, status));
 		this.replicas.add(replica);
 		return replica;
+	}
+
+	/**
+	 * A port free now, for a service replica's actuator: set on its command line, so that the
+	 * benchmark can call the operator endpoints without reading the port from the log. Another
+	 * process may bind it before the replica does, which then fails to start (its management
+	 * server cannot bind), as a failed run; a port handed out once in this run is not handed
+	 * out again, should the system return it twice.
+	 */
+	private int freeManagementPort() {
+		try {
+			while (true) {
+				try (ServerSocket socket = new ServerSocket(0)) {
+					if (this.managementPorts.add(socket.getLocalPort())) {
+						return socket.getLocalPort();
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/** The roles, on the service's command line where they are not the default one. */

@@ -80,8 +80,9 @@ public final class FailoverBenchmark {
 						e.kind(), e.detail(), (e.role() != null) ? e.role() : ""))
 				.toList());
 		}
-		System.out.printf("   key latency %s ms, overlap %.0f ms, leaderless %.0f ms %s %s%n", run.latencies,
-				run.overlapMillis, run.leaderlessMillis, run.extras, run.notes);
+		System.out.printf("   key latency %s ms, overlap %.0f ms, leaderless %.0f ms %s %s%s%n", run.latencies,
+				run.overlapMillis, run.leaderlessMillis, run.extras, run.counts.isEmpty() ? "" : run.counts + " ",
+				run.notes);
 		if (scenario.isRoles()) {
 			System.out.printf("   per role: overlap %s ms, leaderless %s ms; moves (giver stops → receiver leads, ms) %s%n",
 					run.overlapByRole, run.leaderlessByRole,

@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +24,19 @@ import com.example.testleader.faults.FaultProxy;
 
 /**
  * One replica as its own process, talking to the API through its own {@link FaultProxy}.
- * Its output is read line by line and turned into {@link Events}, timed on arrival.
+ * Its output is read line by line and turned into {@link Events}, timed on arrival. A
+ * service replica's actuator listens on a port the benchmark chose, for the operator's
+ * requests.
  */
 final class ReplicaProcess {
+
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+	// HTTP/1.1: the management server speaks nothing else, so no upgrade is offered
+	private static final HttpClient HTTP = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
 
 	private static final Pattern LEADING = Pattern.compile("\\b(still |stopped )?leading: identity=");
 
@@ -38,6 +52,9 @@ final class ReplicaProcess {
 
 	private final Process process;
 
+	/** The actuator's port; 0 for the baseline, which has none. */
+	private final int managementPort;
+
 	private final Events events;
 
 	private final Runnable onReady;
@@ -45,24 +62,28 @@ final class ReplicaProcess {
 	// Confined to the output's reader thread.
 	private boolean ready;
 
-	private ReplicaProcess(String name, Process process, FaultProxy proxy, Events events, Runnable onReady) {
+	private ReplicaProcess(String name, Process process, int managementPort, FaultProxy proxy, Events events,
+			Runnable onReady) {
 		this.name = name;
 		this.process = process;
+		this.managementPort = managementPort;
 		this.proxy = proxy;
 		this.events = events;
 		this.onReady = onReady;
 	}
 
 	/**
+	 * @param managementPort the port its command line gives its actuator; 0 for none
 	 * @param onReady called once, on the reader's thread, when the replica says it is ready
 	 */
-	static ReplicaProcess start(String name, List<String> command, Map<String, String> environment, FaultProxy proxy,
-			Events events, Path log, Runnable onReady) {
+	static ReplicaProcess start(String name, List<String> command, Map<String, String> environment,
+			int managementPort, FaultProxy proxy, Events events, Path log, Runnable onReady) {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 		builder.environment().putAll(environment);
 		try {
 			events.add(name, Events.Kind.STARTED, null);
-			ReplicaProcess replica = new ReplicaProcess(name, builder.start(), proxy, events, onReady);
+			ReplicaProcess replica = new ReplicaProcess(name, builder.start(), managementPort, proxy, events,
+					onReady);
 			Thread reader = new Thread(() -> replica.read(log), "output-" + name);
 			reader.setDaemon(true);
 			reader.start();
@@ -131,6 +152,37 @@ final class ReplicaProcess {
 		// through the handle: Process#destroy would also close our end of its output,
 		// so the replica could not log its own shutdown
 		this.process.toHandle().destroy();
+	}
+
+	/**
+	 * An operator's {@code POST /actuator/handover} to this replica, naming {@code to}: the
+	 * replica answers once its election has carried the request out (202 when handed over).
+	 * From this machine, which the replicas' operator endpoints let through.
+	 */
+	HttpResponse<String> handOverTo(String to) throws IOException, InterruptedException {
+		this.events.add(this.name, Events.Kind.FAULT, "POST /actuator/handover to " + to);
+		return HTTP.send(HttpRequest.newBuilder(actuator("handover"))
+			.timeout(REQUEST_TIMEOUT)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"to\": \"" + to + "\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/**
+	 * The kubelet's readiness probe, {@code GET /actuator/health/readiness}: a pod's
+	 * management server has served it every few seconds by the time an operator calls, so
+	 * the first request that a scenario measures is not the server's first.
+	 */
+	int probeReadiness() throws IOException, InterruptedException {
+		return HTTP.send(HttpRequest.newBuilder(actuator("health/readiness")).timeout(REQUEST_TIMEOUT).build(),
+				HttpResponse.BodyHandlers.discarding()).statusCode();
+	}
+
+	private URI actuator(String path) {
+		if (this.managementPort == 0) {
+			throw new IllegalStateException(this.name + " has no actuator");
+		}
+		return URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/" + path);
 	}
 
 	/** SIGKILL: its critical window ends now. */

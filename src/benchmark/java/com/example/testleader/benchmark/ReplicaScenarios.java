@@ -1,7 +1,10 @@
 package com.example.testleader.benchmark;
 
+import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +20,10 @@ import static com.example.testleader.benchmark.ScenarioSteps.since;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The single-role scenarios that befall the leader's process or its pod ({@link Scenario#STARTUP}
- * to {@link Scenario#FORCE_DELETE}, and {@link Scenario#ROLLING}): each starts the replicas,
- * stops, kills or deletes the leader, and records its key latency and other figures in the
+ * The single-role scenarios that befall the leader's process or its pod, or that an operator
+ * asks of it ({@link Scenario#STARTUP} to {@link Scenario#FORCE_DELETE}, and
+ * {@link Scenario#ROLLING}): each starts the replicas, stops, kills or deletes the leader, or
+ * asks it to hand over, and records its key latency and other figures in the
  * {@link Run}; overlap and leaderless time are computed afterwards from the critical windows.
  * The pauses are the faults' own durations and the measurement windows, not waits for
  * something to happen (those use Awaitility).
@@ -69,6 +73,45 @@ final class ReplicaScenarios {
 		Event next = awaitLeading(cluster, signal, (r) -> !r.equals(leader.name), Duration.ofSeconds(60));
 		run.latencies.add(Run.millis(next.nanos() - signal));
 		leader.awaitExit(Duration.ofSeconds(60));
+	}
+
+	/**
+	 * {@link Scenario#HANDOVER}: an operator asks the leader to hand leadership to the first
+	 * follower by name → that follower leads. The leader's actuator is probed first, as the
+	 * kubelet's probes would have by then, so that the request measured is not its first.
+	 */
+	static void handover(Cluster cluster, Options options, Run run) throws IOException, InterruptedException {
+		ReplicaProcess leader = cluster.startAll(options.replicas());
+		ReplicaProcess named = cluster.replicas()
+			.stream()
+			.filter((r) -> r != leader)
+			.min(Comparator.comparing((ReplicaProcess r) -> r.name))
+			.orElseThrow();
+		for (int i = 0; i < 3; i++) {
+			int probe = leader.probeReadiness();
+			if (probe != 200) {
+				run.notes.add("the leader's readiness probe answered " + probe);
+			}
+		}
+		run.from = System.nanoTime();
+		long sent = System.nanoTime();
+		HttpResponse<String> answer = leader.handOverTo(named.name);
+		run.extras.put("request → answer, ms", Run.millis(System.nanoTime() - sent));
+		run.counts.put("answered 202", answer.statusCode() == 202);
+		if (answer.statusCode() != 202) {
+			run.notes.add("the handover to " + named.name + " was answered " + answer.statusCode() + ": "
+					+ answer.body());
+			run.latencies.add(Double.NaN);
+			return;
+		}
+		Event next = awaitLeading(cluster, sent, (r) -> !r.equals(leader.name), Duration.ofSeconds(60));
+		boolean another = !next.replica().equals(named.name);
+		run.counts.put("another replica than the one named took over", another);
+		if (another) {
+			run.notes.add(next.replica() + " took over, not " + named.name + " as asked, "
+					+ Math.round(Run.millis(next.nanos() - sent)) + " ms after the request");
+		}
+		run.latencies.add(another ? Double.NaN : Run.millis(next.nanos() - sent));
 	}
 
 	/** {@link Scenario#CRASH}: SIGKILL of the leader, no pods → last renewal → the successor leads. */

@@ -83,6 +83,13 @@ final class Report {
 				}
 				md.append('\n');
 			}
+			Set<String> counts = new LinkedHashSet<>();
+			runs.stream().filter((r) -> r.scenario == scenario).forEach((r) -> counts.addAll(r.counts.keySet()));
+			for (String count : counts) {
+				md.append("| ").append(scenario.title).append(": ").append(count).append(", runs | ");
+				columns.forEach((column) -> md.append(count(column.runs(runs, scenario), count)).append(" | "));
+				md.append("— |").append(both ? " — |" : "").append('\n');
+			}
 		}
 		md.append(RolesTable.table(runs, options, columns));
 		md.append(RolloutTable.table(runs, options, columns));
@@ -168,6 +175,15 @@ final class Report {
 	private static double extra(List<Run> runs, String name) {
 		return Run.median(
 				runs.stream().filter((r) -> r.extras.containsKey(name)).map((r) -> r.extras.get(name)).toList());
+	}
+
+	/** In how many of the runs that tell whether {@code name} held it did: "k of n". */
+	private static String count(List<Run> runs, String name) {
+		List<Boolean> told = runs.stream()
+			.filter((r) -> r.counts.containsKey(name))
+			.map((r) -> r.counts.get(name))
+			.toList();
+		return told.isEmpty() ? "—" : told.stream().filter(Boolean::booleanValue).count() + " of " + told.size();
 	}
 
 	private static String ratio(double service, double baseline) {

@@ -22,6 +22,9 @@ final class Run {
 
 	final Map<String, Double> extras = new LinkedHashMap<>();
 
+	/** Whether something held in this run; reported as in how many runs it did. */
+	final Map<String, Boolean> counts = new LinkedHashMap<>();
+
 	final List<String> notes = new ArrayList<>();
 
 	long from;

@@ -33,6 +33,23 @@ enum Scenario {
 	},
 
 	/**
+	 * An operator hands leadership to a follower by name, {@code POST /actuator/handover} to
+	 * the leader's actuator. The service's replicas only: the baseline has no such endpoint.
+	 */
+	HANDOVER("Handover to a named replica (operator request)", "request → the named replica runs the task",
+			"≤ 250 ms") {
+		@Override
+		void run(Cluster cluster, Options options, Run run, Optional<Path> faketime) throws Exception {
+			ReplicaScenarios.handover(cluster, options, run);
+		}
+
+		@Override
+		boolean runsFor(Cluster.Candidate candidate) {
+			return candidate == Cluster.Candidate.SERVICE;
+		}
+	},
+
+	/**
 	 * The crash as measured before early takeover, so that its numbers stay comparable with
 	 * the earlier results: the replicas run in no pod (no POD_UID), so nothing is reported
 	 * and the service waits out the lease. {@link #CRASH_REPORTED} and {@link #CRASH_SILENT}
@@ -260,7 +277,7 @@ enum Scenario {
 		return this.roles.size() > 1;
 	}
 
-	/** Whether {@code candidate} runs this scenario: the baseline has no roles. */
+	/** Whether {@code candidate} runs this scenario: the baseline has no roles (nor an operator's handover). */
 	boolean runsFor(Cluster.Candidate candidate) {
 		return !isRoles() || candidate == Cluster.Candidate.SERVICE;
 	}

@@ -32,8 +32,13 @@ import java.util.stream.Stream;
  */
 final class ServiceJar {
 
+	/**
+	 * The replicas' standard arguments. The operator endpoints are open to the benchmark on
+	 * this machine whatever the environment it inherits: unset, the mode would follow
+	 * KUBERNETES_SERVICE_HOST, which a benchmark run inside a pod would pass on.
+	 */
 	private static final List<String> ARGUMENTS = List.of("--spring.main.cloud-platform=kubernetes",
-			"--server.port=0", "--management.server.port=0", "--spring.main.banner-mode=off");
+			"--server.port=0", "--test-leader.operator.auth=loopback", "--spring.main.banner-mode=off");
 
 	private final Path jar;
 
@@ -73,6 +78,7 @@ final class ServiceJar {
 		training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh", "-jar",
 				extracted.toString()));
 		training.addAll(ARGUMENTS);
+		training.add("--management.server.port=0");
 		// never called: the JVM halts before the elector starts
 		run(training, Map.of("KUBERNETES_MASTER", "http://127.0.0.1:1", "POD_NAME", "cds-training", "POD_NAMESPACE",
 				"default", "POD_UID", UUID.randomUUID().toString(), "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
@@ -90,17 +96,18 @@ final class ServiceJar {
 	}
 
 	/**
-	 * The command that starts one replica, with {@code arguments} after the standard ones. On
-	 * the archive it is {@code -Xshare:on}: a replica that cannot map it fails to start rather
-	 * than be measured without it (in an image, the default {@code auto} would carry on
-	 * without).
+	 * The command that starts one replica, its actuator on {@code managementPort}, with
+	 * {@code arguments} after the standard ones. On the archive it is {@code -Xshare:on}: a
+	 * replica that cannot map it fails to start rather than be measured without it (in an
+	 * image, the default {@code auto} would carry on without).
 	 */
-	List<String> command(List<String> arguments) {
+	List<String> command(int managementPort, List<String> arguments) {
 		List<String> command = new ArrayList<>(List.of(java()));
 		command.addAll(this.jvmOptions);
 		this.archive.ifPresent((archive) -> command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on")));
 		command.addAll(List.of("-jar", this.jar.toString()));
 		command.addAll(ARGUMENTS);
+		command.add("--management.server.port=" + managementPort);
 		command.addAll(arguments);
 		return command;
 	}
