@@ -16,9 +16,12 @@ import java.util.TreeSet;
  * sees. Every replica applies the same rule to (nearly) the same view, so they agree on
  * who moves a role and where, and only that replica moves it:
  * <ul>
- * <li>A role is moved only while every role is held: a free role is taken by whoever
- * gets it first, whatever it already holds, so that balance never delays recovery; the
- * balance follows once it is taken.</li>
+ * <li>A role is moved only while every role is held, and by a member: a free role is
+ * taken by whoever gets it first, whatever it already holds, so that balance never delays
+ * recovery; and a role held by a replica that is no member (its pod being deleted, or
+ * gone) is on its way elsewhere: balancing before it lands would move a second role to
+ * the member it lands on (in a rollout, a new pod ready just before an old one leaves).
+ * The balance follows once it is taken.</li>
  * <li>Only the member holding the most roles gives one, to the member holding the
  * fewest, and only when it holds at least two more (ties go to the name first in
  * order). With a difference of one nothing moves, so roles cannot ping-pong: after a
@@ -69,9 +72,9 @@ record RoleBalance(String self, Set<String> members, Map<String, String> holders
 		return this.revisions.getOrDefault(replica, 0);
 	}
 
-	/** Whether every role is held: only then does a role move. */
+	/** Whether every role is held, and by a member: only then does a role move. */
 	boolean settled() {
-		return this.holders.values().stream().allMatch(Objects::nonNull);
+		return this.holders.values().stream().allMatch((holder) -> holder != null && this.members.contains(holder));
 	}
 
 	/** Roles held by each member, zero for those holding none. */
