@@ -41,7 +41,7 @@ final class RolloutTable {
 						.filter((m) -> m.order() == order)
 						.toList();
 					if (!of.isEmpty()) {
-						row(md, scenario.title + ((columns.size() > 2) ? " (" + column.name() + ")" : ""), order, of,
+						row(md, scenario.title + ((columns.size() > 1) ? " (" + column.name() + ")" : ""), order, of,
 								roles);
 					}
 				}
