@@ -257,10 +257,14 @@ final class ElectionSteps {
 	 * deletion). Followers take it as an observation, so a release is acted on at once and
 	 * a renewal postpones the next poll. The leader ignores its own writes and checks any
 	 * other change at once. Versions older than one already read are skipped
-	 * ({@link WatchOrder}).
+	 * ({@link WatchOrder}); every version delivered counts for that, also while this
+	 * replica does not compete, or the read with which it joins, returning a version the
+	 * watch delivered before, would make it wait for that version again and take the
+	 * watch's next ones for stale.
 	 */
 	void watched(LeaseRecord seen, boolean deleted) {
-		if ((!this.competing && this.term.get() == null) || !this.known.isNews(seen, this.ticker.nanoTime())) {
+		boolean news = this.known.isNews(seen, this.ticker.nanoTime());
+		if (!news || (!this.competing && this.term.get() == null)) {
 			return;
 		}
 		HeldTerm current = this.term.get();

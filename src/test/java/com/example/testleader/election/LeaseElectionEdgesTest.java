@@ -2,6 +2,8 @@ package com.example.testleader.election;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -10,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -235,6 +238,52 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 
 		awaitSoleLeader(List.of(candidate));
 		assertThat(candidate.elector().leadership().competing()).isTrue();
+	}
+
+	/**
+	 * A replica's watch runs from its start and delivers the Lease while the replica does
+	 * not compete yet; the read with which it joins returns that very version. The watch's
+	 * next versions are news all the same: here the holder releases the Lease just after,
+	 * and the replica takes it from the watch, with one request (its take), not after a
+	 * read of its own. It took the watch's versions for stale for a retry period after
+	 * joining (the read made it wait for the watch to deliver that version, which it had
+	 * done already), and so missed, in a rollout, the leaving leader's offer to the pod
+	 * that had just joined: the role was released to whoever took it first.
+	 */
+	@Test
+	void aReplicaThatJoinedActsOnTheWatchAtOnceThoughItsFirstReadWasDeliveredBeforeItCompeted() {
+		ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+		admin().leases()
+			.inNamespace("default")
+			.resource(new LeaseBuilder().withNewMetadata()
+				.withName("test-lease")
+				.withNamespace("default")
+				.endMetadata()
+				.withNewSpec()
+				.withHolderIdentity("replica-z_1")
+				.withLeaseDurationSeconds((int) LEASE.toSeconds())
+				.withAcquireTime(now)
+				.withRenewTime(now)
+				.withLeaseTransitions(0)
+				.endSpec()
+				.build())
+			.create();
+		Candidate candidate = track(Candidate.create("replica-b", "replica-b", api(), this.timeline, Clock.systemUTC(),
+				Candidate.NO_LISTENER, Candidate.TIMINGS, ElectionObserver.NONE));
+		candidate.elector().start();
+		// its watch has listed the Lease and watches it: it delivered the held version
+		await().until(() -> candidate.proxy().requests() >= 2);
+		candidate.elector().join();
+		await().pollInterval(Duration.ofMillis(5)).until(() -> candidate.elector().liveHolder().isPresent());
+		long read = candidate.proxy().requests();
+
+		admin().leases()
+			.inNamespace("default")
+			.resource(new LeaseRecord(lease()).releasedBy("replica-z_1", ZonedDateTime.now(ZoneOffset.UTC)))
+			.update();
+
+		awaitSoleLeader(List.of(candidate));
+		assertThat(candidate.proxy().requests() - read).as("requests from its first read to its take").isEqualTo(1);
 	}
 
 	@Test
