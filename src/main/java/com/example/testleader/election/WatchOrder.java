@@ -30,7 +30,12 @@ final class WatchOrder {
 
 	/** A read or a write returned {@code resourceVersion}. */
 	void readOrWrote(String resourceVersion, long nowNanos) {
-		if (resourceVersion == null || resourceVersion.equals(this.lastWatched)) {
+		if (resourceVersion == null) {
+			return;
+		}
+		if (resourceVersion.equals(this.lastWatched)) {
+			// the watch has delivered it already: whatever it delivers next is later
+			this.ahead = null;
 			return;
 		}
 		this.ahead = resourceVersion;

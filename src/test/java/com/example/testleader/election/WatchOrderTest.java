@@ -42,6 +42,19 @@ class WatchOrderTest {
 		assertThat(this.order.isCurrent("6", 2)).isTrue();
 	}
 
+	/**
+	 * A write (a release) returned 12, the watch skipped it (a relist) and delivered 13,
+	 * which a read then returned too: the watch has caught up with what was read, so its
+	 * next version is news at once, not after the patience.
+	 */
+	@Test
+	void aReadOfTheVersionTheWatchDeliveredLastEndsTheWaitForAnEarlierOne() {
+		this.order.readOrWrote("12", 0);
+		assertThat(this.order.isCurrent("13", 1)).as("delivered before the watch showed the write").isFalse();
+		this.order.readOrWrote("13", 2);
+		assertThat(this.order.isCurrent("14", 3)).isTrue();
+	}
+
 	@Test
 	void aWatchThatSkipsTheReadVersionIsBelievedAgainAfterThePatience() {
 		this.order.readOrWrote("12", 0);
