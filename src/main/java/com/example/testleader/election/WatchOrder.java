@@ -10,7 +10,9 @@ package com.example.testleader.election;
  * resourceVersions are opaque (after an etcd restore they even go backwards), so they are
  * never compared for order, only for equality: after a read or write returned version
  * {@code v}, the watch's events are stale until the watch delivers {@code v} itself, for
- * at most {@code patienceNanos} (a re-listed watch may skip {@code v}). A stale event that
+ * at most {@code patienceNanos} (a re-listed watch may skip {@code v}); none are if the
+ * watch had delivered {@code v} already, so every version it delivers must be told here,
+ * whether or not the replica acts on it. A stale event that
  * slipped through costs a follower time, never safety: any take carries the
  * resourceVersion it was built from. Confined to the election's loop.
  */
