@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterEach;
@@ -143,6 +145,19 @@ public abstract class ElectionHarness {
 
 	protected Lease lease() {
 		return admin().leases().inNamespace("default").withName("test-lease").get();
+	}
+
+	/** Creates the Lease as another program would, with {@code spec}. */
+	protected void createLease(LeaseSpec spec) {
+		admin().leases()
+			.inNamespace("default")
+			.resource(new LeaseBuilder().withNewMetadata()
+				.withName("test-lease")
+				.withNamespace("default")
+				.endMetadata()
+				.withSpec(spec)
+				.build())
+			.create();
 	}
 
 	/**

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpecBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -259,21 +259,12 @@ class LeaseElectionEdgesTest extends ElectionHarness {
 		LeaderElectionProperties timings = new LeaderElectionProperties("test-lease", "default", null,
 				Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(5));
 		ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-		admin().leases()
-			.inNamespace("default")
-			.resource(new LeaseBuilder().withNewMetadata()
-				.withName("test-lease")
-				.withNamespace("default")
-				.endMetadata()
-				.withNewSpec()
-				.withHolderIdentity("replica-z_1")
-				.withLeaseDurationSeconds((int) timings.leaseDuration().toSeconds())
-				.withAcquireTime(now)
-				.withRenewTime(now)
-				.withLeaseTransitions(0)
-				.endSpec()
-				.build())
-			.create();
+		createLease(new LeaseSpecBuilder().withHolderIdentity("replica-z_1")
+			.withLeaseDurationSeconds((int) timings.leaseDuration().toSeconds())
+			.withAcquireTime(now)
+			.withRenewTime(now)
+			.withLeaseTransitions(0)
+			.build());
 		AtomicReference<FaultProxy> proxy = new AtomicReference<>();
 		CompletableFuture<Long> requestsAtTake = new CompletableFuture<>();
 		Candidate candidate = track(Candidate.create("replica-b", "replica-b", api(), this.timeline, Clock.systemUTC(),

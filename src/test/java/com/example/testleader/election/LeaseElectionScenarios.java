@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpecBuilder;
 import org.junit.jupiter.api.Test;
 
 import com.example.testleader.election.Timeline.Entry;
@@ -225,17 +225,7 @@ abstract class LeaseElectionScenarios extends ElectionHarness {
 	@Test
 	void malformedLeaseIsTakenOverAfterTheConfiguredDurationAndTheLoopSurvives() {
 		long created = System.nanoTime();
-		admin().leases()
-			.inNamespace("default")
-			.resource(new LeaseBuilder().withNewMetadata()
-				.withName("test-lease")
-				.withNamespace("default")
-				.endMetadata()
-				.withNewSpec()
-				.withHolderIdentity("ghost")
-				.endSpec()
-				.build())
-			.create();
+		createLease(new LeaseSpecBuilder().withHolderIdentity("ghost").build());
 		List<Candidate> all = List.of(start("replica-a"), start("replica-b"));
 
 		Candidate leader = awaitSoleLeader(all);
