@@ -256,11 +256,8 @@ final class ElectionSteps {
 	 * A version of the Lease seen by the watch ({@code deleted}: its last version before a
 	 * deletion). Followers take it as an observation, so a release is acted on at once and
 	 * a renewal postpones the next poll. The leader ignores its own writes and checks any
-	 * other change at once. Versions older than one already read are skipped
-	 * ({@link WatchOrder}); every version delivered counts for that, also while this
-	 * replica does not compete, or the read with which it joins, returning a version the
-	 * watch delivered before, would make it wait for that version again and take the
-	 * watch's next ones for stale.
+	 * other change at once. Versions older than one already read are skipped; every
+	 * version delivered counts for that, competing or not ({@link WatchOrder}).
 	 */
 	void watched(LeaseRecord seen, boolean deleted) {
 		boolean news = this.known.isNews(seen, this.ticker.nanoTime());
